@@ -1,0 +1,76 @@
+// Package roster owns roster.yaml: strict decoding, validation with
+// FILE:LINE:COL positions, and the rewrite that changes only the shifts list.
+package roster
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads and validates the roster at path. On any error it returns nil
+// and every problem found; warnings come back with a usable roster.
+func Load(path string) (*Roster, Problems, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the roster: %w", err)
+	}
+	r, probs := Parse(path, data)
+	if r == nil {
+		return nil, probs, probs.Errors()
+	}
+	return r, probs, nil
+}
+
+// Parse decodes and validates roster data read from file. It returns the
+// roster only when there are no errors; problems holds errors and warnings
+// in file order.
+func Parse(file string, data []byte) (r *Roster, problems Problems) {
+	defer func() {
+		// yaml.v3 has panicked on hostile input before; a roster check must
+		// answer with a finding, never crash a server or an Action.
+		if e := recover(); e != nil {
+			r = nil
+			problems = Problems{{File: file, Line: 1, Col: 1, Message: fmt.Sprintf("not valid YAML: %v", e)}}
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problems{syntaxProblem(file, data, err)}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, Problems{{File: file, Line: 1, Col: 1, Message: "the file is empty: start with `version: 1`"}}
+	}
+	root := resolve(doc.Content[0])
+	d := &decoder{file: file, pos: map[string]position{}}
+	r = &Roster{File: file}
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, "", "expected a mapping of keys (version, team, timezone, ...), found %s", kindName(root))
+		return nil, d.problems
+	}
+	d.decodeStruct(root, reflect.ValueOf(r).Elem(), "")
+	r.pos = d.pos
+	problems = d.problems
+	if !hasKeyError(problems, "version") {
+		if _, ok := r.pos["version"]; ok && r.Version != 1 {
+			problems = append(problems, r.problem(Error, "version", "unsupported version %d: this steward reads version 1", r.Version))
+		}
+	}
+	problems = append(problems, validate(r, problems)...)
+	sortProblems(problems)
+	if len(problems.Errors()) > 0 {
+		return nil, problems
+	}
+	return r, problems
+}
+
+func hasKeyError(ps Problems, path string) bool {
+	for _, p := range ps {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}

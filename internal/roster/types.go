@@ -1,0 +1,238 @@
+package roster
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // a static binary in an empty image still knows every IANA zone
+
+	"github.com/support-steward/steward/internal/civil"
+)
+
+// Roster is the decoded roster.yaml: the team's single source of truth.
+// Field tags name the YAML keys; ",required" marks keys that must be present.
+type Roster struct {
+	Version      int          `yaml:"version,required"`
+	Team         string       `yaml:"team,required"`
+	Timezone     TimeZone     `yaml:"timezone,required"`
+	Holidays     []civil.Date `yaml:"holidays"`
+	Support      Support      `yaml:"support,required"`
+	Engineers    []Engineer   `yaml:"engineers,required"`
+	Shifts       []Shift      `yaml:"shifts"`
+	Events       []Event      `yaml:"events"`
+	Integrations Integrations `yaml:"integrations"`
+	SLA          SLA          `yaml:"sla"`
+
+	// File is the name the roster was read from, used in every problem.
+	File string `yaml:"-"`
+	// pos maps a key path (engineers[2].github) to where it stands in File.
+	pos map[string]position
+}
+
+// Support configures the steward rotation.
+type Support struct {
+	TeamSize     int        `yaml:"team_size,required"`
+	Tenure       Duration   `yaml:"tenure,required"`
+	HandoffEvery Duration   `yaml:"handoff_every,required"`
+	Start        civil.Date `yaml:"start,required"`
+	// MaxAwayDays is how many away days a shift may hold before its engineer
+	// is skipped. Absent means DefaultMaxAwayDays.
+	MaxAwayDays *int `yaml:"max_away_days"`
+}
+
+// DefaultMaxAwayDays applies when support.max_away_days is absent: a working
+// week away does not cost anyone their turn.
+const DefaultMaxAwayDays = 5
+
+// AwayLimit returns max_away_days, or its default.
+func (s Support) AwayLimit() int {
+	if s.MaxAwayDays == nil {
+		return DefaultMaxAwayDays
+	}
+	return *s.MaxAwayDays
+}
+
+// Engineer is one member of the engineering team.
+type Engineer struct {
+	Name             string       `yaml:"name,required"`
+	GitHub           string       `yaml:"github,required"`
+	FreshdeskAgentID int64        `yaml:"freshdesk_agent_id"`
+	Slack            string       `yaml:"slack"`
+	Timezone         TimeZone     `yaml:"timezone"`
+	Skills           []string     `yaml:"skills"`
+	Joined           civil.Date   `yaml:"joined"`
+	Left             civil.Date   `yaml:"left"`
+	SupportRotation  *bool        `yaml:"support_rotation"`
+	Away             []AwayPeriod `yaml:"away"`
+}
+
+// InRotation reports whether the engineer can be a steward at all
+// (support_rotation absent or true).
+func (e Engineer) InRotation() bool { return e.SupportRotation == nil || *e.SupportRotation }
+
+// AwayPeriod is an inclusive range of days an engineer is away.
+type AwayPeriod struct {
+	From civil.Date `yaml:"from,required"`
+	To   civil.Date `yaml:"to,required"` // inclusive
+	Note string     `yaml:"note"`
+}
+
+// Shift is a confirmed steward shift, [Start, End).
+type Shift struct {
+	GitHub string     `yaml:"github,required"`
+	Start  civil.Date `yaml:"start,required"`
+	End    civil.Date `yaml:"end,required"`
+	Note   string     `yaml:"note"`
+}
+
+// Event is a moment with many users on one hub, [From, To).
+type Event struct {
+	Name string     `yaml:"name,required"`
+	Hub  string     `yaml:"hub,required"`
+	From civil.Date `yaml:"from,required"`
+	To   civil.Date `yaml:"to,required"`
+}
+
+// SLA holds the response targets, in working days.
+type SLA struct {
+	FirstResponse *int `yaml:"first_response"`
+	UpdateEvery   *int `yaml:"update_every"`
+}
+
+// FirstResponseDays returns sla.first_response, default 1.
+func (s SLA) FirstResponseDays() int { return intOr(s.FirstResponse, 1) }
+
+// UpdateEveryDays returns sla.update_every, default 2.
+func (s SLA) UpdateEveryDays() int { return intOr(s.UpdateEvery, 2) }
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// Integrations configures the outside systems; an absent block turns its
+// feature off.
+type Integrations struct {
+	GitHub    *GitHubIntegration    `yaml:"github"`
+	Freshdesk *FreshdeskIntegration `yaml:"freshdesk"`
+}
+
+// GitHubIntegration says where support issues, the board and rotation pull
+// requests live.
+type GitHubIntegration struct {
+	// Repo is owner/name of the repository that holds support issues.
+	Repo string `yaml:"repo,required"`
+	// RosterRepo is owner/name of the repository holding roster.yaml; default Repo.
+	RosterRepo string `yaml:"roster_repo"`
+	// RosterPath is the roster's path in RosterRepo; default roster.yaml.
+	RosterPath string `yaml:"roster_path"`
+	// BaseBranch is where rotation pull requests merge; default the repository's default branch.
+	BaseBranch   string            `yaml:"base_branch"`
+	SupportLabel string            `yaml:"support_label"`
+	Project      *ProjectConfig    `yaml:"project"`
+	StewardsTeam string            `yaml:"stewards_team"`
+	CalendarPath string            `yaml:"calendar_path"`
+	RotationLead Duration          `yaml:"rotation_lead"`
+	SkillLabels  map[string]string `yaml:"skill_labels"`
+}
+
+// ProjectConfig names a Projects v2 board and its fields.
+type ProjectConfig struct {
+	Owner          string `yaml:"owner,required"`
+	Number         int    `yaml:"number,required"`
+	StatusField    string `yaml:"status_field"`
+	StatusOption   string `yaml:"status_option"`
+	PriorityField  string `yaml:"priority_field"`
+	IterationField string `yaml:"iteration_field"`
+}
+
+// FreshdeskIntegration says which FreshDesk account to mirror and how.
+type FreshdeskIntegration struct {
+	Domain string `yaml:"domain,required"`
+	// Tags: a ticket carrying any of them is mirrored; default [engineering].
+	Tags []string `yaml:"tags"`
+	// MinPriority, when set (1 Low .. 4 Urgent), mirrors tickets at or above it
+	// even without a tag.
+	MinPriority        int   `yaml:"min_priority"`
+	StewardsGroupID    int64 `yaml:"stewards_group_id"`
+	IncludeRequester   bool  `yaml:"include_requester"`
+	IncludeDescription bool  `yaml:"include_description"`
+}
+
+// TimeZone is an IANA time zone name, checked when decoded.
+type TimeZone struct {
+	Name string
+	Loc  *time.Location
+}
+
+// UnmarshalText loads the named zone.
+func (z *TimeZone) UnmarshalText(b []byte) error {
+	name := string(b)
+	if name == "" || name == "Local" {
+		return fmt.Errorf("%q is not an IANA time zone name (e.g. America/Los_Angeles)", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return fmt.Errorf("%q is not an IANA time zone name (e.g. America/Los_Angeles)", name)
+	}
+	*z = TimeZone{Name: name, Loc: loc}
+	return nil
+}
+
+// MarshalText writes the zone's name.
+func (z TimeZone) MarshalText() ([]byte, error) { return []byte(z.Name), nil }
+
+// IsZero reports whether no zone was given.
+func (z TimeZone) IsZero() bool { return z.Loc == nil }
+
+// Duration is a whole number of days, written Nd or Nw.
+type Duration struct{ Days int }
+
+// UnmarshalText reads Nd or Nw with N > 0.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := string(b)
+	bad := fmt.Errorf("%q is not a duration: write a whole number of days or weeks, e.g. 14d or 2w", s)
+	if len(s) < 2 {
+		return bad
+	}
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 || strings.ContainsAny(s[:len(s)-1], "+- ") {
+		return bad
+	}
+	switch s[len(s)-1] {
+	case 'd':
+		d.Days = n
+	case 'w':
+		d.Days = 7 * n
+	default:
+		return bad
+	}
+	return nil
+}
+
+// String writes the duration in weeks when whole, else in days.
+func (d Duration) String() string {
+	if d.Days%7 == 0 && d.Days > 0 {
+		return strconv.Itoa(d.Days/7) + "w"
+	}
+	return strconv.Itoa(d.Days) + "d"
+}
+
+// Location returns the team's time zone.
+func (r *Roster) Location() *time.Location { return r.Timezone.Loc }
+
+// Engineer returns the engineer with the handle, compared case-insensitively.
+func (r *Roster) Engineer(handle string) (*Engineer, bool) {
+	for i := range r.Engineers {
+		if strings.EqualFold(r.Engineers[i].GitHub, handle) {
+			return &r.Engineers[i], true
+		}
+	}
+	return nil, false
+}
+
+// Today returns the current date in the team's time zone.
+func (r *Roster) Today(now time.Time) civil.Date { return civil.Of(now.In(r.Location())) }
