@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/calendar"
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rotation"
+)
+
+const defaultRoster = "roster.yaml"
+
+// rosterFlag is the --roster flag, defaulting to $STEWARD_ROSTER_FILE or roster.yaml.
+func rosterFlag(fs interface {
+	String(string, string, string) *string
+}, e env) *string {
+	def := e.getenv("STEWARD_ROSTER_FILE")
+	if def == "" {
+		def = defaultRoster
+	}
+	return fs.String("roster", def, "path of the roster file")
+}
+
+// loadRoster loads the roster, printing warnings; on errors it prints them
+// and returns nil.
+func loadRoster(e env, path string) *roster.Roster {
+	r, probs, err := roster.Load(path)
+	for _, p := range probs.Warnings() {
+		fmt.Fprintln(e.stderr, p)
+	}
+	if err != nil {
+		if ps, ok := err.(roster.Problems); ok {
+			for _, p := range ps {
+				fmt.Fprintln(e.stderr, p)
+			}
+			fmt.Fprintf(e.stderr, "%s: %d error(s); fix them or run 'steward validate'\n", path, len(ps))
+		} else {
+			fmt.Fprintf(e.stderr, "steward: %v\n", err)
+		}
+		return nil
+	}
+	return r
+}
+
+type dateFlag struct{ d civil.Date }
+
+func (f *dateFlag) String() string     { return f.d.String() }
+func (f *dateFlag) Set(s string) error { return f.d.UnmarshalText([]byte(s)) }
+
+func oneOf(name, value string, allowed ...string) error {
+	for _, a := range allowed {
+		if value == a {
+			return nil
+		}
+	}
+	return usagef("--%s %q: use one of %s", name, value, strings.Join(allowed, ", "))
+}
+
+func cmdSchedule(_ context.Context, e env, args []string) int {
+	fs := flags(e, "schedule", "[--roster FILE] [--from DATE] [--until DATE] [--engineer HANDLE] [--format table|json|ics|markdown]")
+	path := rosterFlag(fs, e)
+	var from, until dateFlag
+	fs.Var(&from, "from", "first day, YYYY-MM-DD (default: four weeks before today in the team's time zone)")
+	fs.Var(&until, "until", "day after the last, YYYY-MM-DD (default: 26 weeks after today)")
+	engineer := fs.String("engineer", "", "only this engineer's shifts (GitHub handle)")
+	format := fs.String("format", "table", "table, json, ics or markdown")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "table", "json", "ics", "markdown"); err != nil {
+		return fail(e, "schedule", err)
+	}
+	r := loadRoster(e, *path)
+	if r == nil {
+		return exitFindings
+	}
+	today := r.Today(e.now())
+	if from.d.IsZero() {
+		from.d = today.AddDays(-28)
+	}
+	if until.d.IsZero() {
+		until.d = today.AddDays(26 * 7)
+	}
+	if !until.d.After(from.d) {
+		return fail(e, "schedule", usagef("--until %s must be after --from %s", until.d, from.d))
+	}
+	if *engineer != "" {
+		if _, ok := r.Engineer(*engineer); !ok {
+			return fail(e, "schedule", usagef("--engineer %q is not on the roster", *engineer))
+		}
+	}
+	s := rotation.Compute(r, from.d, until.d)
+	if *engineer != "" {
+		s = s.For(*engineer)
+	}
+	var err error
+	switch *format {
+	case "json":
+		err = s.WriteJSON(e.stdout)
+	case "ics":
+		err = calendar.Write(e.stdout, s, calendar.Options{Name: "Support Stewards: " + r.Team, Stamp: e.now().UTC().Truncate(time.Second)})
+	case "markdown":
+		err = s.WriteMarkdown(e.stdout, today)
+	default:
+		fmt.Fprintf(e.stdout, "Support Stewards, %s (%s), %s to %s\n\n", r.Team, r.Timezone.Name, from.d, until.d)
+		err = s.WriteTable(e.stdout, today)
+	}
+	if err != nil {
+		return fail(e, "schedule", err)
+	}
+	return exitOK
+}
+
+func cmdWho(_ context.Context, e env, args []string) int {
+	fs := flags(e, "who", "[--roster FILE] [--on DATE] [--format text|json]")
+	path := rosterFlag(fs, e)
+	var on dateFlag
+	fs.Var(&on, "on", "the day to ask about, YYYY-MM-DD (default: today in the team's time zone)")
+	format := fs.String("format", "text", "text or json")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return fail(e, "who", err)
+	}
+	r := loadRoster(e, *path)
+	if r == nil {
+		return exitFindings
+	}
+	if on.d.IsZero() {
+		on.d = r.Today(e.now())
+	}
+	st := rotation.Who(r, on.d)
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			return fail(e, "who", err)
+		}
+		return exitOK
+	}
+	writeWho(e.stdout, st)
+	return exitOK
+}
+
+func people(shifts []rotation.Shift) string {
+	if len(shifts) == 0 {
+		return "nobody"
+	}
+	names := make([]string, len(shifts))
+	for i, s := range shifts {
+		names[i] = fmt.Sprintf("%s (@%s)", s.Name, s.GitHub)
+	}
+	return strings.Join(names, " and ")
+}
+
+func writeWho(w io.Writer, st rotation.Status) {
+	fmt.Fprintf(w, "Support Stewards on %s:\n", st.Date)
+	for _, s := range st.OnDuty {
+		mark := "projected"
+		if s.Confirmed {
+			mark = "confirmed"
+		}
+		fmt.Fprintf(w, "  %s (@%s), %s to %s, %s\n", s.Name, s.GitHub, s.Start, s.End, mark)
+	}
+	for _, g := range st.Unfilled {
+		fmt.Fprintf(w, "  (unfilled seat until %s: nobody is available)\n", g.End)
+	}
+	if st.Next == nil {
+		fmt.Fprintln(w, "No handoff is scheduled.")
+		return
+	}
+	h := st.Next
+	fmt.Fprintf(w, "Next handoff on %s: %s joins, %s leaves", h.Date, people(h.Joining), people(h.Leaving))
+	if len(h.Staying) > 0 {
+		fmt.Fprintf(w, ", %s stays", people(h.Staying))
+	}
+	fmt.Fprintln(w, ".")
+}
+
+func cmdValidate(_ context.Context, e env, args []string) int {
+	fs := flags(e, "validate", "[--roster FILE] [--format text|github]")
+	path := rosterFlag(fs, e)
+	format := fs.String("format", "text", "text, or github for workflow-command annotations")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "text", "github"); err != nil {
+		return fail(e, "validate", err)
+	}
+	data, err := os.ReadFile(*path)
+	if err != nil {
+		return fail(e, "validate", err)
+	}
+	_, probs := roster.Parse(*path, data)
+	for _, p := range probs {
+		if *format == "github" {
+			fmt.Fprintln(e.stdout, annotation(p))
+		} else {
+			fmt.Fprintln(e.stdout, p)
+		}
+	}
+	errs := len(probs.Errors())
+	if *format == "text" {
+		if errs == 0 {
+			fmt.Fprintf(e.stdout, "%s is valid (%d warning(s)).\n", *path, len(probs.Warnings()))
+		} else {
+			fmt.Fprintf(e.stdout, "%s: %d error(s), %d warning(s).\n", *path, errs, len(probs.Warnings()))
+		}
+	}
+	if errs > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// annotation formats a problem as a GitHub workflow command,
+// ::error file=F,line=L,col=C::message, escaped as the Actions toolkit
+// escapes command data and properties.
+func annotation(p roster.Problem) string {
+	prop := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	data := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	msg := p.Message
+	if p.Path != "" {
+		msg = p.Path + ": " + msg
+	}
+	return fmt.Sprintf("::%s file=%s,line=%d,col=%d::%s", p.Severity, prop.Replace(p.File), p.Line, p.Col, data.Replace(msg))
+}
