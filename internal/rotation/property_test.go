@@ -3,9 +3,9 @@ package rotation
 import (
 	"cmp"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/support-steward/steward/internal/civil"
