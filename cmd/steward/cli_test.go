@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixedNow is 2026-11-26 10:00 in Los Angeles.
+func fixedNow() time.Time { return time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC) }
+
+func steward(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "STEWARD_ROSTER_FILE" {
+			return "../../roster.yaml"
+		}
+		return ""
+	}
+	code = run(context.Background(), args, env{stdout: &out, stderr: &errb, now: fixedNow, getenv: getenv})
+	return out.String(), errb.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, got)
+	}
+}
+
+func TestScheduleFormats(t *testing.T) {
+	for _, f := range []string{"table", "json", "markdown", "ics"} {
+		t.Run(f, func(t *testing.T) {
+			out, errs, code := steward(t, "schedule", "--format", f)
+			if code != 0 || errs != "" {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			golden(t, "schedule."+f, out)
+		})
+	}
+}
+
+func TestScheduleJSONIsTheDesignShape(t *testing.T) {
+	out, _, code := steward(t, "schedule", "--format", "json", "--from", "2026-11-30", "--until", "2027-01-01")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var doc map[string][]map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc) != 2 || doc["shifts"] == nil || doc["gaps"] == nil {
+		t.Fatalf("top-level keys: %v", doc)
+	}
+	for _, s := range doc["shifts"] {
+		if len(s) != 5 || s["github"] == nil || s["name"] == nil || s["start"] == nil || s["end"] == nil || s["confirmed"] == nil {
+			t.Errorf("shift keys: %v", s)
+		}
+	}
+	// Every shift overlapping [2026-11-30, 2027-01-01), sorted by start then handle.
+	want := "grace 2026-11-09 kjohnson 2026-11-23 ada-l 2026-12-07 dknuth 2026-12-21 "
+	got := ""
+	for _, s := range doc["shifts"] {
+		got += s["github"].(string) + " " + s["start"].(string) + " "
+	}
+	if got != want {
+		t.Errorf("shifts: %s, want %s", got, want)
+	}
+}
+
+func TestScheduleForOneEngineerAsICS(t *testing.T) {
+	out, _, code := steward(t, "schedule", "--format", "ics", "--engineer", "ADA-L", "--from", "2026-01-01", "--until", "2027-12-31")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range cal.Events() {
+		if s := ev.GetProperty(ics.ComponentPropertySummary).Value; s != "Support Steward: Ada Lovelace" {
+			t.Errorf("event for someone else: %s", s)
+		}
+	}
+	if len(cal.Events()) < 3 {
+		t.Errorf("%d events for ada-l over two years", len(cal.Events()))
+	}
+}
+
+func TestWho(t *testing.T) {
+	out, _, code := steward(t, "who")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	golden(t, "who.txt", out)
+	out, _, _ = steward(t, "who", "--on", "2026-12-07", "--format", "json")
+	var st struct {
+		OnDuty []struct{ GitHub string } `json:"on_duty"`
+		Next   struct {
+			Date    string
+			Joining []struct{ GitHub string }
+		} `json:"next_handoff"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.OnDuty) != 2 || st.OnDuty[1].GitHub != "ada-l" || st.Next.Date != "2026-12-21" || st.Next.Joining[0].GitHub != "dknuth" {
+		t.Errorf("who on 2026-12-07: %s", out)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	out, _, code := steward(t, "validate")
+	if code != 0 || !strings.Contains(out, "is valid") {
+		t.Fatalf("sample: exit %d\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 2, tenure: 4w, handoff_every: 2w, start: 2026-01-05}\nengineers:\n  - {name: Ada, github: ada}\n  - {name: Ada2, github: ADA}\nshifts:\n  - {github: zed, start: 2026-01-05, end: 2026-01-19}\n"), 0o644)
+	out, _, code = steward(t, "validate", "--roster", bad, "--format", "github")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	want := "::error file=" + bad + ",line=7,col=18::engineers[1].github: \"ADA\" is already used by engineers[0]\n" +
+		"::warning file=" + bad + ",line=9,col=6::shifts[0].github: \"zed\" is not on the roster; the shift is kept as confirmed\n"
+	if out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+	out, _, code = steward(t, "validate", "--roster", bad)
+	if code != 1 || !strings.Contains(out, bad+":7:18: engineers[1].github:") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+}
+
+func TestExitCodesAndHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		in   string // expected in stdout or stderr
+	}{
+		{nil, 2, "Usage: steward COMMAND"},
+		{[]string{"--help"}, 0, "Commands:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"schedule", "--help"}, 0, "--engineer"},
+		{[]string{"who", "--help"}, 0, "--on"},
+		{[]string{"validate", "--help"}, 0, "--format"},
+		{[]string{"schedule", "--format", "pdf"}, 2, `--format "pdf": use one of table, json, ics, markdown`},
+		{[]string{"schedule", "--from", "2026-02-30"}, 2, `"2026-02-30" is not a date`},
+		{[]string{"schedule", "--from", "2026-03-01", "--until", "2026-02-01"}, 2, "must be after --from"},
+		{[]string{"schedule", "--engineer", "nobody"}, 2, `--engineer "nobody" is not on the roster`},
+		{[]string{"schedule", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"schedule", "--roster", "/nonexistent/roster.yaml"}, 1, "no such file"},
+		{[]string{"who", "--format", "xml"}, 2, "use one of text, json"},
+	}
+	for _, tt := range tests {
+		out, errs, code := steward(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.in) {
+			t.Errorf("steward %v: exit %d (want %d)\nstdout: %s\nstderr: %s\nwant to see %q", tt.args, code, tt.code, out, errs, tt.in)
+		}
+	}
+}
