@@ -1,0 +1,93 @@
+package sandbox
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"time"
+)
+
+// maxBody bounds what an emulator reads of a request body.
+const maxBody = 25 << 20
+
+// frontDoor is what every emulator request passes through: routing,
+// accounting, fault injection and latency, in one place.
+type frontDoor struct {
+	mux    *http.ServeMux
+	ledger *Ledger
+	faults *Faults
+	clock  Clock
+	// faultBody renders an injected error in the service's own shape.
+	faultBody func(kind FaultKind, status int) []byte
+}
+
+func (f *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_, route := f.mux.Handler(r)
+	if route == "" {
+		route = "unrouted"
+	}
+	entry := Request{
+		Method: r.Method, Route: route, Path: r.URL.Path, Body: body,
+		Conditional: r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "",
+	}
+	d := f.faults.decide(route)
+	if d.latency > 0 {
+		time.Sleep(d.latency) // real time: latency is what a load test measures
+	}
+	if d.kind != "" && !d.afterEffect {
+		entry.Fault = string(d.kind)
+		entry.Status = f.fail(w, d)
+		f.ledger.record(entry)
+		if d.kind == Drop {
+			panic(http.ErrAbortHandler)
+		}
+		return
+	}
+	rec := httptest.NewRecorder()
+	f.mux.ServeHTTP(rec, r)
+	if d.kind != "" {
+		// The request took effect; its answer is lost.
+		entry.Fault = string(d.kind) + "-after-effect"
+		entry.Status = f.fail(w, d)
+		f.ledger.record(entry)
+		if d.kind == Drop {
+			panic(http.ErrAbortHandler)
+		}
+		return
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+	entry.Status = rec.Code
+	f.ledger.record(entry)
+}
+
+// fail writes an injected fault's answer and returns the status sent (0 for
+// a dropped connection).
+func (f *frontDoor) fail(w http.ResponseWriter, d decision) int {
+	if d.kind == Drop {
+		return 0
+	}
+	if d.status == 429 || d.status == 403 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.retryAfter/time.Second)))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(d.status)
+	if f.faultBody != nil {
+		w.Write(f.faultBody(d.kind, d.status))
+	} else {
+		fmt.Fprintf(w, `{"message":%q}`, http.StatusText(d.status))
+	}
+	return d.status
+}
