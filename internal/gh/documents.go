@@ -1,0 +1,84 @@
+// Package gh owns steward's access to GitHub: go-github v60 for REST and
+// the GraphQL documents for Projects v2, behind small interfaces.
+package gh
+
+// The GraphQL documents steward sends. Every one is listed in Documents, and
+// tests validate each against GitHub's published schema.
+const (
+	// QueryFindProject finds an organization's project and its fields.
+	QueryFindProject = `query FindProject($owner: String!, $number: Int!) {
+  organization(login: $owner) {
+    projectV2(number: $number) {
+      id
+      title
+      fields(first: 50) {
+        nodes {
+          ... on ProjectV2Field { id name dataType }
+          ... on ProjectV2SingleSelectField { id name dataType options { id name } }
+          ... on ProjectV2IterationField {
+            id
+            name
+            dataType
+            configuration { iterations { id title startDate duration } }
+          }
+        }
+      }
+    }
+  }
+}`
+
+	// MutationAddItem adds an issue to a project; GitHub returns the
+	// existing item when it is already there, so it is safe to retry.
+	MutationAddItem = `mutation AddItem($projectId: ID!, $contentId: ID!) {
+  addProjectV2ItemById(input: {projectId: $projectId, contentId: $contentId}) {
+    item { id }
+  }
+}`
+
+	// MutationSetField sets one field of an item.
+	MutationSetField = `mutation SetField($projectId: ID!, $itemId: ID!, $fieldId: ID!, $value: ProjectV2FieldValue!) {
+  updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $fieldId, value: $value}) {
+    projectV2Item { id }
+  }
+}`
+
+	// MutationMoveToTop moves an item to the top of the project.
+	MutationMoveToTop = `mutation MoveToTop($projectId: ID!, $itemId: ID!) {
+  updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $itemId}) {
+    clientMutationId
+  }
+}`
+
+	// QueryListItems pages through a project's items with the values of
+	// their single-select and iteration fields.
+	QueryListItems = `query ListItems($projectId: ID!, $cursor: String) {
+  node(id: $projectId) {
+    ... on ProjectV2 {
+      items(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          content { ... on Issue { id number repository { nameWithOwner } } }
+          fieldValues(first: 20) {
+            nodes {
+              ... on ProjectV2ItemFieldSingleSelectValue { optionId field { ... on ProjectV2FieldCommon { id } } }
+              ... on ProjectV2ItemFieldIterationValue { iterationId field { ... on ProjectV2FieldCommon { id } } }
+            }
+          }
+        }
+      }
+    }
+  }
+}`
+)
+
+// Documents returns every GraphQL document steward sends, by name.
+func Documents() map[string]string {
+	return map[string]string{
+		"FindProject": QueryFindProject,
+		"AddItem":     MutationAddItem,
+		"SetField":    MutationSetField,
+		"MoveToTop":   MutationMoveToTop,
+		"ListItems":   QueryListItems,
+	}
+}

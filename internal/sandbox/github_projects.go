@@ -1,0 +1,505 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ProjectField describes a Projects v2 field for AddProject.
+type ProjectField struct {
+	Name string
+	// Type is SINGLE_SELECT, ITERATION or TEXT.
+	Type       string
+	Options    []string
+	Iterations []ProjectIteration
+}
+
+// ProjectIteration is one iteration of an iteration field.
+type ProjectIteration struct {
+	Title     string
+	StartDate string // YYYY-MM-DD
+	Duration  int    // days
+}
+
+// ProjectItem is a read-only view of a board item, for tests.
+type ProjectItem struct {
+	ID string
+	// Issue is "owner/repo#number".
+	Issue string
+	// Values maps a field name to its option name or iteration title.
+	Values map[string]string
+}
+
+type ghProject struct {
+	id     string
+	owner  string
+	number int
+	title  string
+	fields []*ghField
+	items  []*ghItem // in board order, the top first
+	seq    int
+}
+
+type ghField struct {
+	id         string
+	name       string
+	dataType   string
+	options    []ghOption
+	iterations []ghIterationDef
+}
+
+type ghOption struct{ id, name string }
+
+type ghIterationDef struct {
+	id, title, start string
+	duration         int
+}
+
+type ghItem struct {
+	id     string
+	issue  *ghIssue
+	repo   *ghRepo
+	values map[string]string // field id -> option or iteration id
+}
+
+func shortID(prefix string, n int64) string {
+	return prefix + "_" + base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(n, 36)))
+}
+
+// AddProject creates organization project number with its fields.
+func (g *GitHub) AddProject(owner string, number int, title string, fields ...ProjectField) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.user(owner).typ = "Organization"
+	p := &ghProject{id: shortID("PVT", g.id()), owner: owner, number: number, title: title}
+	for _, f := range fields {
+		gf := &ghField{name: f.Name, dataType: f.Type}
+		switch f.Type {
+		case "SINGLE_SELECT":
+			gf.id = shortID("PVTSSF", g.id())
+			for _, o := range f.Options {
+				gf.options = append(gf.options, ghOption{id: fmt.Sprintf("%08x", g.id()*2654435761%(1<<32)), name: o})
+			}
+		case "ITERATION":
+			gf.id = shortID("PVTIF", g.id())
+			for _, it := range f.Iterations {
+				gf.iterations = append(gf.iterations, ghIterationDef{id: fmt.Sprintf("%08x", g.id()*2654435761%(1<<32)), title: it.Title, start: it.StartDate, duration: it.Duration})
+			}
+		default:
+			gf.id = shortID("PVTF", g.id())
+		}
+		p.fields = append(p.fields, gf)
+	}
+	g.projects[strings.ToLower(owner)+"/"+strconv.Itoa(number)] = p
+}
+
+// ProjectItems returns the items of a project in board order, the top first.
+func (g *GitHub) ProjectItems(owner string, number int) []ProjectItem {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p := g.projects[strings.ToLower(owner)+"/"+strconv.Itoa(number)]
+	if p == nil {
+		return nil
+	}
+	var out []ProjectItem
+	for _, it := range p.items {
+		v := ProjectItem{ID: it.id, Issue: fmt.Sprintf("%s#%d", it.repo.fullName(), it.issue.number), Values: map[string]string{}}
+		for _, f := range p.fields {
+			id, ok := it.values[f.id]
+			if !ok {
+				continue
+			}
+			for _, o := range f.options {
+				if o.id == id {
+					v.Values[f.name] = o.name
+				}
+			}
+			for _, i := range f.iterations {
+				if i.id == id {
+					v.Values[f.name] = i.title
+				}
+			}
+			if f.dataType == "TEXT" {
+				v.Values[f.name] = id
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// findIssueByNode resolves an issue's GraphQL node id; g.mu is held.
+func (g *GitHub) findIssueByNode(id string) (*ghRepo, *ghIssue) {
+	for _, r := range g.repos {
+		for _, is := range r.issues {
+			if nodeID("I", is.id) == id {
+				return r, is
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (g *GitHub) projectByID(id string) *ghProject {
+	for _, p := range g.projects {
+		if p.id == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func notFound(format string, args ...any) error {
+	return typedError{"NOT_FOUND", fmt.Sprintf(format, args...)}
+}
+
+func argString(args map[string]any, k string) string {
+	s, _ := args[k].(string)
+	return s
+}
+
+// paginate applies first/after to n nodes as GitHub's connections do.
+func paginate(args map[string]any, name string, n int) (lo, hi int, err error) {
+	first, hasFirst := args["first"].(int64)
+	last, hasLast := args["last"].(int64)
+	if !hasFirst && !hasLast {
+		return 0, 0, fmt.Errorf("You must provide a `first` or `last` value to properly paginate the `%s` connection.", name)
+	}
+	if hasFirst && (first < 0 || first > 100) {
+		return 0, 0, fmt.Errorf("Requesting %d records on the `%s` connection exceeds the `first` limit of 100 records.", first, name)
+	}
+	if hasLast && (last < 0 || last > 100) {
+		return 0, 0, fmt.Errorf("Requesting %d records on the `%s` connection exceeds the `last` limit of 100 records.", last, name)
+	}
+	lo = 0
+	if after := argString(args, "after"); after != "" {
+		b, derr := base64.StdEncoding.DecodeString(after)
+		k, perr := strconv.Atoi(strings.TrimPrefix(string(b), "cursor:"))
+		if derr != nil || perr != nil {
+			return 0, 0, fmt.Errorf("`%s` does not appear to be a valid cursor.", after)
+		}
+		lo = min(k+1, n)
+	}
+	hi = n
+	if hasFirst {
+		hi = min(lo+int(first), n)
+	} else {
+		lo = max(lo, hi-int(last))
+	}
+	return lo, hi, nil
+}
+
+func cursor(i int) string {
+	return base64.StdEncoding.EncodeToString([]byte("cursor:" + strconv.Itoa(i)))
+}
+
+func obj(typ string, fields map[string]func(map[string]any) (any, error)) *gqlObject {
+	return &gqlObject{typ: typ, fields: fields}
+}
+
+func val(v any) func(map[string]any) (any, error) {
+	return func(map[string]any) (any, error) { return v, nil }
+}
+
+// The GraphQL objects; g.mu is held while they resolve.
+
+func (g *GitHub) gqlQuery() *gqlObject {
+	return obj("Query", map[string]func(map[string]any) (any, error){
+		"id": val("Q_root"),
+		"organization": func(a map[string]any) (any, error) {
+			login := argString(a, "login")
+			u, ok := g.users[strings.ToLower(login)]
+			if !ok || u.typ != "Organization" {
+				return nil, notFound("Could not resolve to an Organization with the login of '%s'.", login)
+			}
+			return g.gqlOrganization(u), nil
+		},
+		"node": func(a map[string]any) (any, error) {
+			id := argString(a, "id")
+			if p := g.projectByID(id); p != nil {
+				return g.gqlProject(p), nil
+			}
+			for _, p := range g.projects {
+				for _, it := range p.items {
+					if it.id == id {
+						return g.gqlItem(p, it), nil
+					}
+				}
+			}
+			if r, is := g.findIssueByNode(id); is != nil {
+				return g.gqlIssue(r, is), nil
+			}
+			return nil, notFound("Could not resolve to a node with the global id of '%s'", id)
+		},
+	})
+}
+
+func (g *GitHub) gqlOrganization(u *ghUser) *gqlObject {
+	return obj("Organization", map[string]func(map[string]any) (any, error){
+		"id": val(nodeID("O", u.id)),
+		"projectV2": func(a map[string]any) (any, error) {
+			n, _ := a["number"].(int64)
+			p := g.projects[strings.ToLower(u.login)+"/"+strconv.FormatInt(n, 10)]
+			if p == nil {
+				return nil, notFound("Could not resolve to a ProjectV2 with the number %d.", n)
+			}
+			return g.gqlProject(p), nil
+		},
+	})
+}
+
+func (g *GitHub) gqlProject(p *ghProject) *gqlObject {
+	return obj("ProjectV2", map[string]func(map[string]any) (any, error){
+		"id":    val(p.id),
+		"title": val(p.title),
+		"fields": func(a map[string]any) (any, error) {
+			lo, hi, err := paginate(a, "fields", len(p.fields))
+			if err != nil {
+				return nil, err
+			}
+			var nodes []*gqlObject
+			for _, f := range p.fields[lo:hi] {
+				nodes = append(nodes, g.gqlField(f))
+			}
+			return obj("ProjectV2FieldConfigurationConnection", map[string]func(map[string]any) (any, error){"nodes": val(nodes)}), nil
+		},
+		"items": func(a map[string]any) (any, error) {
+			lo, hi, err := paginate(a, "items", len(p.items))
+			if err != nil {
+				return nil, err
+			}
+			var nodes []*gqlObject
+			for _, it := range p.items[lo:hi] {
+				nodes = append(nodes, g.gqlItem(p, it))
+			}
+			end := any(nil)
+			if hi > lo {
+				end = cursor(hi - 1)
+			}
+			return obj("ProjectV2ItemConnection", map[string]func(map[string]any) (any, error){
+				"nodes": val(nodes),
+				"pageInfo": val(obj("PageInfo", map[string]func(map[string]any) (any, error){
+					"hasNextPage": val(hi < len(p.items)), "endCursor": val(end)})),
+			}), nil
+		},
+	})
+}
+
+func (g *GitHub) gqlField(f *ghField) *gqlObject {
+	typ := map[string]string{"SINGLE_SELECT": "ProjectV2SingleSelectField", "ITERATION": "ProjectV2IterationField"}[f.dataType]
+	if typ == "" {
+		typ = "ProjectV2Field"
+	}
+	fields := map[string]func(map[string]any) (any, error){
+		"id": val(f.id), "name": val(f.name), "dataType": val(f.dataType),
+		"options": func(a map[string]any) (any, error) {
+			var out []*gqlObject
+			names, _ := a["names"].([]any)
+			for _, o := range f.options {
+				if len(names) > 0 && !slices.Contains(names, any(o.name)) {
+					continue
+				}
+				out = append(out, obj("ProjectV2SingleSelectFieldOption", map[string]func(map[string]any) (any, error){"id": val(o.id), "name": val(o.name)}))
+			}
+			if out == nil {
+				out = []*gqlObject{}
+			}
+			return out, nil
+		},
+		"configuration": func(map[string]any) (any, error) {
+			its := []*gqlObject{}
+			for _, it := range f.iterations {
+				its = append(its, obj("ProjectV2IterationFieldIteration", map[string]func(map[string]any) (any, error){
+					"id": val(it.id), "title": val(it.title), "startDate": val(it.start), "duration": val(it.duration)}))
+			}
+			return obj("ProjectV2IterationFieldConfiguration", map[string]func(map[string]any) (any, error){"iterations": val(its)}), nil
+		},
+	}
+	return obj(typ, fields)
+}
+
+func (g *GitHub) gqlIssue(r *ghRepo, is *ghIssue) *gqlObject {
+	return obj("Issue", map[string]func(map[string]any) (any, error){
+		"id": val(nodeID("I", is.id)), "number": val(is.number),
+		"repository": val(obj("Repository", map[string]func(map[string]any) (any, error){
+			"id": val(nodeID("R", r.id)), "nameWithOwner": val(r.fullName())})),
+	})
+}
+
+func (g *GitHub) gqlItem(p *ghProject, it *ghItem) *gqlObject {
+	return obj("ProjectV2Item", map[string]func(map[string]any) (any, error){
+		"id":      val(it.id),
+		"content": val(g.gqlIssue(it.repo, it.issue)),
+		"fieldValues": func(a map[string]any) (any, error) {
+			var vals []*gqlObject
+			for _, f := range p.fields {
+				v, ok := it.values[f.id]
+				if !ok {
+					continue
+				}
+				field := g.gqlField(f)
+				switch f.dataType {
+				case "SINGLE_SELECT":
+					vals = append(vals, obj("ProjectV2ItemFieldSingleSelectValue", map[string]func(map[string]any) (any, error){
+						"id": val(it.id + "/" + f.id), "optionId": val(v), "field": val(field)}))
+				case "ITERATION":
+					vals = append(vals, obj("ProjectV2ItemFieldIterationValue", map[string]func(map[string]any) (any, error){
+						"id": val(it.id + "/" + f.id), "iterationId": val(v), "field": val(field)}))
+				}
+			}
+			lo, hi, err := paginate(a, "fieldValues", len(vals))
+			if err != nil {
+				return nil, err
+			}
+			return obj("ProjectV2ItemFieldValueConnection", map[string]func(map[string]any) (any, error){"nodes": val(vals[lo:hi])}), nil
+		},
+	})
+}
+
+func (g *GitHub) gqlMutation(login string) *gqlObject {
+	input := func(a map[string]any) map[string]any { m, _ := a["input"].(map[string]any); return m }
+	project := func(in map[string]any) (*ghProject, error) {
+		p := g.projectByID(argString(in, "projectId"))
+		if p == nil {
+			return nil, notFound("Could not resolve to a node with the global id of '%s'", argString(in, "projectId"))
+		}
+		return p, nil
+	}
+	item := func(p *ghProject, in map[string]any) (int, error) {
+		i := slices.IndexFunc(p.items, func(it *ghItem) bool { return it.id == argString(in, "itemId") })
+		if i < 0 {
+			return 0, notFound("Could not resolve to a node with the global id of '%s'", argString(in, "itemId"))
+		}
+		return i, nil
+	}
+	return obj("Mutation", map[string]func(map[string]any) (any, error){
+		"addProjectV2ItemById": func(a map[string]any) (any, error) {
+			in := input(a)
+			p, err := project(in)
+			if err != nil {
+				return nil, err
+			}
+			r, is := g.findIssueByNode(argString(in, "contentId"))
+			if is == nil {
+				return nil, notFound("Could not resolve to a node with the global id of '%s'", argString(in, "contentId"))
+			}
+			i := slices.IndexFunc(p.items, func(it *ghItem) bool { return it.issue == is })
+			var it *ghItem
+			if i >= 0 {
+				it = p.items[i] // already there: the existing item, as GitHub answers
+			} else {
+				it = &ghItem{id: shortID("PVTI", g.id()), issue: is, repo: r, values: map[string]string{}}
+				p.items = append(p.items, it) // new items go to the bottom
+			}
+			return obj("AddProjectV2ItemByIdPayload", map[string]func(map[string]any) (any, error){"item": val(g.gqlItem(p, it))}), nil
+		},
+		"updateProjectV2ItemFieldValue": func(a map[string]any) (any, error) {
+			in := input(a)
+			p, err := project(in)
+			if err != nil {
+				return nil, err
+			}
+			i, err := item(p, in)
+			if err != nil {
+				return nil, err
+			}
+			fi := slices.IndexFunc(p.fields, func(f *ghField) bool { return f.id == argString(in, "fieldId") })
+			if fi < 0 {
+				return nil, notFound("Could not resolve to a node with the global id of '%s'", argString(in, "fieldId"))
+			}
+			f := p.fields[fi]
+			v, _ := in["value"].(map[string]any)
+			var set string
+			switch f.dataType {
+			case "SINGLE_SELECT":
+				set = argString(v, "singleSelectOptionId")
+				if !slices.ContainsFunc(f.options, func(o ghOption) bool { return o.id == set }) {
+					return nil, fmt.Errorf("The single select option Id does not belong to the field")
+				}
+			case "ITERATION":
+				set = argString(v, "iterationId")
+				if !slices.ContainsFunc(f.iterations, func(x ghIterationDef) bool { return x.id == set }) {
+					return nil, fmt.Errorf("The iteration Id does not belong to the field")
+				}
+			default:
+				set = argString(v, "text")
+			}
+			p.items[i].values[f.id] = set
+			return obj("UpdateProjectV2ItemFieldValuePayload", map[string]func(map[string]any) (any, error){"projectV2Item": val(g.gqlItem(p, p.items[i]))}), nil
+		},
+		"updateProjectV2ItemPosition": func(a map[string]any) (any, error) {
+			in := input(a)
+			p, err := project(in)
+			if err != nil {
+				return nil, err
+			}
+			i, err := item(p, in)
+			if err != nil {
+				return nil, err
+			}
+			it := p.items[i]
+			p.items = slices.Delete(p.items, i, i+1)
+			pos := 0 // no afterId: the top
+			if after := argString(in, "afterId"); after != "" {
+				j := slices.IndexFunc(p.items, func(x *ghItem) bool { return x.id == after })
+				if j < 0 {
+					return nil, notFound("Could not resolve to a node with the global id of '%s'", after)
+				}
+				pos = j + 1
+			}
+			p.items = slices.Insert(p.items, pos, it)
+			return obj("UpdateProjectV2ItemPositionPayload", map[string]func(map[string]any) (any, error){
+				"clientMutationId": val(in["clientMutationId"])}), nil
+		},
+	})
+}
+
+// graphql is POST /graphql. Over the rate limit GitHub still answers 200,
+// with an errors array.
+func (g *GitHub) graphql(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		ghError(w, http.StatusBadRequest, "Problems parsing JSON")
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, ok := g.authenticate(r)
+	if !ok {
+		ghError(w, http.StatusUnauthorized, "Bad credentials")
+		return
+	}
+	now := g.clock.Now()
+	key := "graphql " + c.token
+	b := g.buckets[key]
+	if b == nil || !now.Before(b.reset) {
+		b = &ghBucket{reset: now.Add(time.Hour).Truncate(time.Second)}
+		g.buckets[key] = b
+	}
+	limit := g.opts.RateLimit
+	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(b.reset.Unix(), 10))
+	w.Header().Set("X-RateLimit-Resource", "graphql")
+	if b.used >= limit {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Used", strconv.Itoa(b.used))
+		writeJSON(w, r, http.StatusOK, map[string]any{"errors": []gqlError{{Type: "RATE_LIMITED",
+			Message: fmt.Sprintf("API rate limit exceeded for %s.", c.login)}}})
+		return
+	}
+	b.used++
+	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(limit-b.used))
+	w.Header().Set("X-RateLimit-Used", strconv.Itoa(b.used))
+	out, status := runGraphQL(req.Query, req.OperationName, req.Variables, g.gqlQuery(), g.gqlMutation(c.login))
+	writeJSON(w, r, status, out)
+}
