@@ -179,10 +179,10 @@ func TestContractCheckCatchesAWrongResponse(t *testing.T) {
 		t.Fatalf("a good issue fails the check: %v", err)
 	}
 	for name, mutate := range map[string]func(m map[string]any){
-		"a required field missing": func(m map[string]any) { delete(m, "number") },
-		"a field of the wrong type": func(m map[string]any) { m["number"] = "one" },
+		"a required field missing":    func(m map[string]any) { delete(m, "number") },
+		"a field of the wrong type":   func(m map[string]any) { m["number"] = "one" },
 		"a null that is not nullable": func(m map[string]any) { m["user"] = map[string]any{"login": nil} },
-		"a value outside its enum":  func(m map[string]any) { m["state_reason"] = "abandoned" },
+		"a value outside its enum":    func(m map[string]any) { m["state_reason"] = "abandoned" },
 	} {
 		bad := map[string]any{}
 		for k, v := range good {
