@@ -498,10 +498,16 @@ func (g *GitHub) issueLabelsJSON(api string, repo *ghRepo, is *ghIssue) []any {
 }
 
 func (g *GitHub) addLabels(w http.ResponseWriter, r *http.Request, c caller) {
+	// GitHub takes {"labels": [...]} or, as go-github sends it, a bare array.
+	var raw json.RawMessage
+	if !decode(w, r, &raw) {
+		return
+	}
 	var in struct {
 		Labels []string `json:"labels"`
 	}
-	if !decode(w, r, &in) {
+	if json.Unmarshal(raw, &in.Labels) != nil && json.Unmarshal(raw, &in) != nil {
+		ghError(w, http.StatusBadRequest, "Problems parsing JSON")
 		return
 	}
 	g.mu.Lock()

@@ -159,6 +159,23 @@ func notFound(format string, args ...any) error {
 	return typedError{"NOT_FOUND", fmt.Sprintf(format, args...)}
 }
 
+// argInt reads an Int argument, whether it came as a literal (int64) or
+// through a JSON variable.
+func argInt(args map[string]any, k string) (int64, bool) {
+	switch v := args[k].(type) {
+	case int64:
+		return v, true
+	case int:
+		return int64(v), true
+	case float64:
+		return int64(v), true
+	case json.Number:
+		n, err := v.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}
+
 func argString(args map[string]any, k string) string {
 	s, _ := args[k].(string)
 	return s
@@ -166,8 +183,8 @@ func argString(args map[string]any, k string) string {
 
 // paginate applies first/after to n nodes as GitHub's connections do.
 func paginate(args map[string]any, name string, n int) (lo, hi int, err error) {
-	first, hasFirst := args["first"].(int64)
-	last, hasLast := args["last"].(int64)
+	first, hasFirst := argInt(args, "first")
+	last, hasLast := argInt(args, "last")
 	if !hasFirst && !hasLast {
 		return 0, 0, fmt.Errorf("You must provide a `first` or `last` value to properly paginate the `%s` connection.", name)
 	}
@@ -244,7 +261,7 @@ func (g *GitHub) gqlOrganization(u *ghUser) *gqlObject {
 	return obj("Organization", map[string]func(map[string]any) (any, error){
 		"id": val(nodeID("O", u.id)),
 		"projectV2": func(a map[string]any) (any, error) {
-			n, _ := a["number"].(int64)
+			n, _ := argInt(a, "number")
 			p := g.projects[strings.ToLower(u.login)+"/"+strconv.FormatInt(n, 10)]
 			if p == nil {
 				return nil, notFound("Could not resolve to a ProjectV2 with the number %d.", n)

@@ -188,26 +188,30 @@ func TestGitHubSearchLagsBehindWrites(t *testing.T) {
 	}
 }
 
-func TestGitHubInstallationTokensThroughGhinstallation(t *testing.T) {
+// appKey makes an App's RSA key and its PEM form.
+func appKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	g, _, _, clock := newGH(t, GitHubOptions{AppID: 12345, AppKey: &key.PublicKey, AppSlug: "steward"})
+	return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+}
+
+func TestGitHubInstallationTokensThroughGhinstallation(t *testing.T) {
+	key, pemKey := appKey(t)
+	g, plain, _, clock := newGH(t, GitHubOptions{AppID: 12345, AppKey: &key.PublicKey, AppSlug: "steward"})
 	g.AddInstallation(777, "acme")
 	g.AddRepo("acme", "support", "main", nil)
-	srv := httptest.NewServer(g)
-	defer srv.Close()
+	base := strings.TrimSuffix(plain.BaseURL.String(), "/")
 
 	itr, err := ghinstallation.New(http.DefaultTransport, 12345, 777, pemKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	itr.BaseURL = srv.URL
+	itr.BaseURL = base
 	client := github.NewClient(&http.Client{Transport: itr})
-	client.BaseURL, _ = url.Parse(srv.URL + "/")
-	_ = clock
+	client.BaseURL = plain.BaseURL
 	is, _, err := client.Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("from the App")})
 	if err != nil {
 		t.Fatal(err)
@@ -219,11 +223,23 @@ func TestGitHubInstallationTokensThroughGhinstallation(t *testing.T) {
 		t.Errorf("%d token requests", n)
 	}
 
+	// Installation tokens last an hour.
+	clock.Advance(61 * time.Minute)
+	if _, _, err := ghClientWithToken(base, "stale").Repositories.Get(context.Background(), "acme", "support"); err == nil {
+		t.Error("an unknown token was accepted")
+	}
+
 	// A JWT signed by another key is refused.
-	other, _ := rsa.GenerateKey(rand.Reader, 2048)
-	bad, _ := ghinstallation.New(http.DefaultTransport, 12345, 777, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}))
-	bad.BaseURL = srv.URL
+	_, otherPEM := appKey(t)
+	bad, _ := ghinstallation.New(http.DefaultTransport, 12345, 777, otherPEM)
+	bad.BaseURL = base
 	if _, err := bad.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("a JWT from the wrong key: %v", err)
 	}
+}
+
+func ghClientWithToken(base, tok string) *github.Client {
+	client := github.NewClient(nil).WithAuthToken(tok)
+	client.BaseURL, _ = url.Parse(base + "/")
+	return client
 }
