@@ -1,0 +1,214 @@
+package gh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+)
+
+// Config says how to reach GitHub and as whom.
+type Config struct {
+	// APIURL is the REST base: https://api.github.com/ (the default), a
+	// GitHub Enterprise Server's https://HOST/api/v3/, or a sandbox.
+	APIURL string
+	// Token is a personal or Actions token. Alternatively, AppID,
+	// PrivateKey and InstallationID authenticate as a GitHub App.
+	Token          string
+	AppID          int64
+	PrivateKey     []byte
+	InstallationID int64
+	// Clock and Log are optional.
+	Clock Clock
+	Log   *slog.Logger
+	// Transport is the network below steward's layers (default http.DefaultTransport).
+	Transport http.RoundTripper
+}
+
+// ConfigFromEnv reads GITHUB_API_URL, GITHUB_TOKEN, GITHUB_APP_ID,
+// GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, and
+// GITHUB_APP_INSTALLATION_ID. A missing or malformed setting is one error
+// naming it.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{APIURL: getenv("GITHUB_API_URL"), Token: getenv("GITHUB_TOKEN")}
+	if id := getenv("GITHUB_APP_ID"); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("GITHUB_APP_ID: %q is not an App id (a positive number)", id)
+		}
+		c.AppID = n
+		switch key, file := getenv("GITHUB_APP_PRIVATE_KEY"), getenv("GITHUB_APP_PRIVATE_KEY_FILE"); {
+		case key != "":
+			c.PrivateKey = []byte(key)
+		case file != "":
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return c, fmt.Errorf("GITHUB_APP_PRIVATE_KEY_FILE: %w", err)
+			}
+			c.PrivateKey = b
+		default:
+			return c, errors.New("GITHUB_APP_ID is set but neither GITHUB_APP_PRIVATE_KEY nor GITHUB_APP_PRIVATE_KEY_FILE is")
+		}
+		if inst := getenv("GITHUB_APP_INSTALLATION_ID"); inst != "" {
+			n, err := strconv.ParseInt(inst, 10, 64)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("GITHUB_APP_INSTALLATION_ID: %q is not an installation id", inst)
+			}
+			c.InstallationID = n
+		}
+	}
+	if c.Token == "" && c.AppID == 0 {
+		return c, errors.New("no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY")
+	}
+	return c, nil
+}
+
+// Client is steward's way to GitHub: go-github for REST and a GraphQL
+// poster, over one stack of transports: conditional reads, authentication,
+// the rate-limit policy.
+type Client struct {
+	REST    *github.Client
+	http    *http.Client
+	graphql string
+	clock   Clock
+}
+
+// New builds a client from c.
+func New(c Config) (*Client, error) {
+	api := c.APIURL
+	if api == "" {
+		api = "https://api.github.com/"
+	}
+	if !strings.HasSuffix(api, "/") {
+		api += "/"
+	}
+	base, err := url.Parse(api)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("GITHUB_API_URL: %q is not a URL", c.APIURL)
+	}
+	clock := c.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	var rt http.RoundTripper = &RetryTransport{Base: c.Transport, Clock: clock, Log: c.Log}
+	switch {
+	case c.AppID != 0:
+		if c.InstallationID == 0 {
+			return nil, errors.New("GITHUB_APP_INSTALLATION_ID: needed to act as the App")
+		}
+		itr, err := ghinstallation.New(rt, c.AppID, c.InstallationID, c.PrivateKey)
+		if err != nil {
+			return nil, fmt.Errorf("GITHUB_APP_PRIVATE_KEY: %w", err)
+		}
+		itr.BaseURL = strings.TrimSuffix(api, "/")
+		rt = itr
+	case c.Token != "":
+		rt = &tokenTransport{base: rt, token: c.Token}
+	default:
+		return nil, errors.New("no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY")
+	}
+	hc := &http.Client{Transport: &ETagTransport{Base: rt}}
+	rest := github.NewClient(hc)
+	rest.BaseURL = base
+	gql := strings.TrimSuffix(api, "/") + "/graphql"
+	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
+		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
+	}
+	return &Client{REST: rest, http: hc, graphql: gql, clock: clock}, nil
+}
+
+type tokenTransport struct {
+	base  http.RoundTripper
+	token string
+}
+
+func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+t.token)
+	return t.base.RoundTrip(r)
+}
+
+// GraphQLError is an error GitHub's GraphQL API answered with.
+type GraphQLError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// GraphQLErrors is every error of one answer.
+type GraphQLErrors []GraphQLError
+
+func (e GraphQLErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, x := range e {
+		msgs[i] = x.Message
+		if x.Type != "" {
+			msgs[i] = x.Type + ": " + x.Message
+		}
+	}
+	return "GitHub GraphQL: " + strings.Join(msgs, "; ")
+}
+
+// GraphQL sends a document with variables and decodes data into out. GitHub
+// answers a rate limit with 200 and an errors array: that is waited out
+// like a REST limit, a bounded number of times.
+func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any, out any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.graphql, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return fmt.Errorf("GitHub GraphQL: %w", err)
+		}
+		raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+		resp.Body.Close()
+		if err != nil {
+			return fmt.Errorf("GitHub GraphQL: %w", err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GitHub GraphQL: %s: %.300s", resp.Status, raw)
+		}
+		var answer struct {
+			Data   json.RawMessage `json:"data"`
+			Errors GraphQLErrors   `json:"errors"`
+		}
+		if err := json.Unmarshal(raw, &answer); err != nil {
+			return fmt.Errorf("GitHub GraphQL: %w", err)
+		}
+		if len(answer.Errors) > 0 && answer.Errors[0].Type == "RATE_LIMITED" && attempt < 4 {
+			wait := time.Minute
+			if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+				wait = max(time.Unix(reset, 0).Sub(c.clock.Now())+time.Second, time.Second)
+			}
+			if err := c.clock.Sleep(ctx, wait); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(answer.Errors) > 0 {
+			return answer.Errors
+		}
+		if out != nil {
+			return json.Unmarshal(answer.Data, out)
+		}
+		return nil
+	}
+}
