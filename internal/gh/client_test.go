@@ -120,7 +120,9 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 1})
 	g.AddProject("acme", 1, "Board")
 	ctx := context.Background()
-	var out struct{ Organization struct{ ProjectV2 struct{ Title string } } }
+	var out struct {
+		Organization struct{ ProjectV2 struct{ Title string } }
+	}
 	vars := map[string]any{"owner": "acme", "number": 1}
 	if err := c.GraphQL(ctx, gh.QueryFindProject, vars, &out); err != nil || out.Organization.ProjectV2.Title != "Board" {
 		t.Fatalf("%v %+v", err, out)
