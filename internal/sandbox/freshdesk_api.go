@@ -35,6 +35,7 @@ func (f *Freshdesk) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v2/tickets/{id}/reply", h(one, false, f.addReply))
 	mux.Handle("GET /api/v2/search/tickets", h(one, false, f.searchTickets))
 	mux.Handle("GET /api/v2/ticket_fields", h(one, false, f.ticketFields))
+	mux.Handle("GET /api/v2/companies/{id}", h(one, false, f.getCompany))
 	mux.Handle("GET /api/v2/admin/groups/{id}", h(one, false, f.getGroup))
 	mux.Handle("PUT /api/v2/admin/groups/{id}", h(one, false, f.updateGroup))
 	// Anything else under the API is FreshDesk's 404.
@@ -617,6 +618,19 @@ func (f *Freshdesk) ticketFields(w http.ResponseWriter, r *http.Request) {
 			"default": false, "required_for_closure": fd.RequiredForClosure, "choices": fd.Choices})
 	}
 	fdJSON(w, http.StatusOK, out)
+}
+
+func (f *Freshdesk) getCompany(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	c, ok := f.companies[id]
+	if err != nil || !ok {
+		fdNotFound(w)
+		return
+	}
+	fdJSON(w, http.StatusOK, map[string]any{"id": c.ID, "name": c.Name, "description": nil, "domains": []string{},
+		"created_at": fdTime(f.clock.Now()), "updated_at": fdTime(f.clock.Now()), "custom_fields": map[string]any{}})
 }
 
 func (f *Freshdesk) group(w http.ResponseWriter, r *http.Request) *FDGroup {
