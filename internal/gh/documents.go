@@ -72,13 +72,25 @@ const (
 }`
 )
 
+// QueryClosingPulls finds the pull requests that closed an issue.
+const QueryClosingPulls = `query ClosingPulls($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      closedByPullRequestsReferences(first: 10, includeClosedPrs: true) {
+        nodes { number title url author { login } }
+      }
+    }
+  }
+}`
+
 // Documents returns every GraphQL document steward sends, by name.
 func Documents() map[string]string {
 	return map[string]string{
-		"FindProject": QueryFindProject,
-		"AddItem":     MutationAddItem,
-		"SetField":    MutationSetField,
-		"MoveToTop":   MutationMoveToTop,
-		"ListItems":   QueryListItems,
+		"FindProject":  QueryFindProject,
+		"AddItem":      MutationAddItem,
+		"SetField":     MutationSetField,
+		"MoveToTop":    MutationMoveToTop,
+		"ListItems":    QueryListItems,
+		"ClosingPulls": QueryClosingPulls,
 	}
 }

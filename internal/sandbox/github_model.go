@@ -43,6 +43,8 @@ type ghIssue struct {
 	closedBy    string
 	locked      bool
 	pull        *ghPull
+	// closedByPulls are the pull requests whose merge closed the issue.
+	closedByPulls []int
 	// history holds the issue as the lagging search index sees it.
 	history []ghIssueVersion
 }

@@ -237,6 +237,13 @@ func (g *GitHub) gqlQuery() *gqlObject {
 			}
 			return g.gqlOrganization(u), nil
 		},
+		"repository": func(a map[string]any) (any, error) {
+			r := g.repo(argString(a, "owner"), argString(a, "name"))
+			if r == nil {
+				return nil, notFound("Could not resolve to a Repository with the name '%s/%s'.", argString(a, "owner"), argString(a, "name"))
+			}
+			return g.gqlRepository(r), nil
+		},
 		"node": func(a map[string]any) (any, error) {
 			id := argString(a, "id")
 			if p := g.projectByID(id); p != nil {
@@ -259,7 +266,7 @@ func (g *GitHub) gqlQuery() *gqlObject {
 
 func (g *GitHub) gqlOrganization(u *ghUser) *gqlObject {
 	return obj("Organization", map[string]func(map[string]any) (any, error){
-		"id": val(nodeID("O", u.id)),
+		"id": val(nodeID("O", u.id)), "login": val(u.login),
 		"projectV2": func(a map[string]any) (any, error) {
 			n, _ := argInt(a, "number")
 			p := g.projects[strings.ToLower(u.login)+"/"+strconv.FormatInt(n, 10)]
@@ -341,11 +348,38 @@ func (g *GitHub) gqlField(f *ghField) *gqlObject {
 	return obj(typ, fields)
 }
 
+func (g *GitHub) gqlRepository(r *ghRepo) *gqlObject {
+	return obj("Repository", map[string]func(map[string]any) (any, error){
+		"id": val(nodeID("R", r.id)), "nameWithOwner": val(r.fullName()),
+		"issue": func(a map[string]any) (any, error) {
+			n, _ := argInt(a, "number")
+			if n < 1 || int(n) > len(r.issues) || r.issues[n-1].pull != nil {
+				return nil, notFound("Could not resolve to an Issue with the number of %d.", n)
+			}
+			return g.gqlIssue(r, r.issues[n-1]), nil
+		},
+	})
+}
+
 func (g *GitHub) gqlIssue(r *ghRepo, is *ghIssue) *gqlObject {
 	return obj("Issue", map[string]func(map[string]any) (any, error){
-		"id": val(nodeID("I", is.id)), "number": val(is.number),
-		"repository": val(obj("Repository", map[string]func(map[string]any) (any, error){
-			"id": val(nodeID("R", r.id)), "nameWithOwner": val(r.fullName())})),
+		"id": val(nodeID("I", is.id)), "number": val(is.number), "repository": val(g.gqlRepository(r)),
+		"closedByPullRequestsReferences": func(a map[string]any) (any, error) {
+			var prs []*gqlObject
+			for _, n := range is.closedByPulls {
+				pr := r.issues[n-1]
+				prs = append(prs, obj("PullRequest", map[string]func(map[string]any) (any, error){
+					"id": val(nodeID("PR", pr.id)), "number": val(pr.number), "title": val(pr.title),
+					"url":    val(fmt.Sprintf("%s/%s/pull/%d", webURL, r.fullName(), pr.number)),
+					"author": val(obj("User", map[string]func(map[string]any) (any, error){"login": val(pr.user)})),
+				}))
+			}
+			lo, hi, err := paginate(a, "closedByPullRequestsReferences", len(prs))
+			if err != nil {
+				return nil, err
+			}
+			return obj("PullRequestConnection", map[string]func(map[string]any) (any, error){"nodes": val(prs[lo:hi])}), nil
+		},
 	})
 }
 

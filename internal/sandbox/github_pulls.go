@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -172,8 +174,22 @@ func (g *GitHub) MergePull(owner, name string, number int, by string) error {
 	repo.refs["heads/"+p.base] = c.sha
 	p.merged, p.mergedAt, p.mergedBy, p.mergeSHA = true, now, by, c.sha
 	g.applyChange(repo, is, by, &IssueChange{State: "closed", StateReason: "completed", Title: is.title, Assignees: is.assignees})
+	// "Fixes #12" in the body closes issue 12, as on GitHub.
+	for _, m := range closingRef.FindAllStringSubmatch(is.body, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(repo.issues) || repo.issues[n-1].pull != nil {
+			continue
+		}
+		target := repo.issues[n-1]
+		target.closedByPulls = append(target.closedByPulls, number)
+		if target.state == "open" {
+			g.applyChange(repo, target, by, &IssueChange{State: "closed", StateReason: "completed", Title: target.title, Assignees: target.assignees})
+		}
+	}
 	return nil
 }
+
+var closingRef = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b`)
 
 // diffStats counts changed lines between a pull request's base and head.
 func (r *ghRepo) diffStats(p *ghPull) (additions, deletions, files int) {

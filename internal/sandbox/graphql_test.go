@@ -247,3 +247,33 @@ func TestGraphQLErrorsAreGitHubs(t *testing.T) {
 		t.Errorf("over the GraphQL limit: %d %+v", status, r.Errors)
 	}
 }
+
+func TestMergingAPullRequestClosesTheIssuesItFixes(t *testing.T) {
+	g, client, _, _ := newGH(t, GitHubOptions{})
+	base := strings.TrimSuffix(client.BaseURL.String(), "/")
+	g.AddRepo("acme", "support", "main", map[string]string{"a.txt": "a\n"})
+	n := g.CreateIssue("acme", "support", "x", "Hub down", "")
+	ctx := context.Background()
+	ref, _, _ := client.Git.GetRef(ctx, "acme", "support", "heads/main")
+	client.Git.CreateRef(ctx, "acme", "support", &github.Reference{Ref: github.String("refs/heads/fix"), Object: &github.GitObject{SHA: ref.Object.SHA}})
+	client.Repositories.CreateFile(ctx, "acme", "support", "b.txt", &github.RepositoryContentFileOptions{Message: github.String("fix"), Content: []byte("b"), Branch: github.String("fix")})
+	pr, _, err := client.PullRequests.Create(ctx, "acme", "support", &github.NewPullRequest{Title: github.String("Restart the hub"), Head: github.String("fix"), Base: github.String("main"), Body: github.String(fmt.Sprintf("Fixes #%d", n))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.MergePull("acme", "support", pr.GetNumber(), "grace"); err != nil {
+		t.Fatal(err)
+	}
+	is := g.Issues("acme", "support")[n-1]
+	if is.State != "closed" || is.StateReason != "completed" || is.ClosedBy != "grace" {
+		t.Errorf("issue after the merge: %+v", is)
+	}
+	_, r := gqlPost(t, base, gh.QueryClosingPulls, map[string]any{"owner": "acme", "repo": "support", "number": n})
+	if len(r.Errors) > 0 || dig(r.Data, "repository", "issue", "closedByPullRequestsReferences", "nodes", 0, "number") != float64(pr.GetNumber()) ||
+		dig(r.Data, "repository", "issue", "closedByPullRequestsReferences", "nodes", 0, "author", "login") != "steward-bot" {
+		t.Errorf("closing pulls: %+v %v", r.Errors, r.Data)
+	}
+	if content, _ := g.File("acme", "support", "main", "b.txt"); content != "b" {
+		t.Errorf("main after the merge lacks b.txt")
+	}
+}
