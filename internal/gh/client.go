@@ -35,6 +35,8 @@ type Config struct {
 	Log   *slog.Logger
 	// Transport is the network below steward's layers (default http.DefaultTransport).
 	Transport http.RoundTripper
+	// CacheDir keeps conditional-read answers between runs (optional).
+	CacheDir string
 }
 
 // ConfigFromEnv reads GITHUB_API_URL, GITHUB_TOKEN, GITHUB_APP_ID,
@@ -119,7 +121,7 @@ func New(c Config) (*Client, error) {
 	default:
 		return nil, errors.New("no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY")
 	}
-	hc := &http.Client{Transport: &ETagTransport{Base: rt}}
+	hc := &http.Client{Transport: &ETagTransport{Base: rt, Dir: c.CacheDir}}
 	rest := github.NewClient(hc)
 	rest.BaseURL = base
 	gql := strings.TrimSuffix(api, "/") + "/graphql"

@@ -3,8 +3,12 @@ package gh
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httputil"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -16,6 +20,10 @@ import (
 type ETagTransport struct {
 	// Base carries the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
+	// Dir, when set, keeps the remembered answers on disk too, so that a
+	// scheduled run starts where the last one stopped. Losing it costs
+	// requests, never correctness.
+	Dir string
 
 	mu      sync.Mutex
 	entries map[string]etagEntry
@@ -34,7 +42,8 @@ func (t *ETagTransport) base() http.RoundTripper {
 }
 
 func cacheKey(r *http.Request) string {
-	// Different credentials may see different answers.
+	// One transport serves one identity (authentication sits below it), so
+	// the key need not hold a token that rotates every hour.
 	return r.Header.Get("Authorization") + " " + r.Header.Get("Accept") + " " + r.URL.String()
 }
 
@@ -44,9 +53,7 @@ func (t *ETagTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return t.base().RoundTrip(r)
 	}
 	key := cacheKey(r)
-	t.mu.Lock()
-	e, ok := t.entries[key]
-	t.mu.Unlock()
+	e, ok := t.lookup(key)
 	if ok {
 		r = r.Clone(r.Context())
 		r.Header.Set("If-None-Match", e.etag)
@@ -73,12 +80,64 @@ func (t *ETagTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.mu.Lock()
-		if t.entries == nil {
-			t.entries = map[string]etagEntry{}
-		}
-		t.entries[key] = etagEntry{etag: resp.Header.Get("ETag"), response: dump}
-		t.mu.Unlock()
+		t.store(key, etagEntry{etag: resp.Header.Get("ETag"), response: dump})
 	}
 	return resp, nil
+}
+
+func (t *ETagTransport) lookup(key string) (etagEntry, bool) {
+	t.mu.Lock()
+	e, ok := t.entries[key]
+	t.mu.Unlock()
+	if ok || t.Dir == "" {
+		return e, ok
+	}
+	data, err := os.ReadFile(t.path(key))
+	if err != nil {
+		return etagEntry{}, false
+	}
+	etag, dump, found := bytes.Cut(data, []byte("\n"))
+	if !found {
+		return etagEntry{}, false
+	}
+	e = etagEntry{etag: string(etag), response: dump}
+	t.mu.Lock()
+	if t.entries == nil {
+		t.entries = map[string]etagEntry{}
+	}
+	t.entries[key] = e
+	t.mu.Unlock()
+	return e, true
+}
+
+func (t *ETagTransport) store(key string, e etagEntry) {
+	t.mu.Lock()
+	if t.entries == nil {
+		t.entries = map[string]etagEntry{}
+	}
+	t.entries[key] = e
+	t.mu.Unlock()
+	if t.Dir == "" {
+		return
+	}
+	// Written whole then renamed, so a reader never sees half an entry.
+	if err := os.MkdirAll(t.Dir, 0o700); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(t.Dir, ".etag-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(append(append([]byte(e.etag), '\n'), e.response...))
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	os.Rename(tmp.Name(), t.path(key))
+}
+
+func (t *ETagTransport) path(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(t.Dir, hex.EncodeToString(sum[:]))
 }

@@ -236,3 +236,41 @@ func (r *Roster) Engineer(handle string) (*Engineer, bool) {
 
 // Today returns the current date in the team's time zone.
 func (r *Roster) Today(now time.Time) civil.Date { return civil.Of(now.In(r.Location())) }
+
+// Defaults for the integrations, in one place.
+const (
+	DefaultSupportLabel   = "support"
+	DefaultEventLabel     = "event"
+	DefaultStatusField    = "Status"
+	DefaultStatusOption   = "Todo"
+	DefaultPriorityField  = "Priority"
+	DefaultIterationField = "Iteration"
+	DefaultMirrorTag      = "engineering"
+)
+
+// Label returns support_label or its default.
+func (g *GitHubIntegration) Label() string { return or(g.SupportLabel, DefaultSupportLabel) }
+
+// Fields returns the project's field names and status option, defaulted.
+func (p *ProjectConfig) Fields() (status, statusOption, priority, iteration string) {
+	return or(p.StatusField, DefaultStatusField), or(p.StatusOption, DefaultStatusOption),
+		or(p.PriorityField, DefaultPriorityField), or(p.IterationField, DefaultIterationField)
+}
+
+// MirrorTags returns tags, or [engineering] when absent.
+func (f *FreshdeskIntegration) MirrorTags() []string {
+	if f.Tags == nil {
+		return []string{DefaultMirrorTag}
+	}
+	return f.Tags
+}
+
+// Host is the account's host name, acme.freshdesk.com.
+func (f *FreshdeskIntegration) Host() string { return f.Domain + ".freshdesk.com" }
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,197 @@
+package mirror_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/workdays"
+)
+
+// Monday 2026-11-02, 09:00 in Los Angeles.
+var t0 = time.Date(2026, 11, 2, 17, 0, 0, 0, time.UTC)
+
+type world struct {
+	t      testing.TB
+	clock  *sandbox.ManualClock
+	fd     *sandbox.Freshdesk
+	gh     *sandbox.GitHub
+	fdURL  string
+	ghURL  string
+	config mirror.Config
+	render mirror.Render
+	board  *mirror.Board
+}
+
+func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitHubOptions) *world {
+	t.Helper()
+	clock := sandbox.NewManualClock(t0)
+	fdOpts.Clock, fdOpts.APIKey, fdOpts.AgentID = clock, "fd-key", 501
+	ghOpts.Clock = clock
+	ghOpts.Tokens = map[string]string{"gh-token": "steward-bot"}
+	if ghOpts.ContentPerMinute == 0 {
+		ghOpts.ContentPerMinute, ghOpts.ContentPerHour = 1_000_000, 1_000_000
+	}
+	w := &world{t: t, clock: clock, fd: sandbox.NewFreshdesk(fdOpts), gh: sandbox.NewGitHub(ghOpts)}
+	w.gh.AddRepo("acme", "support", "main", nil)
+	w.gh.AddProject("acme", 7, "Sprint board",
+		sandbox.ProjectField{Name: "Title", Type: "TEXT"},
+		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In Progress", "Done"}},
+		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
+		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{
+			{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}, {Title: "Sprint 23", StartDate: "2026-11-09", Duration: 14}}},
+	)
+	w.fd.AddCompany(sandbox.FDCompany{ID: 1, Name: "Example Hub"})
+	w.fd.AddCompany(sandbox.FDCompany{ID: 2, Name: "Uni Bootcamp"})
+	fdSrv := httptest.NewServer(w.fd)
+	ghSrv := httptest.NewServer(w.gh)
+	t.Cleanup(fdSrv.Close)
+	t.Cleanup(ghSrv.Close)
+	w.fdURL, w.ghURL = fdSrv.URL, ghSrv.URL
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	w.config = mirror.Config{Domain: "acme.freshdesk.com", Tags: []string{"engineering"}, SupportLabel: "support", EventLabel: "event",
+		Location: la, Board: true,
+		Events: []roster.Event{{Name: "Bootcamp", Hub: "uni-bootcamp", From: civil.MustParse("2026-11-01"), To: civil.MustParse("2026-11-05")}}}
+	w.render = mirror.Render{Repo: "acme/support", Location: la, Calendar: workdays.New(la, nil), FirstResponse: 1}
+	w.board = &mirror.Board{Owner: "acme", Number: 7, StatusField: "Status", StatusOption: "Todo", PriorityField: "Priority", IterationField: "Iteration"}
+	return w
+}
+
+func (w *world) applier() *mirror.Applier {
+	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: w.fdURL, APIKey: "fd-key", Clock: w.clock, ListPerMinute: 1000})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	r := w.render
+	r.TicketURL = fdc.AgentURL
+	return &mirror.Applier{GH: ghc, FD: fdc, Owner: "acme", Repo: "support", Board: w.board, Render: r, Now: w.clock.Now()}
+}
+
+// sync runs one sync with a fresh applier, as a scheduled run would.
+func (w *world) sync() mirror.Report {
+	w.t.Helper()
+	r, err := w.applier().Sync(context.Background(), w.config, "support", 24*time.Hour, false)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r
+}
+
+func (w *world) issues() []sandbox.Issue { return w.gh.Issues("acme", "support") }
+
+func failures(r mirror.Report) string {
+	var b strings.Builder
+	for _, o := range r.Outcomes {
+		if o.Error != "" {
+			fmt.Fprintf(&b, "%d #%d %s: %s\n", o.Ticket, o.Issue, o.Kind, o.Error)
+		}
+	}
+	return b.String()
+}
+
+func company(id int64) int64 { return id }
+
+func TestANewTaggedTicketBecomesExactlyOneIssue(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	hub := int64(1)
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "JupyterHub down for the workshop", Priority: sandbox.PriorityUrgent,
+		Tags: []string{"Engineering"}, CompanyID: hub, CreatedAt: t0.Add(-time.Hour)})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Billing question", Priority: sandbox.PriorityHigh, Tags: []string{"billing"}})
+	w.clock.Advance(time.Minute)
+
+	r := w.sync()
+	if f := failures(r); f != "" {
+		t.Fatalf("failures:\n%s", f)
+	}
+	issues := w.issues()
+	if len(issues) != 1 {
+		t.Fatalf("%d issues, want 1 (the untagged ticket becomes nothing)", len(issues))
+	}
+	is := issues[0]
+	if is.Title != "JupyterHub down for the workshop" || strings.Join(is.Labels, ",") != "support,priority: urgent" {
+		t.Errorf("issue: %q labels %v", is.Title, is.Labels)
+	}
+	for _, want := range []string{"| Priority | Urgent |", "| Status | Open |", "| Hub | Example Hub |", "| Created | 2026-11-02 08:00 PST |",
+		"| First response due | 2026-11-03 08:00 PST |", fmt.Sprintf("/a/tickets/%d)", id)} {
+		if !strings.Contains(is.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, is.Body)
+		}
+	}
+	board := w.gh.ProjectItems("acme", 7)
+	if len(board) != 1 || board[0].Issue != "acme/support#1" || board[0].Values["Status"] != "Todo" ||
+		board[0].Values["Priority"] != "Urgent" || board[0].Values["Iteration"] != "Sprint 22" {
+		t.Errorf("board: %+v", board)
+	}
+	notes := w.fd.Conversations(id)
+	if len(notes) != 1 || !notes[0].Private || !strings.Contains(notes[0].Body, "acme/support#1") {
+		t.Errorf("notes on the ticket: %+v", notes)
+	}
+}
+
+func TestTheBoardItemGoesToTheTop(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	for i := range 3 {
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", i), Tags: []string{"engineering"}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	w.clock.Advance(5 * time.Minute)
+	w.sync()
+	w.clock.Advance(time.Minute)
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "newest", Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.sync()
+	board := w.gh.ProjectItems("acme", 7)
+	if len(board) != 4 || board[0].Issue != "acme/support#4" {
+		t.Errorf("board order: %+v", board)
+	}
+}
+
+func TestASecondSyncChangesNothingAndCostsNothing(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	for i := range 150 {
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("ticket ", i), Priority: 1 + i%4, Tags: []string{"engineering"}, CompanyID: int64(1 + i%2)})
+	}
+	w.clock.Advance(time.Minute)
+	a := w.applier() // one client: its conditional-read cache carries over
+	ctx := context.Background()
+	r, err := a.Sync(ctx, w.config, "support", 24*time.Hour, false)
+	if err != nil || failures(r) != "" {
+		t.Fatalf("%v\n%s", err, failures(r))
+	}
+	if len(w.issues()) != 150 {
+		t.Fatalf("%d issues", len(w.issues()))
+	}
+	w.clock.Advance(15 * time.Minute)
+	w.fd.Ledger().Reset()
+	w.gh.Ledger().Reset()
+	a.Now = w.clock.Now()
+	r, err = a.Sync(ctx, w.config, "support", 24*time.Hour, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Planned) != 0 || len(r.Outcomes) != 0 {
+		t.Errorf("the second run planned %d works: %+v", len(r.Planned), r.Planned)
+	}
+	// Every GitHub read was conditional and answered 304; nothing else.
+	ghAll := w.gh.Ledger().Len()
+	ghFree := w.gh.Ledger().Count(func(q sandbox.Request) bool { return q.Conditional && q.Status == 304 })
+	if ghAll == 0 || ghAll != ghFree {
+		t.Errorf("GitHub: %d requests, %d of them conditional 304s:\n%s", ghAll, ghFree, w.gh.Ledger())
+	}
+	// One FreshDesk page lists the 150 changed tickets at 100 a page: two.
+	if n := w.fd.Ledger().Len(); n != 2 {
+		t.Errorf("FreshDesk: %d requests, want 2 list pages:\n%s", n, w.fd.Ledger())
+	}
+}

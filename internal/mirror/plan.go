@@ -1,0 +1,323 @@
+package mirror
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/roster"
+)
+
+// Config is what the plan needs of roster.yaml.
+type Config struct {
+	// Domain is the FreshDesk host (acme.freshdesk.com): markers name it,
+	// so two accounts never mix.
+	Domain             string
+	Tags               []string
+	MinPriority        int
+	SupportLabel       string
+	EventLabel         string
+	Events             []roster.Event
+	Location           *time.Location
+	IncludeRequester   bool
+	IncludeDescription bool
+	// Board is true when a project is configured.
+	Board bool
+}
+
+// Issue is a support issue as observed on GitHub.
+type Issue struct {
+	Number      int
+	NodeID      string
+	Title       string
+	Body        string
+	State       string // open, closed
+	StateReason string // completed, not_planned, duplicate, reopened
+	Labels      []string
+	ClosedAt    time.Time
+	ClosedBy    string
+}
+
+// Input is everything observed for one run.
+type Input struct {
+	Now time.Time
+	// Tickets changed in the run's window, with stats.
+	Tickets []freshdesk.Ticket
+	// Issues are every issue with the support label, open or closed.
+	Issues []Issue
+	// Hubs names companies by id, for the tickets that need it.
+	Hubs map[int64]string
+}
+
+// Kind is what an action does.
+type Kind string
+
+// The actions of a plan.
+const (
+	CreateIssue      Kind = "create-issue"
+	UpdateTitle      Kind = "update-title"
+	SetLabels        Kind = "set-labels"
+	AddToBoard       Kind = "add-to-board"
+	SetBoardPriority Kind = "set-board-priority"
+	LinkTicket       Kind = "link-ticket"
+	CloseIssue       Kind = "close-issue"
+	ReopenIssue      Kind = "reopen-issue"
+	ResolveTicket    Kind = "resolve-ticket"
+	ReopenTicket     Kind = "reopen-ticket"
+	CloseDuplicate   Kind = "close-duplicate"
+)
+
+// Action is one step, with the reason for it.
+type Action struct {
+	Kind     Kind     `json:"kind"`
+	Reason   string   `json:"reason"`
+	Title    string   `json:"title,omitempty"`
+	Add      []string `json:"add_labels,omitempty"`
+	Remove   []string `json:"remove_labels,omitempty"`
+	Comment  string   `json:"comment,omitempty"`
+	Survivor int      `json:"survivor,omitempty"`
+}
+
+// Work is the plan for one ticket and its issue.
+type Work struct {
+	Ticket int64  `json:"ticket"`
+	Issue  int    `json:"issue,omitempty"` // 0 until created
+	NodeID string `json:"-"`
+	// Body is the issue's body now; Recorded is the state in it.
+	Body     string `json:"-"`
+	Recorded State  `json:"-"`
+	// Target is the state to record when every action succeeds.
+	Target  State    `json:"-"`
+	Actions []Action `json:"actions"`
+	// ClosedAt and ClosedBy are the issue's, for the resolved note.
+	ClosedAt time.Time `json:"-"`
+	ClosedBy string    `json:"-"`
+}
+
+// Matches reports whether a ticket is one to mirror: it carries a
+// configured tag, or its priority reaches min_priority.
+func (c Config) Matches(t freshdesk.Ticket) bool {
+	if t.Spam {
+		return false
+	}
+	for _, tag := range c.Tags {
+		if t.HasTag(tag) {
+			return true
+		}
+	}
+	return c.MinPriority > 0 && t.Priority >= c.MinPriority
+}
+
+// eventNow reports whether hub has an event in roster.yaml on now's day.
+func (c Config) eventNow(hub string, now time.Time) bool {
+	if hub == "" {
+		return false
+	}
+	today := civil.Of(now.In(c.Location))
+	for _, e := range c.Events {
+		if slug(e.Hub) == slug(hub) && !today.Before(e.From) && today.Before(e.To) {
+			return true
+		}
+	}
+	return false
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+// Plan computes what to do. It is pure: the same input gives the same plan.
+func Plan(c Config, in Input) []Work {
+	byTicket := map[int64][]Issue{}
+	states := map[int]State{}
+	for _, is := range in.Issues {
+		st, ok := parseState(is.Body)
+		if !ok || !strings.EqualFold(st.Domain, c.Domain) {
+			continue
+		}
+		states[is.Number] = st
+		byTicket[st.Ticket] = append(byTicket[st.Ticket], is)
+	}
+	changed := map[int64]freshdesk.Ticket{}
+	for _, t := range in.Tickets {
+		changed[t.ID] = t
+	}
+	ids := make([]int64, 0, len(byTicket)+len(changed))
+	for id := range byTicket {
+		ids = append(ids, id)
+	}
+	for id := range changed {
+		if _, ok := byTicket[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+
+	var works []Work
+	for _, id := range ids {
+		issues := byTicket[id]
+		slices.SortFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
+		t, hasTicket := changed[id]
+		var tp *freshdesk.Ticket
+		if hasTicket {
+			tp = &t
+		}
+		if len(issues) == 0 {
+			if hasTicket && c.Matches(t) {
+				works = append(works, c.create(in, t))
+			}
+			continue
+		}
+		survivor := issues[0]
+		for _, dup := range issues[1:] {
+			if dup.State == "open" {
+				works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
+					Actions: []Action{{Kind: CloseDuplicate, Survivor: survivor.Number,
+						Reason:  fmt.Sprintf("ticket %d has two issues; #%d is the oldest", id, survivor.Number),
+						Comment: fmt.Sprintf("Duplicate of #%d: steward found two issues for the same support ticket and keeps the oldest.", survivor.Number)}}})
+			}
+		}
+		if w, ok := c.reconcile(in, survivor, states[survivor.Number], tp); ok {
+			works = append(works, w)
+		}
+	}
+	return works
+}
+
+// target is the state that ticket t (or, without it, the recorded state)
+// asks for.
+func (c Config) target(in Input, r State, t *freshdesk.Ticket) State {
+	s := r
+	s.Domain = c.Domain
+	if t != nil {
+		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, t.Subject, t.Priority, t.CreatedAt
+		var company int64
+		if t.CompanyID != nil {
+			company = *t.CompanyID
+		}
+		if company != r.Company || s.Hub == "" {
+			s.Hub = in.Hubs[company]
+		}
+		s.Company = company
+		s.Requester, s.Description = "", ""
+		if c.IncludeRequester && t.Requester != nil {
+			s.Requester = t.Requester.Name
+		}
+		if c.IncludeDescription {
+			s.Description = t.DescriptionText
+		}
+	}
+	s.Event = c.eventNow(s.Hub, in.Now)
+	return s
+}
+
+func (c Config) labels(s State) []string {
+	l := []string{c.SupportLabel, PriorityLabel(s.Priority)}
+	if s.Event {
+		l = append(l, c.EventLabel)
+	}
+	return l
+}
+
+func (c Config) create(in Input, t freshdesk.Ticket) Work {
+	tgt := c.target(in, State{}, &t)
+	tgt.Status = t.Status
+	w := Work{Ticket: t.ID, Target: tgt}
+	reason := "the ticket carries a mirrored tag"
+	if !slices.ContainsFunc(c.Tags, t.HasTag) {
+		reason = fmt.Sprintf("the ticket's priority is %s", freshdesk.PriorityName(t.Priority))
+	}
+	w.Actions = append(w.Actions, Action{Kind: CreateIssue, Title: Title(tgt), Add: c.labels(tgt), Reason: reason})
+	if c.Board {
+		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, at the top"})
+	}
+	w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket gets a private note linking its issue"})
+	if done(t.Status) {
+		w.Actions = append(w.Actions, Action{Kind: CloseIssue, Reason: "the ticket is already " + StatusName(t.Status),
+			Comment: "The support ticket is already " + StatusName(t.Status) + "; closing."})
+	}
+	return w
+}
+
+func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Work, bool) {
+	tgt := c.target(in, r, t)
+	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
+	if t != nil && t.Subject != r.Subject && t.Subject != "" {
+		w.Actions = append(w.Actions, Action{Kind: UpdateTitle, Title: Title(tgt), Reason: "the ticket's subject changed in FreshDesk"})
+	}
+	if tgt.Priority != r.Priority || tgt.Event != r.Event {
+		want := c.labels(tgt)
+		var remove []string
+		for _, l := range is.Labels {
+			managed := strings.HasPrefix(l, "priority: ") || strings.EqualFold(l, c.EventLabel)
+			if managed && !slices.ContainsFunc(want, func(x string) bool { return strings.EqualFold(x, l) }) {
+				remove = append(remove, l)
+			}
+		}
+		reason := "the ticket's priority changed in FreshDesk"
+		if tgt.Priority == r.Priority {
+			reason = "the hub's event began or ended"
+		}
+		w.Actions = append(w.Actions, Action{Kind: SetLabels, Add: want, Remove: remove, Reason: reason})
+		if c.Board && r.Board && tgt.Priority != r.Priority {
+			w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: reason})
+		}
+	}
+
+	tStatus := r.Status
+	if t != nil {
+		tStatus = t.Status
+	}
+	ticketChanged := done(tStatus) != done(r.Status)
+	issueChanged := (is.State == "closed") != done(r.Status)
+	tgt.Status = tStatus
+	switch {
+	case ticketChanged && !issueChanged && done(tStatus):
+		w.Actions = append(w.Actions, Action{Kind: CloseIssue, Reason: "the ticket was " + StatusName(tStatus) + " in FreshDesk",
+			Comment: "The support ticket was marked " + StatusName(tStatus) + " in FreshDesk; closing. Reopen this issue to reopen the ticket."})
+	case ticketChanged && !issueChanged:
+		w.Actions = append(w.Actions, Action{Kind: ReopenIssue, Reason: "the ticket was reopened in FreshDesk",
+			Comment: "The support ticket was reopened in FreshDesk (now " + StatusName(tStatus) + "); reopening."})
+	case issueChanged && !ticketChanged && is.State == "closed" && is.StateReason == "completed":
+		retry := r.ResolveError == "" || (t != nil && t.UpdatedAt.After(r.ResolveTried))
+		if retry {
+			w.Actions = append(w.Actions, Action{Kind: ResolveTicket, Reason: fmt.Sprintf("issue #%d was closed as completed", is.Number)})
+		}
+		tgt.Status = r.Status
+	case issueChanged && !ticketChanged && is.State == "open":
+		w.Actions = append(w.Actions, Action{Kind: ReopenTicket, Reason: fmt.Sprintf("issue #%d was reopened", is.Number)})
+		tgt.Status = r.Status
+	case issueChanged && !ticketChanged:
+		tgt.Status = r.Status // closed as not planned: the ticket stays as it is
+	}
+	if c.Board && !r.Board {
+		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "the issue is not on the sprint board yet"})
+	}
+	if !r.Linked {
+		w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket has no note linking the issue yet"})
+	}
+	if r.ResolveError != "" && t != nil && t.UpdatedAt.After(r.ResolveTried) {
+		tgt.ResolveError, tgt.ResolveTried = "", time.Time{}
+	}
+	w.Target = tgt
+	// Nothing to do but record what changed on the display side.
+	displayChanged := tgt.Hub != r.Hub || tgt.Company != r.Company || !tgt.Created.Equal(r.Created) ||
+		tgt.Requester != r.Requester || tgt.Description != r.Description || tgt.Status != r.Status ||
+		tgt.ResolveError != r.ResolveError || tgt.Subject != r.Subject
+	return w, len(w.Actions) > 0 || displayChanged
+}

@@ -1,0 +1,87 @@
+// Package mirror owns the FreshDesk-to-GitHub mirror: which tickets become
+// support issues, what those issues say, and how status, priority and
+// subject stay in step both ways. It observes both sides, computes a plan
+// (pure: Plan), and applies it; every run converges on the same state, and
+// a failed step is left for the next run.
+package mirror
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// State is what steward last synced for one ticket. It lives in a hidden
+// marker in the issue body, so GitHub is the record and steward keeps no
+// database: the next run compares both sides with it to tell who changed
+// what since.
+type State struct {
+	Domain   string    `json:"domain"`
+	Ticket   int64     `json:"ticket"`
+	Subject  string    `json:"subject"`
+	Status   int       `json:"status"`
+	Priority int       `json:"priority"`
+	Company  int64     `json:"company,omitempty"`
+	Hub      string    `json:"hub,omitempty"`
+	Created  time.Time `json:"created"`
+	// Event is true while the ticket's hub has an event in roster.yaml.
+	Event bool `json:"event,omitempty"`
+	// Board and Linked record the steps done once: the board item, and
+	// the private note on the ticket that links the issue.
+	Board  bool `json:"board,omitempty"`
+	Linked bool `json:"linked,omitempty"`
+	// ResolveError is why FreshDesk refused to resolve the ticket; steward
+	// does not try again until the ticket changes.
+	ResolveError string `json:"resolve_error,omitempty"`
+	// ResolveTried is the ticket's updated_at when resolving failed.
+	ResolveTried time.Time `json:"resolve_tried,omitzero"`
+	// Requester and Description are kept only when configured.
+	Requester   string `json:"requester,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+const markerPrefix = "<!-- steward:freshdesk "
+
+var markerRE = regexp.MustCompile(`<!-- steward:freshdesk (\{.*?\}) -->`)
+
+// marker renders the state as a hidden HTML comment. encoding/json escapes
+// < and >, so no value can close the comment early.
+func (s State) marker() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return markerPrefix + strings.ReplaceAll(string(b), "--", `-\u002d`) + " -->"
+}
+
+// parseState finds the marker in an issue body.
+func parseState(body string) (State, bool) {
+	m := markerRE.FindStringSubmatch(body)
+	if m == nil {
+		return State{}, false
+	}
+	var s State
+	if err := json.Unmarshal([]byte(m[1]), &s); err != nil || s.Ticket == 0 {
+		return State{}, false
+	}
+	return s, true
+}
+
+func done(status int) bool { return status == 4 || status == 5 }
+
+// StatusName names FreshDesk's statuses; accounts may define more.
+func StatusName(s int) string {
+	switch s {
+	case 2:
+		return "Open"
+	case 3:
+		return "Pending"
+	case 4:
+		return "Resolved"
+	case 5:
+		return "Closed"
+	}
+	return fmt.Sprintf("Status %d", s)
+}
