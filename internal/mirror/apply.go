@@ -260,7 +260,9 @@ func (a *Applier) resolve(ctx context.Context, w *Work, st *State) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(convs, func(c freshdesk.Conversation) bool { return strings.Contains(c.Body, resolvedMarker(w.Issue, w.ClosedAt)) }) {
+	if !slices.ContainsFunc(convs, func(c freshdesk.Conversation) bool {
+		return strings.Contains(c.Body, resolvedMarker(w.Issue, w.ClosedAt))
+	}) {
 		note := ResolvedNote(a.Owner+"/"+a.Repo, w.Issue, a.issueURL(w.Issue), w.ClosedBy, w.ClosedAt, pulls)
 		if _, err := a.FD.AddNote(ctx, w.Ticket, note, true); err != nil {
 			return err
