@@ -39,6 +39,7 @@ func init() {
 		"schedule": {"print the steward schedule (table, json, ics or markdown)", cmdSchedule},
 		"who":      {"show the stewards on duty and the next handoff", cmdWho},
 		"validate": {"check roster.yaml and report every problem at its line", cmdValidate},
+		"sync":     {"mirror FreshDesk tickets as support issues and keep both in step", cmdSync},
 	}
 }
 

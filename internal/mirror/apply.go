@@ -157,7 +157,8 @@ func (a *Applier) do(ctx context.Context, w *Work, act Action, st *State) error 
 			return err
 		}
 	case LinkTicket:
-		if err := a.link(ctx, w.Ticket, w.Issue); err != nil {
+		// An issue created in this run cannot have a note yet: skip looking.
+		if err := a.link(ctx, w.Ticket, w.Issue, w.Recorded.Ticket == 0); err != nil {
 			return err
 		}
 		st.Linked = true
@@ -211,17 +212,19 @@ func (a *Applier) issueURL(n int) string {
 
 // link posts the note that links the ticket to the issue, unless a note
 // (from a run whose answer was lost) already does.
-func (a *Applier) link(ctx context.Context, ticket int64, issue int) error {
-	convs, err := a.FD.Conversations(ctx, ticket)
-	if err != nil {
-		return err
-	}
-	for _, c := range convs {
-		if strings.Contains(c.Body, linkMarker(issue)) {
-			return nil
+func (a *Applier) link(ctx context.Context, ticket int64, issue int, fresh bool) error {
+	if !fresh {
+		convs, err := a.FD.Conversations(ctx, ticket)
+		if err != nil {
+			return err
+		}
+		for _, c := range convs {
+			if strings.Contains(c.Body, linkMarker(issue)) {
+				return nil
+			}
 		}
 	}
-	_, err = a.FD.AddNote(ctx, ticket, LinkNote(a.Owner+"/"+a.Repo, issue, a.issueURL(issue)), true)
+	_, err := a.FD.AddNote(ctx, ticket, LinkNote(a.Owner+"/"+a.Repo, issue, a.issueURL(issue)), true)
 	return err
 }
 
@@ -260,12 +263,19 @@ func (a *Applier) resolve(ctx context.Context, w *Work, st *State) error {
 	if err != nil {
 		return err
 	}
+	// Our own note changes the ticket's updated_at; only a later change
+	// is someone else's, worth another try after a refusal.
+	seen := t.UpdatedAt
 	if !slices.ContainsFunc(convs, func(c freshdesk.Conversation) bool {
 		return strings.Contains(c.Body, resolvedMarker(w.Issue, w.ClosedAt))
 	}) {
 		note := ResolvedNote(a.Owner+"/"+a.Repo, w.Issue, a.issueURL(w.Issue), w.ClosedBy, w.ClosedAt, pulls)
-		if _, err := a.FD.AddNote(ctx, w.Ticket, note, true); err != nil {
+		conv, err := a.FD.AddNote(ctx, w.Ticket, note, true)
+		if err != nil {
 			return err
+		}
+		if conv.CreatedAt.After(seen) {
+			seen = conv.CreatedAt
 		}
 	}
 	_, err = a.FD.UpdateTicket(ctx, w.Ticket, map[string]any{"status": freshdesk.StatusResolved})
@@ -273,7 +283,7 @@ func (a *Applier) resolve(ctx context.Context, w *Work, st *State) error {
 	if errors.As(err, &fe) && fe.Status == http.StatusBadRequest {
 		// FreshDesk refuses (a field required for closure): say so once,
 		// and wait for the ticket to change before trying again.
-		st.ResolveError, st.ResolveTried = err.Error(), t.UpdatedAt
+		st.ResolveError, st.ResolveTried = err.Error(), seen
 		a.GH.REST.Issues.CreateComment(ctx, a.Owner, a.Repo, w.Issue, &github.IssueComment{Body: github.String(
 			"steward could not resolve the support ticket: " + fe.Error() + ". Complete the ticket in FreshDesk; steward tries again when it changes.")})
 		return err

@@ -195,3 +195,5 @@ func TestASecondSyncChangesNothingAndCostsNothing(t *testing.T) {
 		t.Errorf("FreshDesk: %d requests, want 2 list pages:\n%s", n, w.fd.Ledger())
 	}
 }
+
+func planOf(w *world, in mirror.Input) []mirror.Work { return mirror.Plan(w.config, in) }

@@ -136,6 +136,9 @@ func (a *Applier) Sync(ctx context.Context, c Config, supportLabel string, windo
 		return Report{DryRun: dryRun}, err
 	}
 	r := Report{Planned: Plan(c, in), DryRun: dryRun}
+	if r.Planned == nil {
+		r.Planned = []Work{}
+	}
 	if !dryRun && len(r.Planned) > 0 {
 		r.Outcomes = a.Apply(ctx, r.Planned)
 		// Read the list once more after writing, so the next run's

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+)
+
+func cmdSync(ctx context.Context, e env, args []string) int {
+	fs := flags(e, "sync", "[--roster FILE] [--dry-run] [--since DURATION] [--format text|json]")
+	path := rosterFlag(fs, e)
+	dry := fs.Bool("dry-run", false, "print the plan and change nothing")
+	since := fs.Duration("since", 24*time.Hour, "how far back to read changed tickets (overlap the schedule's interval)")
+	format := fs.String("format", "text", "text or json")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return fail(e, "sync", err)
+	}
+	if *since <= 0 {
+		return fail(e, "sync", usagef("--since %s: give a positive duration such as 2h", *since))
+	}
+	r := loadRoster(e, *path)
+	if r == nil {
+		return exitFindings
+	}
+	setup, err := mirror.FromRoster(r)
+	if err != nil {
+		return fail(e, "sync", err)
+	}
+	a, err := newApplier(e, setup)
+	if err != nil {
+		return fail(e, "sync", err)
+	}
+	rep, err := a.Sync(ctx, setup.Config, setup.Label, *since, *dry)
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		writeSync(e.stdout, rep)
+	}
+	if err != nil {
+		return fail(e, "sync", err)
+	}
+	if rep.Failed() > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// newApplier builds the GitHub and FreshDesk clients from the environment.
+func newApplier(e env, s mirror.Setup) (*mirror.Applier, error) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	gcfg, err := gh.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	gcfg.Log, gcfg.CacheDir = log, e.getenv("STEWARD_CACHE_DIR")
+	ghc, err := gh.New(gcfg)
+	if err != nil {
+		return nil, err
+	}
+	fcfg, err := freshdesk.ConfigFromEnv(e.getenv, s.FreshdeskDomain)
+	if err != nil {
+		return nil, err
+	}
+	fcfg.Log = log
+	fdc, err := freshdesk.New(fcfg)
+	if err != nil {
+		return nil, err
+	}
+	s.Render.TicketURL = fdc.AgentURL
+	return &mirror.Applier{GH: ghc, FD: fdc, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: e.now(), Log: log}, nil
+}
+
+func writeSync(w io.Writer, r mirror.Report) {
+	verb := "did"
+	if r.DryRun {
+		verb = "would do"
+	}
+	if len(r.Planned) == 0 {
+		fmt.Fprintln(w, "Everything is in step: nothing to do.")
+		return
+	}
+	fmt.Fprintf(w, "steward %s %d piece(s) of work:\n", verb, len(r.Planned))
+	if r.DryRun {
+		for _, wk := range r.Planned {
+			for _, a := range wk.Actions {
+				fmt.Fprintf(w, "  ticket %d %s: %s (%s)\n", wk.Ticket, issueRef(wk.Issue), a.Kind, a.Reason)
+			}
+		}
+		return
+	}
+	for _, o := range r.Outcomes {
+		status := "ok"
+		if o.Error != "" {
+			status = "FAILED: " + o.Error
+		}
+		fmt.Fprintf(w, "  ticket %d %s: %s (%s): %s\n", o.Ticket, issueRef(o.Issue), o.Kind, o.Reason, status)
+	}
+	fmt.Fprintf(w, "%d issue(s) created, %d step(s) failed; failed steps are retried by the next run.\n", r.Created(), r.Failed())
+}
+
+func issueRef(n int) string {
+	if n == 0 {
+		return "(new issue)"
+	}
+	return fmt.Sprintf("#%d", n)
+}

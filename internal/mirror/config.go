@@ -1,0 +1,48 @@
+package mirror
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/workdays"
+)
+
+// Setup is the mirror's configuration as roster.yaml gives it.
+type Setup struct {
+	Config      Config
+	Board       *Board
+	Render      Render
+	Owner, Repo string
+	Label       string
+	// FreshdeskDomain is the account's subdomain (acme).
+	FreshdeskDomain string
+}
+
+// FromRoster reads the mirror's configuration; a missing integration is an
+// error naming the setting.
+func FromRoster(r *roster.Roster) (Setup, error) {
+	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
+	switch {
+	case fi == nil && ig == nil:
+		return Setup{}, errors.New("the mirror is off: roster.yaml has no integrations.freshdesk and no integrations.github")
+	case fi == nil:
+		return Setup{}, errors.New("the mirror is off: roster.yaml has no integrations.freshdesk (domain, tags)")
+	case ig == nil:
+		return Setup{}, errors.New("the mirror is off: roster.yaml has no integrations.github (repo, project)")
+	}
+	owner, repo, _ := strings.Cut(ig.Repo, "/")
+	s := Setup{
+		Owner: owner, Repo: repo, Label: ig.Label(), FreshdeskDomain: fi.Domain,
+		Config: Config{Domain: fi.Host(), Tags: fi.MirrorTags(), MinPriority: fi.MinPriority, SupportLabel: ig.Label(),
+			EventLabel: roster.DefaultEventLabel, Events: r.Events, Location: r.Location(),
+			IncludeRequester: fi.IncludeRequester, IncludeDescription: fi.IncludeDescription, Board: ig.Project != nil},
+		Render: Render{Repo: ig.Repo, Location: r.Location(), Calendar: workdays.New(r.Location(), r.Holidays),
+			FirstResponse: r.SLA.FirstResponseDays()},
+	}
+	if p := ig.Project; p != nil {
+		status, option, priority, iteration := p.Fields()
+		s.Board = &Board{Owner: p.Owner, Number: p.Number, StatusField: status, StatusOption: option, PriorityField: priority, IterationField: iteration}
+	}
+	return s, nil
+}
