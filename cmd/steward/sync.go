@@ -64,7 +64,7 @@ func newApplier(e env, s mirror.Setup) (*mirror.Applier, error) {
 	if err != nil {
 		return nil, err
 	}
-	gcfg.Log, gcfg.CacheDir = log, e.getenv("STEWARD_CACHE_DIR")
+	gcfg.Log, gcfg.CacheDir, gcfg.Repo = log, e.getenv("STEWARD_CACHE_DIR"), s.Owner+"/"+s.Repo
 	ghc, err := gh.New(gcfg)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ type Config struct {
 	AppID          int64
 	PrivateKey     []byte
 	InstallationID int64
+	// Repo (owner/name) finds the App's installation when InstallationID
+	// is not given.
+	Repo string
 	// Clock and Log are optional.
 	Clock Clock
 	Log   *slog.Logger
@@ -108,7 +111,11 @@ func New(c Config) (*Client, error) {
 	switch {
 	case c.AppID != 0:
 		if c.InstallationID == 0 {
-			return nil, errors.New("GITHUB_APP_INSTALLATION_ID: needed to act as the App")
+			id, err := findInstallation(rt, base, c)
+			if err != nil {
+				return nil, err
+			}
+			c.InstallationID = id
 		}
 		itr, err := ghinstallation.New(rt, c.AppID, c.InstallationID, c.PrivateKey)
 		if err != nil {
@@ -129,6 +136,26 @@ func New(c Config) (*Client, error) {
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
 	return &Client{REST: rest, http: hc, graphql: gql, clock: clock}, nil
+}
+
+// findInstallation asks GitHub, as the App, which installation covers Repo.
+func findInstallation(rt http.RoundTripper, base *url.URL, c Config) (int64, error) {
+	owner, repo, ok := strings.Cut(c.Repo, "/")
+	if !ok {
+		return 0, errors.New("GITHUB_APP_INSTALLATION_ID is not set, and no repository is configured to find the App's installation by")
+	}
+	atr, err := ghinstallation.NewAppsTransport(rt, c.AppID, c.PrivateKey)
+	if err != nil {
+		return 0, fmt.Errorf("GITHUB_APP_PRIVATE_KEY: %w", err)
+	}
+	atr.BaseURL = strings.TrimSuffix(base.String(), "/")
+	apps := github.NewClient(&http.Client{Transport: atr})
+	apps.BaseURL = base
+	inst, _, err := apps.Apps.FindRepositoryInstallation(context.Background(), owner, repo)
+	if err != nil {
+		return 0, fmt.Errorf("finding the App's installation on %s: %w (install the App there, or set GITHUB_APP_INSTALLATION_ID)", c.Repo, err)
+	}
+	return inst.GetID(), nil
 }
 
 type tokenTransport struct {

@@ -149,12 +149,13 @@ func TestActsAsTheApp(t *testing.T) {
 	g.AddRepo("acme", "support", "main", nil)
 	srv := httptest.NewServer(g)
 	defer srv.Close()
-	env := map[string]string{"GITHUB_API_URL": srv.URL, "GITHUB_APP_ID": "9", "GITHUB_APP_PRIVATE_KEY": string(pemKey), "GITHUB_APP_INSTALLATION_ID": "5"}
+	// Without GITHUB_APP_INSTALLATION_ID, the App finds its installation.
+	env := map[string]string{"GITHUB_API_URL": srv.URL, "GITHUB_APP_ID": "9", "GITHUB_APP_PRIVATE_KEY": string(pemKey)}
 	cfg, err := gh.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Clock = clock
+	cfg.Clock, cfg.Repo = clock, "acme/support"
 	c, err := gh.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +163,10 @@ func TestActsAsTheApp(t *testing.T) {
 	is, _, err := c.REST.Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("hi")})
 	if err != nil || is.GetUser().GetLogin() != "steward[bot]" {
 		t.Fatalf("%v %v", err, is.GetUser().GetLogin())
+	}
+	cfg.Repo = "other/repo"
+	if _, err := gh.New(cfg); err == nil || !strings.Contains(err.Error(), "finding the App's installation on other/repo") {
+		t.Errorf("no installation: %v", err)
 	}
 }
 

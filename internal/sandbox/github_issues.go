@@ -49,6 +49,7 @@ func (g *GitHub) routes(plain *http.ServeMux) {
 	mux.Handle("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", core(g.requestReviewers))
 	// Repository, git refs and contents.
 	mux.Handle("GET /repos/{owner}/{repo}", core(g.getRepo))
+	mux.HandleFunc("GET /repos/{owner}/{repo}/installation", g.repoInstallation)
 	mux.Handle("GET /repos/{owner}/{repo}/git/ref/{ref...}", core(g.getRef))
 	mux.Handle("POST /repos/{owner}/{repo}/git/refs", core(g.createRef))
 	mux.Handle("PATCH /repos/{owner}/{repo}/git/refs/{ref...}", core(g.updateRef))

@@ -286,10 +286,9 @@ func (g *GitHub) removeTeamMember(w http.ResponseWriter, r *http.Request, _ call
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// createInstallationToken checks the App's JWT (RS256, signed by the App's
-// private key, iss = App id, at most ten minutes long) and mints a token
-// good for an hour.
-func (g *GitHub) createInstallationToken(w http.ResponseWriter, r *http.Request) {
+// appAuth checks the App's JWT (RS256, signed by the App's private key,
+// iss = App id, at most ten minutes long), answering 401 as GitHub does.
+func (g *GitHub) appAuth(w http.ResponseWriter, r *http.Request) bool {
 	raw := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
@@ -305,17 +304,57 @@ func (g *GitHub) createInstallationToken(w http.ResponseWriter, r *http.Request)
 	switch {
 	case err != nil:
 		ghError(w, http.StatusUnauthorized, "A JSON web token could not be decoded")
-		return
 	case claims.Issuer != strconv.FormatInt(g.opts.AppID, 10):
 		ghError(w, http.StatusUnauthorized, "'Issuer' claim ('iss') must be an Integer")
-		return
 	case claims.ExpiresAt == nil || claims.IssuedAt == nil || claims.ExpiresAt.Sub(claims.IssuedAt.Time) > 10*time.Minute:
 		ghError(w, http.StatusUnauthorized, "'Expiration time' claim ('exp') is too far in the future")
-		return
 	case !now.Before(claims.ExpiresAt.Time.Add(time.Minute)):
 		ghError(w, http.StatusUnauthorized, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires")
+	default:
+		return true
+	}
+	return false
+}
+
+// repoInstallation is GET /repos/{owner}/{repo}/installation, with the
+// App's JWT: how an App finds the installation to act through.
+func (g *GitHub) repoInstallation(w http.ResponseWriter, r *http.Request) {
+	if !g.appAuth(w, r) {
 		return
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	repo := g.repoOf(w, r)
+	if repo == nil {
+		return
+	}
+	for _, in := range g.installations {
+		if strings.EqualFold(in.account, repo.owner) {
+			api := apiBase(r)
+			acct := g.user(in.account)
+			stamp := ghTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			writeJSON(w, r, http.StatusOK, map[string]any{
+				"id": in.id, "app_id": g.opts.AppID, "app_slug": g.opts.AppSlug, "target_id": acct.id, "target_type": acct.typ,
+				"account": g.userJSON(api, in.account), "repository_selection": "all", "single_file_name": nil,
+				"access_tokens_url": fmt.Sprintf("%s/app/installations/%d/access_tokens", api, in.id),
+				"repositories_url":  api + "/installation/repositories",
+				"html_url":          fmt.Sprintf("%s/organizations/%s/settings/installations/%d", webURL, in.account, in.id),
+				"events":            []string{"issues", "pull_request"},
+				"permissions":       map[string]string{"issues": "write", "pull_requests": "write", "contents": "write", "checks": "write"},
+				"created_at":        stamp, "updated_at": stamp, "suspended_by": nil, "suspended_at": nil,
+			})
+			return
+		}
+	}
+	ghError(w, http.StatusNotFound, "Not Found")
+}
+
+// createInstallationToken mints a token good for an hour.
+func (g *GitHub) createInstallationToken(w http.ResponseWriter, r *http.Request) {
+	if !g.appAuth(w, r) {
+		return
+	}
+	now := g.clock.Now()
 	id, _ := strconv.ParseInt(r.PathValue("installation_id"), 10, 64)
 	g.mu.Lock()
 	defer g.mu.Unlock()

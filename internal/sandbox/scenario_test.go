@@ -134,6 +134,17 @@ func TestContractEveryOperation(t *testing.T) {
 	must(client.Search.Issues(ctx, "repo:acme/support label:support", nil))
 	must(client.RateLimit.Get(ctx))
 
+	// The App finds its installation for the repository, then mints a token.
+	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, 12345, pemKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := github.NewClient(&http.Client{Transport: atr})
+	apps.BaseURL = client.BaseURL
+	inst, _, err := apps.Apps.FindRepositoryInstallation(ctx, o, r)
+	if err != nil || inst.GetID() != 777 {
+		t.Fatalf("installation: %v %v", err, inst.GetID())
+	}
 	// An App installation token, as ghinstallation asks for it.
 	itr, err := ghinstallation.New(http.DefaultTransport, 12345, 777, pemKey)
 	if err != nil {
