@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes BENCHMARKS.md: the figures, the machine,
+# the Go version and the command. API-call counts come from the sandboxes'
+# request accounting; times are this machine's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+go test -run '^$' -bench 'Schedule|APICalls' -benchtime "${BENCHTIME:-20x}" ./internal/rotation ./internal/mirror | tee "$out" >&2
+go test -run '^$' -bench Backfill -benchtime 1x ./internal/mirror | grep Benchmark >> "$out"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Regenerate with \`scripts/benchmarks.sh\` (it runs \`go test -run '^\$' -bench 'Schedule|APICalls' -benchtime 20x\` on the"
+  echo "packages below, and the 5,000-ticket backfill once). API-call counts come from the sandboxes'"
+  echo "request accounting, so they are exact and the same on every machine; times are this machine's."
+  echo
+  echo "- Machine: $(uname -sm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
+  echo "- Go: $(go version | cut -d' ' -f3)"
+  echo "- Date: $(date -u +%Y-%m-%d)"
+  echo
+  echo "| benchmark | figures |"
+  echo "|---|---|"
+  grep '^Benchmark' "$out" | sort | awk '{
+    name = $1; sub(/-[0-9]+$/, "", name)
+    figures = ""
+    for (i = 3; i < NF; i += 2) figures = figures (figures == "" ? "" : ", ") $i " " $(i+1)
+    printf "| `%s` | %s |\n", name, figures
+  }'
+  echo
+  cat <<'NOTES'
+## What the figures mean
+
+- `BenchmarkSchedule200Engineers10Years`: computing the whole schedule for 200 engineers
+  (with absences, late joiners and a year of confirmed history) over ten years. Target: under 5 ms.
+- `BenchmarkAPICalls/steady-state`: a sync run when nothing changed in its window. Target: at most
+  one FreshDesk request and no GitHub request that counts against the rate limit (conditional reads
+  answered 304 do not count).
+- `BenchmarkAPICalls/per-new-ticket`: the cost of mirroring one new ticket: the issue, its board
+  item (add, Priority, Status, iteration, top), the record of what was synced, and its private
+  link note in FreshDesk.
+- `BenchmarkAPICalls/per-status-change`: a ticket resolved or reopened in FreshDesk, carried to its
+  issue (comment, state, record).
+- `BenchmarkBackfill5000`: 5,000 tickets mirrored in one run under a FreshDesk limit of 100 requests
+  a minute. `freshdesk-429s` must be 0: the client paces itself. `emulated-minutes` is the time the
+  run spends waiting for FreshDesk's and GitHub's limits on the sandboxes' clock; on real GitHub the
+  secondary limit on content creation (500 an hour) would make such a backfill take about ten hours.
+NOTES
+} > BENCHMARKS.md
+echo "wrote BENCHMARKS.md" >&2
