@@ -240,3 +240,25 @@ func (c *Client) SetGroupAgents(ctx context.Context, id int64, ids []int64) (Gro
 	_, err := c.do(ctx, http.MethodPut, fmt.Sprintf("/admin/groups/%d", id), nil, map[string]any{"agent_ids": ids}, &g)
 	return g, err
 }
+
+// Search runs a ticket search (the query without its surrounding quotes),
+// all pages. FreshDesk's index lags writes by minutes: use it for
+// reports, never to ask whether something was just created.
+func (c *Client) Search(ctx context.Context, query string) ([]Ticket, error) {
+	var all []Ticket
+	for page := 1; page <= 10; page++ {
+		var res struct {
+			Total   int      `json:"total"`
+			Results []Ticket `json:"results"`
+		}
+		q := url.Values{"query": {`"` + query + `"`}, "page": {strconv.Itoa(page)}}
+		if _, err := c.do(ctx, http.MethodGet, "/search/tickets", q, nil, &res); err != nil {
+			return nil, err
+		}
+		all = append(all, res.Results...)
+		if len(res.Results) < 30 || len(all) >= res.Total {
+			break
+		}
+	}
+	return all, nil
+}

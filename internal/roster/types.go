@@ -80,10 +80,10 @@ type AwayPeriod struct {
 
 // Shift is a confirmed steward shift, [Start, End).
 type Shift struct {
-	GitHub string     `yaml:"github,required"`
-	Start  civil.Date `yaml:"start,required"`
-	End    civil.Date `yaml:"end,required"`
-	Note   string     `yaml:"note"`
+	GitHub string     `yaml:"github,required" json:"github"`
+	Start  civil.Date `yaml:"start,required" json:"start"`
+	End    civil.Date `yaml:"end,required" json:"end"`
+	Note   string     `yaml:"note" json:"note,omitempty"`
 }
 
 // Event is a moment with many users on one hub, [From, To).
