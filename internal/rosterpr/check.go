@@ -182,4 +182,3 @@ func (r *Rotator) keepComment(ctx context.Context, number int, body string) (int
 	}
 	return c.GetID(), nil
 }
-

@@ -17,9 +17,9 @@ import (
 // proposalMarker is what a rotation pull request proposes, kept hidden in
 // its body so the next run knows the pull request again.
 type proposalMarker struct {
-	Handoff   string         `json:"handoff"`
-	Shifts    []roster.Shift `json:"shifts"`
-	Base      string         `json:"base"`
+	Handoff string         `json:"handoff"`
+	Shifts  []roster.Shift `json:"shifts"`
+	Base    string         `json:"base"`
 	// Head is the branch's head after steward's last commit: when it has
 	// moved, people have pushed, and steward leaves their work alone.
 	Head      string   `json:"head,omitempty"`

@@ -29,7 +29,9 @@ type CountChange struct {
 // Empty reports whether the change moves nothing.
 func (d Diff) Empty() bool { return len(d.Removed) == 0 && len(d.Added) == 0 && len(d.NewGaps) == 0 }
 
-func key(s Shift) string { return strings.ToLower(s.GitHub) + "|" + s.Start.String() + "|" + s.End.String() }
+func key(s Shift) string {
+	return strings.ToLower(s.GitHub) + "|" + s.Start.String() + "|" + s.End.String()
+}
 
 // Compare diffs two schedules of the same range.
 func Compare(base, head Schedule, from, until civil.Date) Diff {
