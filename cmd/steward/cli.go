@@ -40,6 +40,9 @@ func init() {
 		"who":      {"show the stewards on duty and the next handoff", cmdWho},
 		"validate": {"check roster.yaml and report every problem at its line", cmdValidate},
 		"sync":     {"mirror FreshDesk tickets as support issues and keep both in step", cmdSync},
+		"rotate":   {"propose the next handoff as a pull request; keep the stewards' team and group", cmdRotate},
+
+		"check-roster": {"check a roster change: annotations at its lines, the schedule diff as a comment", cmdCheckRoster},
 	}
 }
 
@@ -51,7 +54,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-13s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprint(w, "\nRun 'steward COMMAND --help' for a command's flags.\n")
 }
