@@ -95,7 +95,7 @@ func (a *Applier) apply(ctx context.Context, w Work) []Outcome {
 	// What no step stands for is display only: record it as the plan says.
 	t := w.Target
 	st.Domain, st.Ticket, st.Hub, st.Company, st.Created = t.Domain, t.Ticket, t.Hub, t.Company, t.Created
-	st.Requester, st.Description = t.Requester, t.Description
+	st.Requester, st.Description, st.HubDown = t.Requester, t.Description, t.HubDown
 	if !planned[UpdateTitle] {
 		st.Subject = t.Subject
 	}
@@ -147,12 +147,12 @@ func (a *Applier) do(ctx context.Context, w *Work, act Action, st *State) error 
 		}
 		st.Priority, st.Event = w.Target.Priority, w.Target.Event
 	case AddToBoard:
-		if err := a.addToBoard(ctx, w.NodeID, w.Target.Priority, true); err != nil {
+		if err := a.addToBoard(ctx, w.NodeID, w.Target, true); err != nil {
 			return err
 		}
 		st.Board = true
 	case SetBoardPriority:
-		if err := a.addToBoard(ctx, w.NodeID, w.Target.Priority, false); err != nil {
+		if err := a.addToBoard(ctx, w.NodeID, w.Target, false); err != nil {
 			st.Board = false // the next run puts the whole item right
 			return err
 		}
@@ -307,6 +307,7 @@ type field struct {
 	id      string
 	name    string
 	options map[string]string // lower-case name -> id
+	first   string            // the first option: the highest priority
 	iters   []iteration
 }
 
@@ -352,8 +353,11 @@ func (a *Applier) findBoard(ctx context.Context) (*boardInfo, error) {
 	fields := map[string]*field{}
 	for _, n := range q.Organization.ProjectV2.Fields.Nodes {
 		f := &field{id: n.ID, name: n.Name, options: map[string]string{}}
-		for _, o := range n.Options {
+		for i, o := range n.Options {
 			f.options[strings.ToLower(o.Name)] = o.ID
+			if i == 0 {
+				f.first = o.ID
+			}
 		}
 		for _, it := range n.Configuration.Iterations {
 			d, err := civil.Parse(it.StartDate)
@@ -400,7 +404,7 @@ func optionNames(f *field) string {
 
 // addToBoard adds the issue (GitHub returns the existing item when it is
 // there already) and sets its fields; a new item also goes to the top.
-func (a *Applier) addToBoard(ctx context.Context, nodeID string, priority int, all bool) error {
+func (a *Applier) addToBoard(ctx context.Context, nodeID string, s State, all bool) error {
 	b, err := a.findBoard(ctx)
 	if err != nil {
 		return err
@@ -415,8 +419,11 @@ func (a *Applier) addToBoard(ctx context.Context, nodeID string, priority int, a
 	set := func(f *field, value map[string]any) error {
 		return a.GH.GraphQL(ctx, gh.MutationSetField, map[string]any{"projectId": b.id, "itemId": item, "fieldId": f.id, "value": value}, nil)
 	}
-	name := freshdesk.PriorityName(priority)
+	name := freshdesk.PriorityName(s.Priority)
 	opt, ok := b.priority.options[strings.ToLower(name)]
+	if s.Top() && b.priority.first != "" {
+		opt, ok = b.priority.first, true // events, Urgent and hub-down come first
+	}
 	if !ok {
 		return fmt.Errorf("integrations.github.project.priority_field: field %q has no option %q; its options are: %s", b.priority.name, name, optionNames(b.priority))
 	}

@@ -146,10 +146,24 @@ func TestAnEventLabelsItsHubsIssues(t *testing.T) {
 	if is := w.issues()[0]; !strings.Contains(strings.Join(is.Labels, ","), "event") || !strings.Contains(is.Body, "| Hub | Uni Bootcamp |") {
 		t.Fatalf("during the event: %v", is.Labels)
 	}
+	// A Low ticket from a hub with an event goes first on the board.
+	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Urgent" {
+		t.Errorf("board priority during the event: %q", b[0].Values["Priority"])
+	}
 	w.clock.Advance(4 * 24 * time.Hour) // the event ends on 2026-11-05
 	w.sync()
 	if is := w.issues()[0]; strings.Contains(strings.Join(is.Labels, ","), "event") {
 		t.Errorf("after the event: %v", is.Labels)
+	}
+	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Low" {
+		t.Errorf("board priority after the event: %q", b[0].Values["Priority"])
+	}
+	// Tagged hub-down: first again.
+	w.fd.AgentUpdate(1, func(t *sandbox.FDTicket) { t.Tags = append(t.Tags, "hub-down") })
+	w.clock.Advance(time.Minute)
+	w.sync()
+	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Urgent" {
+		t.Errorf("board priority when hub-down: %q", b[0].Values["Priority"])
 	}
 }
 

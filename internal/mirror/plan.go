@@ -114,31 +114,13 @@ func (c Config) Matches(t freshdesk.Ticket) bool {
 
 // eventNow reports whether hub has an event in roster.yaml on now's day.
 func (c Config) eventNow(hub string, now time.Time) bool {
-	if hub == "" {
-		return false
-	}
 	today := civil.Of(now.In(c.Location))
 	for _, e := range c.Events {
-		if slug(e.Hub) == slug(hub) && !today.Before(e.From) && today.Before(e.To) {
+		if e.On(today) && e.ForHub(hub) {
 			return true
 		}
 	}
 	return false
-}
-
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
 }
 
 // Plan computes what to do. It is pure: the same input gives the same plan.
@@ -206,6 +188,7 @@ func (c Config) target(in Input, r State, t *freshdesk.Ticket) State {
 	s.Domain = c.Domain
 	if t != nil {
 		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, t.Subject, t.Priority, t.CreatedAt
+		s.HubDown = t.HasTag("hub-down")
 		var company int64
 		if t.CompanyID != nil {
 			company = *t.CompanyID
@@ -274,9 +257,9 @@ func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Wor
 			reason = "the hub's event began or ended"
 		}
 		w.Actions = append(w.Actions, Action{Kind: SetLabels, Add: want, Remove: remove, Reason: reason})
-		if c.Board && r.Board && tgt.Priority != r.Priority {
-			w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: reason})
-		}
+	}
+	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Top() != r.Top()) {
+		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed"})
 	}
 
 	tStatus := r.Status
@@ -318,6 +301,6 @@ func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Wor
 	// Nothing to do but record what changed on the display side.
 	displayChanged := tgt.Hub != r.Hub || tgt.Company != r.Company || !tgt.Created.Equal(r.Created) ||
 		tgt.Requester != r.Requester || tgt.Description != r.Description || tgt.Status != r.Status ||
-		tgt.ResolveError != r.ResolveError || tgt.Subject != r.Subject
+		tgt.ResolveError != r.ResolveError || tgt.Subject != r.Subject || tgt.HubDown != r.HubDown
 	return w, len(w.Actions) > 0 || displayChanged
 }

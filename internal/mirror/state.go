@@ -28,6 +28,8 @@ type State struct {
 	Created  time.Time `json:"created"`
 	// Event is true while the ticket's hub has an event in roster.yaml.
 	Event bool `json:"event,omitempty"`
+	// HubDown is true when the ticket is tagged hub-down.
+	HubDown bool `json:"hub_down,omitempty"`
 	// Board and Linked record the steps done once: the board item, and
 	// the private note on the ticket that links the issue.
 	Board  bool `json:"board,omitempty"`
@@ -85,3 +87,13 @@ func StatusName(s int) string {
 	}
 	return fmt.Sprintf("Status %d", s)
 }
+
+// TicketOf returns the ticket a support issue mirrors, from its marker.
+func TicketOf(body string) (int64, State, bool) {
+	s, ok := parseState(body)
+	return s.Ticket, s, ok
+}
+
+// Top reports whether the ticket goes first: an event on its hub, Urgent,
+// or hub-down. Its board item gets the highest Priority option.
+func (s State) Top() bool { return s.Event || s.HubDown || s.Priority >= 4 }

@@ -274,3 +274,37 @@ func or(s, def string) string {
 	}
 	return s
 }
+
+// On reports whether the event runs on day ([From, To)).
+func (e Event) On(day civil.Date) bool { return !day.Before(e.From) && day.Before(e.To) }
+
+// ForHub reports whether the event is on hub, comparing the names as slugs
+// ("Uni Bootcamp" is uni-bootcamp).
+func (e Event) ForHub(hub string) bool { return hub != "" && Slug(e.Hub) == Slug(hub) }
+
+// EventsOn returns the events running on day.
+func (r *Roster) EventsOn(day civil.Date) []Event {
+	var out []Event
+	for _, e := range r.Events {
+		if e.On(day) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Slug lower-cases s and joins its words with hyphens.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}

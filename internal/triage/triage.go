@@ -1,0 +1,341 @@
+// Package triage carries out the response-target and routing decisions of
+// internal/sla and internal/routing on GitHub: the one dashboard issue, one
+// comment per lapse, and assigning support issues with a comment saying why.
+package triage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/routing"
+	"github.com/support-steward/steward/internal/sla"
+	"github.com/support-steward/steward/internal/workdays"
+)
+
+// DashboardLabel marks the dashboard issue so it is found by listing.
+const DashboardLabel = "support-dashboard"
+
+// Triage talks to GitHub (and FreshDesk for tickets) for one roster.
+type Triage struct {
+	GH          *gh.Client
+	FD          *freshdesk.Client // optional: without it, the dashboard has no tickets
+	Roster      *roster.Roster
+	Owner, Repo string
+	Label       string // the support label
+	Now         time.Time
+}
+
+func (t *Triage) calendar() *workdays.Calendar {
+	return workdays.New(t.Roster.Location(), t.Roster.Holidays)
+}
+
+// issues lists issues with a label, in a state, all pages.
+func (t *Triage) issues(ctx context.Context, label, state string) ([]*github.Issue, error) {
+	var out []*github.Issue
+	opt := &github.IssueListByRepoOptions{Labels: []string{label}, State: state, ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		page, resp, err := t.GH.REST.Issues.ListByRepo(ctx, t.Owner, t.Repo, opt)
+		if err != nil {
+			return nil, fmt.Errorf("listing %s issues: %w", label, err)
+		}
+		for _, is := range page {
+			if !is.IsPullRequest() {
+				out = append(out, is)
+			}
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// RemindResult is what a remind run did.
+type RemindResult struct {
+	Dashboard      int     `json:"dashboard"`
+	DashboardEdits int     `json:"dashboard_edits"`
+	Lapses         int     `json:"lapses"`
+	Comments       int     `json:"lapse_comments"`
+	Body           string  `json:"-"`
+	Open           int     `json:"open_tickets"`
+	Overdue        []int64 `json:"overdue,omitempty"`
+}
+
+// Remind keeps the dashboard issue and comments once on each lapse.
+func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) {
+	var res RemindResult
+	open, err := t.issues(ctx, t.Label, "open")
+	if err != nil {
+		return res, err
+	}
+	mirrored := map[int64]int{}
+	hubs := map[int64]string{}
+	cal := t.calendar()
+	var attention []sla.Attention
+	for _, is := range open {
+		if id, st, ok := mirror.TicketOf(is.GetBody()); ok {
+			mirrored[id] = is.GetNumber()
+			if st.Company != 0 {
+				hubs[st.Company] = st.Hub
+			}
+		}
+		switch {
+		case len(is.Assignees) == 0:
+			attention = append(attention, sla.Attention{Number: is.GetNumber(), Title: is.GetTitle(), Why: "no one is assigned"})
+		case cal.Between(is.GetUpdatedAt().Time, t.Now) >= time.Duration(t.Roster.SLA.UpdateEveryDays())*workdays.Day:
+			attention = append(attention, sla.Attention{Number: is.GetNumber(), Title: is.GetTitle(),
+				Why: fmt.Sprintf("no update for %d working days", int(cal.Between(is.GetUpdatedAt().Time, t.Now)/workdays.Day))})
+		}
+	}
+	board := sla.Board{Now: t.Now, Status: rotation.Who(t.Roster, t.Roster.Today(t.Now)), Roster: t.Roster, Calendar: cal,
+		Policy: sla.Policy{FirstResponse: t.Roster.SLA.FirstResponseDays(), UpdateEvery: t.Roster.SLA.UpdateEveryDays()}, Issues: attention}
+	if t.FD != nil {
+		// Open tickets changed in the last 90 days, with their timestamps.
+		tickets, err := t.FD.ListTickets(ctx, freshdesk.ListOptions{UpdatedSince: t.Now.AddDate(0, 0, -90), Include: []string{"stats"}})
+		if err != nil {
+			return res, fmt.Errorf("listing FreshDesk tickets: %w", err)
+		}
+		for _, tk := range tickets {
+			if tk.Status == freshdesk.StatusResolved || tk.Status == freshdesk.StatusClosed || tk.Spam {
+				continue
+			}
+			ot := sla.OpenTicket{Ticket: slaTicket(tk), Priority: tk.Priority, HubDown: tk.HasTag("hub-down"), URL: t.FD.AgentURL(tk.ID), Issue: mirrored[tk.ID]}
+			if tk.CompanyID != nil {
+				name, ok := hubs[*tk.CompanyID]
+				if !ok {
+					co, err := t.FD.Company(ctx, *tk.CompanyID)
+					if err != nil {
+						return res, fmt.Errorf("reading FreshDesk company %d: %w", *tk.CompanyID, err)
+					}
+					name = co.Name
+					hubs[*tk.CompanyID] = name
+				}
+				ot.Hub = name
+			}
+			board.Tickets = append(board.Tickets, ot)
+		}
+	}
+	body, lapses := board.Render()
+	res.Body, res.Open, res.Lapses = body, len(board.Tickets), len(lapses)
+	for _, l := range lapses {
+		res.Overdue = append(res.Overdue, l.Ticket)
+	}
+	if dryRun {
+		return res, nil
+	}
+	if res.Dashboard, res.DashboardEdits, err = t.keepDashboard(ctx, body); err != nil {
+		return res, err
+	}
+	for _, l := range lapses {
+		posted, err := t.lapseComment(ctx, l, board.Status)
+		if err != nil {
+			return res, err
+		}
+		if posted {
+			res.Comments++
+		}
+	}
+	return res, nil
+}
+
+func slaTicket(tk freshdesk.Ticket) sla.Ticket {
+	s := sla.Ticket{ID: tk.ID, Status: tk.Status, Created: tk.CreatedAt}
+	if st := tk.Stats; st != nil {
+		val := func(p *time.Time) time.Time {
+			if p == nil {
+				return time.Time{}
+			}
+			return *p
+		}
+		s.FirstRespondedAt, s.AgentRespondedAt, s.RequesterRespondedAt = val(st.FirstRespondedAt), val(st.AgentRespondedAt), val(st.RequesterRespondedAt)
+		s.PendingSince, s.StatusUpdatedAt = val(st.PendingSince), val(st.StatusUpdatedAt)
+	}
+	return s
+}
+
+// keepDashboard edits the one dashboard issue in place, or opens it.
+func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits int, err error) {
+	existing, err := t.issues(ctx, DashboardLabel, "open")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, is := range existing {
+		if strings.HasPrefix(is.GetBody(), sla.DashboardMarker) {
+			if is.GetBody() == body {
+				return is.GetNumber(), 0, nil
+			}
+			if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: github.String(body)}); err != nil {
+				return is.GetNumber(), 0, fmt.Errorf("editing the dashboard #%d: %w", is.GetNumber(), err)
+			}
+			return is.GetNumber(), 1, nil
+		}
+	}
+	is, _, err := t.GH.REST.Issues.Create(ctx, t.Owner, t.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
+		Body: github.String(body), Labels: &[]string{DashboardLabel}})
+	if err != nil {
+		return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
+	}
+	return is.GetNumber(), 1, nil
+}
+
+// lapseComment comments once on a lapse, mentioning the stewards.
+func (t *Triage) lapseComment(ctx context.Context, l sla.Lapse, st rotation.Status) (bool, error) {
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		comments, resp, err := t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, l.Issue, opt)
+		if err != nil {
+			return false, fmt.Errorf("reading #%d's comments: %w", l.Issue, err)
+		}
+		for _, c := range comments {
+			if strings.Contains(c.GetBody(), l.Marker()) {
+				return false, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opt.Page = resp.NextPage
+	}
+	var who []string
+	for _, s := range st.OnDuty {
+		who = append(who, "@"+s.GitHub)
+	}
+	if len(who) == 0 {
+		who = append(who, "Support Stewards")
+	}
+	what := map[sla.Kind]string{sla.FirstResponse: "The first response", sla.Update: "An update"}[l.Target.Kind]
+	body := fmt.Sprintf("%s: %s to FreshDesk ticket #%d was due %s and is overdue.\n\n%s",
+		strings.Join(who, " "), what, l.Ticket, l.Target.Due.In(t.Roster.Location()).Format("Mon Jan 2 15:04 MST"), l.Marker())
+	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, l.Issue, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return false, fmt.Errorf("commenting on #%d: %w", l.Issue, err)
+	}
+	return true, nil
+}
+
+// RouteResult is who was asked about an issue.
+type RouteResult struct {
+	Issue   int             `json:"issue"`
+	Choice  *routing.Choice `json:"choice,omitempty"`
+	Message string          `json:"message"`
+}
+
+// Route asks an engineer to take a support issue that has no assignee.
+func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResult, error) {
+	res := RouteResult{Issue: number}
+	is, _, err := t.GH.REST.Issues.Get(ctx, t.Owner, t.Repo, number)
+	if err != nil {
+		return res, fmt.Errorf("reading #%d: %w", number, err)
+	}
+	if is.GetState() != "open" {
+		res.Message = fmt.Sprintf("#%d is closed: nobody to ask.", number)
+		return res, nil
+	}
+	if len(is.Assignees) > 0 {
+		res.Message = fmt.Sprintf("#%d is assigned to @%s already.", number, is.Assignees[0].GetLogin())
+		return res, nil
+	}
+	hist, asked, err := t.history(ctx, number)
+	if err != nil {
+		return res, err
+	}
+	var labels []string
+	for _, l := range is.Labels {
+		labels = append(labels, l.GetName())
+	}
+	choice, err := routing.Choose(t.Roster, t.Roster.Today(t.Now), hist, routing.Request{Issue: number, Skills: routing.Skills(t.Roster, labels), Asked: asked})
+	if err != nil {
+		res.Message = fmt.Sprintf("#%d: nobody to ask: %v.", number, err)
+		return res, nil
+	}
+	res.Choice = &choice
+	res.Message = fmt.Sprintf("#%d: asking @%s, who %s.", number, choice.GitHub, choice.Reason)
+	if dryRun {
+		return res, nil
+	}
+	if _, _, err := t.GH.REST.Issues.AddAssignees(ctx, t.Owner, t.Repo, number, []string{choice.GitHub}); err != nil {
+		return res, fmt.Errorf("assigning @%s to #%d: %w", choice.GitHub, number, err)
+	}
+	body := fmt.Sprintf("@%s, could you take this support issue? steward chose you because you %s.\n\n"+
+		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.Reason)
+	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return res, fmt.Errorf("commenting on #%d: %w", number, err)
+	}
+	return res, nil
+}
+
+// RouteAll routes every open support issue that has no assignee.
+func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
+	open, err := t.issues(ctx, t.Label, "open")
+	if err != nil {
+		return nil, err
+	}
+	var out []RouteResult
+	for _, is := range open {
+		if len(is.Assignees) > 0 {
+			continue
+		}
+		r, err := t.Route(ctx, is.GetNumber(), dryRun)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// history reads who was asked when (from the assignment events of support
+// issues updated in the last 90 days), who holds how many open support
+// issues, and who was asked about this issue before.
+func (t *Triage) history(ctx context.Context, number int) (routing.History, []string, error) {
+	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}}
+	all, err := t.issues(ctx, t.Label, "all")
+	if err != nil {
+		return h, nil, err
+	}
+	var asked []string
+	cutoff := t.Now.AddDate(0, 0, -90)
+	for _, is := range all {
+		if is.GetState() == "open" {
+			for _, a := range is.Assignees {
+				h.Open[strings.ToLower(a.GetLogin())]++
+			}
+		}
+		if is.GetUpdatedAt().Before(cutoff) && is.GetNumber() != number {
+			continue
+		}
+		opt := &github.ListOptions{PerPage: 100}
+		for {
+			events, resp, err := t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, is.GetNumber(), opt)
+			if err != nil {
+				return h, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
+			}
+			for _, e := range events {
+				if e.GetEvent() != "assigned" {
+					continue
+				}
+				who := strings.ToLower(e.GetAssignee().GetLogin())
+				if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
+					h.LastAsked[who] = at
+				}
+				if is.GetNumber() == number && !slices.Contains(asked, who) {
+					asked = append(asked, who)
+				}
+			}
+			if resp.NextPage == 0 {
+				break
+			}
+			opt.Page = resp.NextPage
+		}
+	}
+	return h, asked, nil
+}
