@@ -108,7 +108,7 @@ func (a *Applier) apply(ctx context.Context, w Work) []Outcome {
 	if !planned[ResolveTicket] {
 		st.ResolveError, st.ResolveTried = t.ResolveError, t.ResolveTried
 	}
-	if body := a.Render.Body(st); body != w.Body {
+	if body := withBlock(w.Body, a.Render.Body(st)); body != w.Body {
 		_, _, err := a.GH.REST.Issues.Edit(ctx, a.Owner, a.Repo, w.Issue, &github.IssueRequest{Body: github.String(body)})
 		o := Outcome{Ticket: w.Ticket, Issue: w.Issue, Kind: "record-state", Reason: "the issue records what was synced"}
 		if err != nil {

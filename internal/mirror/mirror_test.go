@@ -197,3 +197,25 @@ func TestASecondSyncChangesNothingAndCostsNothing(t *testing.T) {
 }
 
 func planOf(w *world, in mirror.Input) []mirror.Work { return mirror.Plan(w.config, in) }
+
+func TestAPersonsIssueThatNamesATicketIsAdopted(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "Login loop", Priority: sandbox.PriorityHigh})
+	n := w.gh.CreateIssue("acme", "support", "ada", "Login loop on the hub", fmt.Sprintf("Seen in FreshDesk #%d.", id), "support")
+	w.clock.Advance(time.Minute)
+	got, err := w.applier().Adopt(context.Background(), w.config, "support", n)
+	if err != nil || got != n {
+		t.Fatalf("adopt: %d %v", got, err)
+	}
+	is := w.issues()[n-1]
+	if is.Title != "Login loop on the hub" || !strings.Contains(is.Body, "Seen in FreshDesk") || !strings.Contains(is.Body, "steward:freshdesk") {
+		t.Errorf("adopted issue: %q\n%s", is.Title, is.Body)
+	}
+	if len(w.gh.ProjectItems("acme", 7)) != 1 || len(w.fd.Conversations(id)) != 1 {
+		t.Error("the adopted issue is not on the board, or the ticket has no link note")
+	}
+	if len(w.issues()) != 1 {
+		t.Error("adopting created another issue")
+	}
+	w.settle(2)
+}

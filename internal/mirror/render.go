@@ -54,7 +54,33 @@ func (r Render) Body(s State) string {
 		fmt.Fprintf(&b, "\n%s\n", quoteBlock(s.Description))
 	}
 	b.WriteString("\n_This issue mirrors a support ticket. The conversation stays private in FreshDesk; steward keeps status, priority and subject in step both ways._\n")
+	b.WriteString(blockEnd + "\n")
 	return b.String()
+}
+
+// blockEnd closes steward's part of an issue body; what people wrote
+// around it is theirs and stays.
+const blockEnd = "<!-- /steward -->"
+
+// withBlock puts steward's block into body in place of the old one, or
+// after the person's text when there is none.
+func withBlock(body, block string) string {
+	start := strings.Index(body, markerPrefix)
+	if start < 0 {
+		if strings.TrimSpace(body) == "" {
+			return block
+		}
+		return strings.TrimRight(body, "\n") + "\n\n" + block
+	}
+	end := strings.Index(body[start:], blockEnd)
+	if end < 0 {
+		return body[:start] + block // an old block without its end: it ran to the end
+	}
+	end += start + len(blockEnd)
+	if end < len(body) && body[end] == '\n' {
+		end++
+	}
+	return body[:start] + block + body[end:]
 }
 
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
