@@ -116,4 +116,3 @@ func (a *Applier) Adopt(ctx context.Context, c Config, label string, number int)
 	_, err = a.SyncTicket(ctx, c, label, id)
 	return number, err
 }
-
