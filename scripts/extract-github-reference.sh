@@ -6,6 +6,7 @@
 # Needs node and npm. Tests never run this: they read what it committed.
 #   internal/sandbox/testdata/github-openapi.json    the operations in github-operations.txt
 #   internal/sandbox/testdata/github-schema.graphql  what the documents in github-documents.graphql use
+#   internal/server/testdata/webhooks/               @octokit/webhooks-examples@7.6.1, for the events the App takes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,9 @@ go test ./internal/sandbox -run TestGraphQLDocumentsFile -update >/dev/null
 node scripts/trim-graphql-schema.mjs "$tmp/js/node_modules" "$tmp/schema/package/schema.graphql" \
   "$out/github-documents.graphql" "$SCHEMA" > "$out/github-schema.graphql"
 echo "wrote $out/github-openapi.json and $out/github-schema.graphql"
+
+# Webhook payloads for the server's tests.
+WEBHOOKS=@octokit/webhooks-examples@7.6.1
+(cd "$tmp" && npm pack --silent "$WEBHOOKS" >/dev/null && mkdir webhooks && tar xzf octokit-webhooks-examples-*.tgz -C webhooks)
+node scripts/extract-webhook-examples.mjs "$tmp/webhooks/package/api.github.com/index.json" internal/server/testdata/webhooks "$WEBHOOKS"
+echo "wrote internal/server/testdata/webhooks"
