@@ -87,4 +87,3 @@ func TestDeliveriesDriveTheMirrorEndToEnd(t *testing.T) {
 		t.Errorf("a redelivery wrote %d times:\n%s", w, g.Ledger())
 	}
 }
-
