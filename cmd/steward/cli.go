@@ -43,6 +43,7 @@ func init() {
 		"rotate":   {"propose the next handoff as a pull request; keep the stewards' team and group", cmdRotate},
 		"remind":   {"keep the support dashboard issue and comment once on each missed response target", cmdRemind},
 		"route":    {"ask a fairly chosen engineer to take a support issue", cmdRoute},
+		"serve":    {"run as a GitHub App webhook target (configured by the environment)", cmdServe},
 
 		"check-roster": {"check a roster change: annotations at its lines, the schedule diff as a comment", cmdCheckRoster},
 	}

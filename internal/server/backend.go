@@ -36,12 +36,15 @@ type AppBackend struct {
 	GitHub gh.Config
 	// RosterRepo (owner/name) and RosterPath locate roster.yaml.
 	RosterRepo, RosterPath string
-	FD                     *freshdesk.Client
-	Now                    func() time.Time
-	Log                    *slog.Logger
+	// Freshdesk is the client configuration (API key, base URL); its domain
+	// comes from the roster. Without an API key, FreshDesk is off.
+	Freshdesk freshdesk.Config
+	Now       func() time.Time
+	Log       *slog.Logger
 
 	mu      sync.Mutex
 	clients map[int64]*gh.Client
+	fd      map[string]*freshdesk.Client
 }
 
 // ParseRosterLocation reads STEWARD_ROSTER, owner/repo:path.
@@ -95,5 +98,32 @@ func (b *AppBackend) Tools(ctx context.Context, installation int64) (*Tools, err
 	if b.Now != nil {
 		now = b.Now()
 	}
-	return &Tools{Roster: r, GH: c, FD: b.FD, Now: now}, nil
+	return &Tools{Roster: r, GH: c, FD: b.freshdesk(r), Now: now}, nil
+}
+
+// freshdesk returns the client for the roster's account, if configured.
+func (b *AppBackend) freshdesk(r *roster.Roster) *freshdesk.Client {
+	fi := r.Integrations.Freshdesk
+	if fi == nil || b.Freshdesk.APIKey == "" {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c, ok := b.fd[fi.Domain]; ok {
+		return c
+	}
+	cfg := b.Freshdesk
+	cfg.Domain, cfg.Log = fi.Domain, b.Log
+	c, err := freshdesk.New(cfg)
+	if err != nil {
+		if b.Log != nil {
+			b.Log.Warn("FreshDesk is off", "err", err)
+		}
+		return nil
+	}
+	if b.fd == nil {
+		b.fd = map[string]*freshdesk.Client{}
+	}
+	b.fd[fi.Domain] = c
+	return c
 }

@@ -19,33 +19,31 @@ import (
 	"github.com/support-steward/steward/internal/triage"
 )
 
-type issuesEvent struct {
+// envelope is every field of an issues or pull_request delivery that
+// steward reads; the rest is re-read from GitHub.
+type envelope struct {
 	Action string `json:"action"`
+	Number int    `json:"number"`
 	Issue  struct {
 		Number      int                      `json:"number"`
 		Labels      []struct{ Name string }  `json:"labels"`
 		Assignees   []struct{ Login string } `json:"assignees"`
 		PullRequest json.RawMessage          `json:"pull_request"`
 	} `json:"issue"`
+	PullRequest struct {
+		Merged bool                      `json:"merged"`
+		Head   struct{ Ref, SHA string } `json:"head"`
+		Base   struct{ Ref string }      `json:"base"`
+	} `json:"pull_request"`
 	Label      *struct{ Name string }  `json:"label"`
 	Assignee   *struct{ Login string } `json:"assignee"`
 	Sender     struct{ Login string }  `json:"sender"`
 	Repository struct {
 		FullName string `json:"full_name"`
 	} `json:"repository"`
-}
-
-type pullEvent struct {
-	Action      string `json:"action"`
-	Number      int    `json:"number"`
-	PullRequest struct {
-		Merged bool                      `json:"merged"`
-		Head   struct{ Ref, SHA string } `json:"head"`
-		Base   struct{ Ref string }      `json:"base"`
-	} `json:"pull_request"`
-	Repository struct {
-		FullName string `json:"full_name"`
-	} `json:"repository"`
+	Installation *struct {
+		ID int64 `json:"id"`
+	} `json:"installation"`
 }
 
 // dispatch does a delivery's work. Handlers re-read what they act on, so a
@@ -59,17 +57,9 @@ func (s *Server) dispatch(ctx context.Context, j job, log *slog.Logger) error {
 	case j.source == "freshdesk":
 		return s.onTicket(ctx, t, j.ticket, log)
 	case j.event == "issues":
-		var e issuesEvent
-		if err := json.Unmarshal(j.payload, &e); err != nil {
-			return err
-		}
-		return s.onIssue(ctx, t, e, log)
+		return s.onIssue(ctx, t, j.env, log)
 	case j.event == "pull_request":
-		var e pullEvent
-		if err := json.Unmarshal(j.payload, &e); err != nil {
-			return err
-		}
-		return s.onPull(ctx, t, e, log)
+		return s.onPull(ctx, t, j.env, log)
 	}
 	return nil
 }
@@ -99,7 +89,7 @@ func (s *Server) onTicket(ctx context.Context, t *Tools, id int64, log *slog.Log
 	return nil
 }
 
-func (s *Server) onIssue(ctx context.Context, t *Tools, e issuesEvent, log *slog.Logger) error {
+func (s *Server) onIssue(ctx context.Context, t *Tools, e envelope, log *slog.Logger) error {
 	ig := t.Roster.Integrations.GitHub
 	if ig == nil || !strings.EqualFold(e.Repository.FullName, ig.Repo) || len(e.Issue.PullRequest) > 0 {
 		return nil // not the support repository, or a pull request
@@ -175,7 +165,7 @@ func (s *Server) rotator(t *Tools) (*rosterpr.Rotator, bool) {
 		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath, Issues: ig.Repo, SupportLabel: ig.Label()}}, true
 }
 
-func (s *Server) onPull(ctx context.Context, t *Tools, e pullEvent, log *slog.Logger) error {
+func (s *Server) onPull(ctx context.Context, t *Tools, e envelope, log *slog.Logger) error {
 	rot, ok := s.rotator(t)
 	if !ok || !strings.EqualFold(e.Repository.FullName, rot.Repo.Owner+"/"+rot.Repo.Name) {
 		return nil

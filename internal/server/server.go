@@ -51,6 +51,10 @@ type Server struct {
 	handler http.Handler
 	// onDone, when set (by tests), hears each job's outcome.
 	onDone func(job, error)
+	// workCtx is the parent of all work: cancelled when a shutdown runs
+	// out of time, so retries stop waiting.
+	workCtx    context.Context
+	cancelWork context.CancelFunc
 }
 
 type job struct {
@@ -58,7 +62,7 @@ type job struct {
 	event        string
 	delivery     string
 	installation int64
-	payload      []byte
+	env          envelope
 	ticket       int64
 }
 
@@ -95,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, queue: make(chan job, cfg.QueueSize), reg: prometheus.NewRegistry()}
+	s.workCtx, s.cancelWork = context.WithCancel(context.Background())
 	s.m = metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steward_deliveries_total",
 			Help: "Webhook deliveries by source, event and answer."}, []string{"source", "event", "code"}),
@@ -165,7 +170,10 @@ func (s *Server) worker() {
 // work runs one job with a timeout, recovering from panics.
 func (s *Server) work(j job) {
 	start := time.Now()
-	log := s.log.With("delivery", j.delivery, "event", j.event, "installation", j.installation)
+	log := s.log
+	if s.log.Enabled(context.Background(), slog.LevelInfo) {
+		log = s.log.With("delivery", j.delivery, "event", j.event, "installation", j.installation)
+	}
 	outcome := "ok"
 	defer func() {
 		if v := recover(); v != nil {
@@ -174,7 +182,7 @@ func (s *Server) work(j job) {
 		}
 		s.m.work.WithLabelValues(j.source, j.event, outcome).Observe(time.Since(start).Seconds())
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WorkTimeout)
+	ctx, cancel := context.WithTimeout(s.workCtx, s.cfg.WorkTimeout)
 	defer cancel()
 	err := s.dispatch(ctx, j, log)
 	if s.onDone != nil {
@@ -202,7 +210,11 @@ func (s *Server) Drain(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("shutting down with work still queued: %w", ctx.Err())
+		// Out of time: stop the work in flight; the next scheduled run
+		// does what it left.
+		s.cancelWork()
+		<-done
+		return fmt.Errorf("shut down before all queued work finished: %w", ctx.Err())
 	}
 }
 

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/support-steward/steward/internal/roster"
 )
 
 // Secrets used in these tests; TestMain scans every log line for them.
@@ -90,9 +92,14 @@ func TestGitHubsPublishedTestVector(t *testing.T) {
 type nullBackend struct{}
 
 func (nullBackend) Tools(context.Context, int64) (*Tools, error) {
-	r := mustRoster()
-	return &Tools{Roster: r, Now: time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)}, nil
+	rosterOnce.Do(func() { cachedRoster = mustRoster() })
+	return &Tools{Roster: cachedRoster, Now: time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)}, nil
 }
+
+var (
+	rosterOnce   sync.Once
+	cachedRoster *roster.Roster
+)
 
 // outcomes records every delivery's work result.
 type outcomes struct {

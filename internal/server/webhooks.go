@@ -15,7 +15,15 @@ import (
 
 // readBody reads at most limit bytes, answering 413 beyond.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit))
+	var body []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= s.cfg.BodyLimit {
+		// The usual case: read into a buffer of the announced size.
+		body = make([]byte, n)
+		_, err = io.ReadFull(r.Body, body)
+	} else {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit))
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -74,22 +82,24 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, "github", "none", http.StatusBadRequest, "missing X-GitHub-Event")
 		return
 	}
-	var head struct {
-		Installation *struct {
-			ID int64 `json:"id"`
-		} `json:"installation"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
-		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
-		return
-	}
 	if !handled[event] {
+		if !json.Valid(body) {
+			s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
+			return
+		}
 		s.answer(w, "github", metricEvent, http.StatusOK, "nothing to do for "+event)
 		return
 	}
-	j := job{source: "github", event: event, delivery: r.Header.Get("X-GitHub-Delivery"), payload: body}
-	if head.Installation != nil {
-		j.installation = head.Installation.ID
+	// One parse, here: it answers malformed JSON with 400, and the worker
+	// gets the fields it needs without parsing again.
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
+		return
+	}
+	j := job{source: "github", event: event, delivery: r.Header.Get("X-GitHub-Delivery"), env: env}
+	if env.Installation != nil {
+		j.installation = env.Installation.ID
 	}
 	if !s.enqueue(j) {
 		s.answer(w, "github", metricEvent, http.StatusServiceUnavailable, "busy: try again later")
