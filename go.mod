@@ -9,6 +9,7 @@ require (
 	github.com/golang-jwt/jwt/v4 v4.5.2
 	github.com/google/go-github/v60 v60.0.0
 	github.com/prometheus/client_golang v1.23.2
+	github.com/sethvargo/go-githubactions v1.3.0
 	github.com/vektah/gqlparser/v2 v2.5.64
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1

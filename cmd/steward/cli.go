@@ -44,6 +44,8 @@ func init() {
 		"remind":   {"keep the support dashboard issue and comment once on each missed response target", cmdRemind},
 		"route":    {"ask a fairly chosen engineer to take a support issue", cmdRoute},
 		"serve":    {"run as a GitHub App webhook target (configured by the environment)", cmdServe},
+		"run":      {"rotate, sync, remind and route in one go, as the scheduled Action does", cmdRun},
+		"action":   {"run as a GitHub Action (inputs from INPUT_* variables)", cmdAction},
 
 		"check-roster": {"check a roster change: annotations at its lines, the schedule diff as a comment", cmdCheckRoster},
 	}

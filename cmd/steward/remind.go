@@ -3,53 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
-	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/app"
 )
-
-// newTriage builds the dashboard and routing engine from the roster and
-// the environment; FreshDesk is optional (no tickets on the dashboard).
-func newTriage(e env, r *roster.Roster) (*triage.Triage, []string, error) {
-	ig := r.Integrations.GitHub
-	if ig == nil {
-		return nil, nil, errors.New("roster.yaml has no integrations.github: set repo, where support issues live")
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	gcfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	gcfg.Log, gcfg.CacheDir, gcfg.Repo = log, e.getenv("STEWARD_CACHE_DIR"), ig.Repo
-	ghc, err := gh.New(gcfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	owner, name, _ := strings.Cut(ig.Repo, "/")
-	t := &triage.Triage{GH: ghc, Roster: r, Owner: owner, Repo: name, Label: ig.Label(), Now: e.now()}
-	var notes []string
-	if fi := r.Integrations.Freshdesk; fi != nil {
-		fcfg, err := freshdesk.ConfigFromEnv(e.getenv, fi.Domain)
-		if err == nil {
-			fcfg.Log = log
-			t.FD, err = freshdesk.New(fcfg)
-		}
-		if err != nil {
-			t.FD = nil
-			notes = append(notes, "FreshDesk skipped: "+err.Error())
-		}
-	} else {
-		notes = append(notes, "FreshDesk skipped: roster.yaml has no integrations.freshdesk")
-	}
-	return t, notes, nil
-}
 
 func cmdRemind(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "remind", "[--roster FILE] [--dry-run] [--format text|json|markdown]")
@@ -66,9 +25,14 @@ func cmdRemind(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	t, notes, err := newTriage(e, r)
+	c := app.Connect(appEnv(e), r)
+	t, err := c.Triage()
 	if err != nil {
 		return fail(e, "remind", err)
+	}
+	var notes []string
+	if c.FDErr != nil {
+		notes = append(notes, "FreshDesk off: "+c.FDErr.Error())
 	}
 	res, err := t.Remind(ctx, *dry)
 	if err != nil {
@@ -86,7 +50,7 @@ func cmdRemind(ctx context.Context, e env, args []string) int {
 		if *dry {
 			verb = "would keep"
 		}
-		fmt.Fprintf(e.stdout, "steward %s the dashboard: %d open ticket(s), %d overdue; %d new lapse comment(s).\n", verb, res.Open, res.Lapses, res.Comments)
+		fmt.Fprintf(e.stdout, "steward %s the dashboard: %d open ticket(s), %d overdue; %d new lapse comment(s).\n", verb, res.Open, len(res.Overdue), res.Comments)
 		for _, n := range notes {
 			fmt.Fprintln(e.stdout, n)
 		}
@@ -116,7 +80,7 @@ func cmdRoute(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	t, _, err := newTriage(e, r)
+	t, err := app.Connect(appEnv(e), r).Triage()
 	if err != nil {
 		return fail(e, "route", err)
 	}

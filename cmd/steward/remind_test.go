@@ -35,7 +35,7 @@ func TestRemindAndRouteCommands(t *testing.T) {
 		return out.String(), errb.String(), code
 	}
 	out, errs, code := steward("remind")
-	if code != 0 || !strings.Contains(out, "1 open ticket(s), 0 overdue") {
+	if code != 0 || !strings.Contains(out, "1 open ticket(s), 1 overdue") {
 		t.Fatalf("remind: %d\n%s%s", code, out, errs)
 	}
 	out, _, _ = steward("remind", "--dry-run", "--format", "markdown")

@@ -3,61 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 
-	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 )
-
-// rotator builds the pull-request engine from the roster's configuration
-// and the environment's credentials.
-func rotator(e env, r *roster.Roster, today civil.Date, lead int) (*rosterpr.Rotator, []string, error) {
-	ig := r.Integrations.GitHub
-	if ig == nil {
-		return nil, nil, errors.New("roster.yaml has no integrations.github: set repo (and roster_repo if roster.yaml lives elsewhere)")
-	}
-	repo := ig.RosterRepo
-	if repo == "" {
-		repo = ig.Repo
-	}
-	owner, name, _ := strings.Cut(repo, "/")
-	path := ig.RosterPath
-	if path == "" {
-		path = "roster.yaml"
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	gcfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	gcfg.Log, gcfg.CacheDir, gcfg.Repo = log, e.getenv("STEWARD_CACHE_DIR"), repo
-	ghc, err := gh.New(gcfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	var notes []string
-	var fdc *freshdesk.Client
-	if fi := r.Integrations.Freshdesk; fi != nil {
-		fcfg, err := freshdesk.ConfigFromEnv(e.getenv, fi.Domain)
-		if err == nil {
-			fcfg.Log = log
-			fdc, err = freshdesk.New(fcfg)
-		}
-		if err != nil {
-			notes = append(notes, "FreshDesk skipped: "+err.Error())
-			fdc = nil
-		}
-	}
-	return &rosterpr.Rotator{GH: ghc, FD: fdc, Today: today, Lead: lead, Repo: rosterpr.Repo{
-		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath,
-		Issues: ig.Repo, SupportLabel: ig.Label()}}, notes, nil
-}
 
 func cmdRotate(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "rotate", "[--roster FILE] [--dry-run] [--lead 7d] [--now DATE] [--format text|json]")
@@ -77,10 +29,8 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	lead := 7
-	if ig := r.Integrations.GitHub; ig != nil && ig.RotationLead.Days > 0 {
-		lead = ig.RotationLead.Days
-	}
+	c := app.Connect(appEnv(e), r)
+	lead := c.Lead()
 	if *leadFlag != "" {
 		var d roster.Duration
 		if err := d.UnmarshalText([]byte(*leadFlag)); err != nil {
@@ -92,9 +42,13 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 	if today.IsZero() {
 		today = r.Today(e.now())
 	}
-	rot, notes, err := rotator(e, r, today, lead)
+	rot, err := c.Rotator(today, lead)
 	if err != nil {
 		return fail(e, "rotate", err)
+	}
+	var notes []string
+	if c.FDErr != nil {
+		notes = append(notes, "FreshDesk off: "+c.FDErr.Error())
 	}
 	res, err := rot.Rotate(ctx, *dry)
 	out := struct {
@@ -148,7 +102,8 @@ func cmdCheckRoster(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	rot, _, err := rotator(e, r, r.Today(e.now()), 7)
+	c := app.Connect(appEnv(e), r)
+	rot, err := c.Rotator(r.Today(e.now()), c.Lead())
 	if err != nil {
 		return fail(e, "check-roster", err)
 	}

@@ -37,7 +37,7 @@ func TestRotateAndCheckRosterCommands(t *testing.T) {
 	}
 	out, errs, code = steward("rotate", "--now", "2026-11-30")
 	if code != 0 || !strings.Contains(out, "Opened #1") || !strings.Contains(out, "Stewards on duty: grace, kjohnson") ||
-		!strings.Contains(out, "FreshDesk skipped: FRESHDESK_API_KEY is not set") {
+		!strings.Contains(out, "FreshDesk off: FRESHDESK_API_KEY is not set") {
 		t.Fatalf("rotate: %d\n%s%s", code, out, errs)
 	}
 	if m := g.TeamMembers("open-infra", "support-stewards"); strings.Join(m, ",") != "grace,kjohnson" {

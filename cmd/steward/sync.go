@@ -8,10 +8,15 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/mirror"
 )
+
+// appEnv is what the wiring reads of the process: the environment, the
+// clock, and warnings logged to stderr.
+func appEnv(e env) app.Env {
+	return app.Env{Getenv: e.getenv, Now: e.now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+}
 
 func cmdSync(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "sync", "[--roster FILE] [--dry-run] [--since DURATION] [--format text|json]")
@@ -32,11 +37,7 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	setup, err := mirror.FromRoster(r)
-	if err != nil {
-		return fail(e, "sync", err)
-	}
-	a, err := newApplier(e, setup)
+	a, setup, err := app.Connect(appEnv(e), r).Mirror()
 	if err != nil {
 		return fail(e, "sync", err)
 	}
@@ -55,31 +56,6 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-// newApplier builds the GitHub and FreshDesk clients from the environment.
-func newApplier(e env, s mirror.Setup) (*mirror.Applier, error) {
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	gcfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, err
-	}
-	gcfg.Log, gcfg.CacheDir, gcfg.Repo = log, e.getenv("STEWARD_CACHE_DIR"), s.Owner+"/"+s.Repo
-	ghc, err := gh.New(gcfg)
-	if err != nil {
-		return nil, err
-	}
-	fcfg, err := freshdesk.ConfigFromEnv(e.getenv, s.FreshdeskDomain)
-	if err != nil {
-		return nil, err
-	}
-	fcfg.Log = log
-	fdc, err := freshdesk.New(fcfg)
-	if err != nil {
-		return nil, err
-	}
-	s.Render.TicketURL = fdc.AgentURL
-	return &mirror.Applier{GH: ghc, FD: fdc, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: e.now(), Log: log}, nil
 }
 
 func writeSync(w io.Writer, r mirror.Report) {

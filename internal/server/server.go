@@ -17,6 +17,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/support-steward/steward/internal/app"
 )
 
 // Config configures a server. Secrets are []byte or strings held here only.
@@ -62,7 +64,7 @@ type job struct {
 	event        string
 	delivery     string
 	installation int64
-	env          envelope
+	env          app.Envelope
 	ticket       int64
 }
 

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/support-steward/steward/internal/app"
 )
 
 // readBody reads at most limit bytes, answering 413 beyond.
@@ -92,7 +94,7 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 	}
 	// One parse, here: it answers malformed JSON with 400, and the worker
 	// gets the fields it needs without parsing again.
-	var env envelope
+	var env app.Envelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
 		return

@@ -44,10 +44,11 @@ type Board struct {
 	Issues   []Attention
 }
 
-// Lapse is a promise broken: one comment each, never two.
+// Lapse is a promise broken. One on a mirrored ticket (Issue set) gets one
+// comment on its issue, never two.
 type Lapse struct {
 	Ticket int64
-	Issue  int
+	Issue  int // 0: the ticket is not mirrored
 	Target Target
 }
 
@@ -114,7 +115,7 @@ func (b Board) Render() (string, []Lapse) {
 			continue
 		}
 		rows = append(rows, row{t, tg, Top(t, events)})
-		if tg.State == Overdue && t.Issue != 0 {
+		if tg.State == Overdue {
 			lapses = append(lapses, Lapse{Ticket: t.ID, Issue: t.Issue, Target: tg})
 		}
 	}

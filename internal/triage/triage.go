@@ -62,13 +62,15 @@ func (t *Triage) issues(ctx context.Context, label, state string) ([]*github.Iss
 
 // RemindResult is what a remind run did.
 type RemindResult struct {
-	Dashboard      int     `json:"dashboard"`
-	DashboardEdits int     `json:"dashboard_edits"`
-	Lapses         int     `json:"lapses"`
-	Comments       int     `json:"lapse_comments"`
-	Body           string  `json:"-"`
-	Open           int     `json:"open_tickets"`
-	Overdue        []int64 `json:"overdue,omitempty"`
+	Dashboard      int `json:"dashboard"`
+	DashboardEdits int `json:"dashboard_edits"`
+	// Lapses are the overdue mirrored tickets (each gets a comment);
+	// Overdue lists every overdue ticket.
+	Lapses   int     `json:"lapses"`
+	Comments int     `json:"lapse_comments"`
+	Body     string  `json:"-"`
+	Open     int     `json:"open_tickets"`
+	Overdue  []int64 `json:"overdue,omitempty"`
 }
 
 // Remind keeps the dashboard issue and comments once on each lapse.
@@ -126,9 +128,12 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		}
 	}
 	body, lapses := board.Render()
-	res.Body, res.Open, res.Lapses = body, len(board.Tickets), len(lapses)
+	res.Body, res.Open = body, len(board.Tickets)
 	for _, l := range lapses {
 		res.Overdue = append(res.Overdue, l.Ticket)
+		if l.Issue != 0 {
+			res.Lapses++
+		}
 	}
 	if dryRun {
 		return res, nil
@@ -137,6 +142,9 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	for _, l := range lapses {
+		if l.Issue == 0 {
+			continue // not mirrored: the dashboard shows it
+		}
 		posted, err := t.lapseComment(ctx, l, board.Status)
 		if err != nil {
 			return res, err

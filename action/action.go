@@ -1,0 +1,234 @@
+// Package action is steward as a GitHub Action: it reads the Action's
+// inputs, masks every secret before anything else is written, runs a
+// steward command with the same code as the command line, and reports
+// through the Action's outputs, job summary and annotations. Everything it
+// touches is injected, so tests run it exactly as a runner would.
+package action
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rotation"
+)
+
+// Commands the Action runs.
+var Commands = []string{"run", "sync", "rotate", "remind", "schedule", "validate"}
+
+// inputsToEnv maps the Action's inputs to the environment variables the
+// command line reads; secret ones are masked.
+var inputsToEnv = []struct {
+	input, env string
+	secret     bool
+}{
+	{"github-token", "GITHUB_TOKEN", true},
+	{"app-id", "GITHUB_APP_ID", false},
+	{"app-private-key", "GITHUB_APP_PRIVATE_KEY", true},
+	{"freshdesk-api-key", "FRESHDESK_API_KEY", true},
+	{"freshdesk-domain", "STEWARD_FRESHDESK_DOMAIN", false},
+}
+
+// Run runs the Action and returns its exit status.
+func Run(ctx context.Context, getenv func(string) string, out io.Writer, now func() time.Time) int {
+	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(out))
+	overlay := map[string]string{}
+	for _, m := range inputsToEnv {
+		v := a.GetInput(m.input)
+		if v == "" {
+			continue
+		}
+		if m.secret {
+			mask(a, v)
+		}
+		overlay[m.env] = v
+	}
+	env := func(k string) string {
+		if v, ok := overlay[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+
+	command := a.GetInput("command")
+	if command == "" {
+		command = "run"
+	}
+	if !contains(Commands, command) {
+		a.Errorf("input command: %q is not one of %s", command, strings.Join(Commands, ", "))
+		return 2
+	}
+	dry, err := parseBool(a.GetInput("dry-run"))
+	if err != nil {
+		a.Errorf("input dry-run: %v", err)
+		return 2
+	}
+	path := a.GetInput("roster")
+	if path == "" {
+		path = "roster.yaml"
+	}
+	file := path
+	if ws := getenv("GITHUB_WORKSPACE"); ws != "" && !filepath.IsAbs(path) {
+		file = filepath.Join(ws, path)
+	}
+
+	r, probs, err := roster.Load(file)
+	for _, p := range probs {
+		annotate(a, path, p)
+	}
+	if command == "validate" {
+		return validate(a, path, probs, err)
+	}
+	if r == nil {
+		if _, isProblems := err.(roster.Problems); !isProblems {
+			a.Errorf("%v", err)
+		}
+		a.AddStepSummary(fmt.Sprintf("## steward\n\n❌ `%s` has %d error(s); see the annotations.\n", path, len(probs.Errors())))
+		return 1
+	}
+	today := r.Today(now())
+	st := rotation.Who(r, today)
+	setStatusOutputs(a, st)
+	if command == "schedule" {
+		var b strings.Builder
+		fmt.Fprintf(&b, "## Support Stewards, %s\n\n", r.Team)
+		rotation.Compute(r, today.AddDays(-14), today.AddDays(26*7)).WriteMarkdown(&b, today)
+		a.AddStepSummary(b.String())
+		return 0
+	}
+
+	log := slog.New(slog.NewTextHandler(&githubLogWriter{a: a}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c := app.Connect(app.Env{Getenv: env, Now: now, Log: log}, r)
+	opts := app.Options{DryRun: dry}
+	if command == "run" {
+		if err := app.EventFromEnv(getenv, &opts); err != nil {
+			a.Errorf("%v", err)
+			return 1
+		}
+	} else {
+		opts.Only = []string{command}
+	}
+	rep := app.Run(ctx, c, opts)
+	if rep.Rotation != nil {
+		a.SetOutput("pull-request", rep.Rotation.URL)
+	}
+	created := 0
+	if rep.Sync != nil {
+		created = rep.Sync.Created()
+	}
+	a.SetOutput("issues-created", strconv.Itoa(created))
+	a.SetOutput("issues-updated", strconv.Itoa(rep.IssuesUpdated()))
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	a.AddStepSummary(b.String())
+	for _, p := range rep.Parts {
+		switch {
+		case p.Error != "":
+			a.Errorf("%s: %s", p.Name, p.Error)
+		case p.Skipped != "":
+			a.Noticef("%s skipped: %s", p.Name, p.Skipped)
+		}
+	}
+	if rep.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// mask hides a secret in the logs, line by line: the runner masks a
+// multi-line value only one line at a time.
+func mask(a *githubactions.Action, v string) {
+	a.AddMask(v)
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); len(line) > 3 {
+			a.AddMask(line)
+		}
+	}
+}
+
+func setStatusOutputs(a *githubactions.Action, st rotation.Status) {
+	var handles []string
+	for _, s := range st.OnDuty {
+		handles = append(handles, s.GitHub)
+	}
+	a.SetOutput("stewards", strings.Join(handles, ","))
+	if st.Next != nil {
+		a.SetOutput("next-handoff", st.Next.Date.String())
+	} else {
+		a.SetOutput("next-handoff", "")
+	}
+}
+
+// annotate puts a roster problem on its line of the file.
+func annotate(a *githubactions.Action, path string, p roster.Problem) {
+	f := a.WithFieldsMap(map[string]string{"file": path, "line": strconv.Itoa(p.Line), "col": strconv.Itoa(p.Col), "title": "roster.yaml"})
+	msg := p.Message
+	if p.Path != "" {
+		msg = p.Path + ": " + msg
+	}
+	if p.Severity == roster.Warning {
+		f.Warningf("%s", msg)
+	} else {
+		f.Errorf("%s", msg)
+	}
+}
+
+func validate(a *githubactions.Action, path string, probs roster.Problems, err error) int {
+	var b strings.Builder
+	if err != nil && len(probs) == 0 {
+		a.Errorf("%v", err)
+		fmt.Fprintf(&b, "## steward validate\n\n❌ %v\n", err)
+		a.AddStepSummary(b.String())
+		return 1
+	}
+	errs := len(probs.Errors())
+	if errs == 0 {
+		fmt.Fprintf(&b, "## steward validate\n\n✅ `%s` is valid (%d warning(s)).\n", path, len(probs.Warnings()))
+	} else {
+		fmt.Fprintf(&b, "## steward validate\n\n❌ `%s`: %d error(s), %d warning(s).\n\n", path, errs, len(probs.Warnings()))
+		for _, p := range probs {
+			fmt.Fprintf(&b, "- line %d: `%s` %s\n", p.Line, p.Path, p.Message)
+		}
+	}
+	a.AddStepSummary(b.String())
+	if errs > 0 {
+		return 1
+	}
+	return 0
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "false", "no", "0":
+		return false, nil
+	case "true", "yes", "1":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// githubLogWriter turns warnings into the Action's warning annotations.
+type githubLogWriter struct{ a *githubactions.Action }
+
+func (w *githubLogWriter) Write(p []byte) (int, error) {
+	w.a.Warningf("%s", strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -1,0 +1,243 @@
+package action_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"flag"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/action"
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// Monday 2026-11-30, 09:00 in Los Angeles: a week before a handoff.
+var now = time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)
+
+type runner struct {
+	t                *testing.T
+	dir              string
+	vars             map[string]string
+	g                *sandbox.GitHub
+	fd               *sandbox.Freshdesk
+	stdout           bytes.Buffer
+	secrets          []string
+	outFile, sumFile string
+}
+
+// newRunner lays out what a GitHub runner gives a Docker action: a
+// workspace with the repository, INPUT_* variables, and the files for
+// outputs and the job summary.
+func newRunner(t *testing.T, inputs map[string]string) *runner {
+	t.Helper()
+	dir := t.TempDir()
+	sample, _ := os.ReadFile("../roster.yaml")
+	os.WriteFile(filepath.Join(dir, "roster.yaml"), sample, 0o644)
+	clock := sandbox.NewManualClock(now)
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghp_ActionSecretToken123": "github-actions[bot]"}, Clock: clock})
+	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(sample)})
+	for _, u := range []string{"ada-l", "aturing", "bliskov", "dknuth", "ewd", "fran-allen", "grace", "kjohnson", "cshannon"} {
+		g.AddUser(u)
+	}
+	g.AddTeam("open-infra", "support-stewards", "grace")
+	g.AddProject("open-infra", 12, "Sprint board",
+		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "Done"}},
+		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
+		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{{Title: "Sprint 30", StartDate: "2026-11-23", Duration: 14}}})
+	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "fdkey-ActionSecret456", Clock: clock})
+	fd.AddGroup(sandbox.FDGroup{ID: 43000000123, Name: "Stewards"})
+	ghSrv, fdSrv := httptest.NewServer(g), httptest.NewServer(fd)
+	t.Cleanup(ghSrv.Close)
+	t.Cleanup(fdSrv.Close)
+	r := &runner{t: t, dir: dir, g: g, fd: fd, outFile: filepath.Join(dir, "output"), sumFile: filepath.Join(dir, "summary")}
+	r.vars = map[string]string{
+		"GITHUB_WORKSPACE": dir, "GITHUB_OUTPUT": r.outFile, "GITHUB_STEP_SUMMARY": r.sumFile,
+		"GITHUB_API_URL": ghSrv.URL, "FRESHDESK_BASE_URL": fdSrv.URL, "GITHUB_ACTIONS": "true",
+	}
+	for k, v := range inputs {
+		r.vars["INPUT_"+strings.ToUpper(k)] = v
+		if k == "github-token" || k == "freshdesk-api-key" || k == "app-private-key" {
+			r.secrets = append(r.secrets, v)
+		}
+	}
+	return r
+}
+
+func (r *runner) run() int {
+	return action.Run(context.Background(), func(k string) string { return r.vars[k] }, &r.stdout, func() time.Time { return now })
+}
+
+func (r *runner) outputs() map[string]string {
+	data, _ := os.ReadFile(r.outFile)
+	out := map[string]string{}
+	// name<<DELIMITER\nvalue\nDELIMITER
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if name, delim, ok := strings.Cut(lines[i], "<<"); ok {
+			var val []string
+			for i++; i < len(lines) && lines[i] != delim; i++ {
+				val = append(val, lines[i])
+			}
+			out[name] = strings.Join(val, "\n")
+		}
+	}
+	return out
+}
+
+func (r *runner) summary() string {
+	data, _ := os.ReadFile(r.sumFile)
+	return string(data)
+}
+
+// noSecrets checks everything the Action wrote.
+func (r *runner) noSecrets() {
+	r.t.Helper()
+	out, _ := os.ReadFile(r.outFile)
+	// The mask commands carry the secrets to the runner, which hides them
+	// from then on; nothing else may carry them.
+	var rest []string
+	masked := map[string]bool{}
+	for _, l := range strings.Split(r.stdout.String(), "\n") {
+		if m, ok := strings.CutPrefix(l, "::add-mask::"); ok {
+			masked[m] = true
+			continue
+		}
+		rest = append(rest, l)
+	}
+	all := strings.Join(rest, "\n") + string(out) + r.summary()
+	for _, s := range r.secrets {
+		for _, line := range strings.Split(s, "\n") {
+			if line = strings.TrimSpace(line); len(line) > 3 {
+				if strings.Contains(all, line) {
+					r.t.Errorf("a secret reached what the Action wrote: %.8s...", line)
+				}
+				if !masked[line] {
+					r.t.Errorf("a secret line was not masked: %.8s...", line)
+				}
+			}
+		}
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, _ := os.ReadFile(path)
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update):\n%s", path, got)
+	}
+}
+
+func TestScheduledRun(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.fd.AddTicket(sandbox.FDTicket{Subject: "Old, unanswered", Priority: 2, Tags: []string{"engineering"}, CreatedAt: now.Add(-5 * 24 * time.Hour)})
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, r.stdout.String(), r.summary())
+	}
+	out := r.outputs()
+	// The old ticket changed before the run's window: it is not mirrored,
+	// but the dashboard counts it overdue.
+	want := map[string]string{"stewards": "grace,kjohnson", "next-handoff": "2026-12-07", "issues-created": "1",
+		"pull-request": "https://github.com/open-infra/support/pull/1"}
+	for k, v := range want {
+		if out[k] != v {
+			t.Errorf("output %s = %q, want %q (all: %v)", k, out[k], v, out)
+		}
+	}
+	golden(t, "run-summary.md", r.summary())
+	r.noSecrets()
+	if m := r.g.TeamMembers("open-infra", "support-stewards"); strings.Join(m, ",") != "grace,kjohnson" {
+		t.Errorf("team %v", m)
+	}
+}
+
+func TestARunStartedByAnIssueEventHandlesItFirst(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	r := newRunner(t, map[string]string{"command": "run", "app-id": "99", "app-private-key": pemKey, "freshdesk-api-key": "fdkey-ActionSecret456", "dry-run": "false"})
+	// The App is the sandbox's; it acts through its installation.
+	r.g = nil
+	// The App's JWT is made on the wall clock: the sandbox checks it there.
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{AppID: 99, AppKey: &key.PublicKey, Clock: sandbox.RealClock{}})
+	g.AddInstallation(5, "open-infra")
+	sample, _ := os.ReadFile("../roster.yaml")
+	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(sample)})
+	for _, u := range []string{"ada-l", "aturing", "bliskov", "dknuth", "ewd", "fran-allen", "grace", "kjohnson", "cshannon"} {
+		g.AddUser(u)
+	}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	r.vars["GITHUB_API_URL"] = srv.URL
+	n := g.CreateIssue("open-infra", "support", "ada-l", "Users see 502s", "", "support")
+	// A real issues.labeled payload, pointed at this repository.
+	var ev map[string]any
+	data, _ := os.ReadFile("../internal/server/testdata/webhooks/issues.labeled.json")
+	json.Unmarshal(data, &ev)
+	ev["repository"].(map[string]any)["full_name"] = "open-infra/support"
+	ev["issue"].(map[string]any)["number"] = n
+	ev["issue"].(map[string]any)["labels"] = []any{map[string]any{"name": "support"}}
+	ev["label"] = map[string]any{"name": "support"}
+	evPath := filepath.Join(r.dir, "event.json")
+	b, _ := json.Marshal(ev)
+	os.WriteFile(evPath, b, 0o644)
+	r.vars["GITHUB_EVENT_NAME"], r.vars["GITHUB_EVENT_PATH"] = "issues", evPath
+	r.run()
+	if is := g.Issues("open-infra", "support")[n-1]; len(is.Assignees) != 1 {
+		t.Errorf("the labelled issue was not routed: %+v\n%s", is, r.summary())
+	}
+	if !strings.Contains(r.summary(), "| event | ✅ #1: asking @") {
+		t.Errorf("summary:\n%s", r.summary())
+	}
+	r.noSecrets()
+}
+
+func TestValidateAnnotatesTheRosterLines(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "validate"})
+	broken := "version: 1\nteam: T\ntimezone: Nowhere/Land\nsupport: {team_size: 2, tenure: 4w, handoff_every: 2w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n  - {name: B, github: A}\n"
+	os.WriteFile(filepath.Join(r.dir, "roster.yaml"), []byte(broken), 0o644)
+	if code := r.run(); code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	got := r.stdout.String()
+	for _, want := range []string{
+		`::error col=11,file=roster.yaml,line=3,title=roster.yaml::timezone: "Nowhere/Land" is not an IANA time zone name (e.g. America/Los_Angeles)`,
+		`::error col=15,file=roster.yaml,line=7,title=roster.yaml::engineers[1].github: "A" is already used by engineers[0]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stdout lacks %s:\n%s", want, got)
+		}
+	}
+	if !strings.Contains(r.summary(), "2 error(s)") {
+		t.Errorf("summary: %s", r.summary())
+	}
+}
+
+func TestBadInputs(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "deploy"})
+	if code := r.run(); code != 2 || !strings.Contains(r.stdout.String(), `input command: "deploy" is not one of`) {
+		t.Errorf("%d %s", code, r.stdout.String())
+	}
+	r = newRunner(t, map[string]string{"command": "sync", "dry-run": "maybe"})
+	if code := r.run(); code != 2 {
+		t.Errorf("dry-run maybe: %d", code)
+	}
+	r = newRunner(t, map[string]string{"command": "schedule"})
+	if code := r.run(); code != 0 || !strings.Contains(r.summary(), "| Start | End | Steward | Status |") || r.outputs()["stewards"] != "grace,kjohnson" {
+		t.Errorf("schedule: %d %s %v", code, r.summary(), r.outputs())
+	}
+}

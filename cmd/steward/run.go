@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/support-steward/steward/internal/app"
+)
+
+func cmdRun(ctx context.Context, e env, args []string) int {
+	fs := flags(e, "run", "[--roster FILE] [--dry-run] [--since DURATION] [--format text|json|markdown]")
+	path := rosterFlag(fs, e)
+	dry := fs.Bool("dry-run", false, "say what would change, change nothing")
+	since := fs.Duration("since", 24*time.Hour, "how far back sync reads changed tickets")
+	format := fs.String("format", "text", "text, json, or markdown (the job summary)")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "text", "json", "markdown"); err != nil {
+		return fail(e, "run", err)
+	}
+	r := loadRoster(e, *path)
+	if r == nil {
+		return exitFindings
+	}
+	opts := app.Options{DryRun: *dry, Since: *since}
+	if err := app.EventFromEnv(e.getenv, &opts); err != nil {
+		return fail(e, "run", err)
+	}
+	rep := app.Run(ctx, app.Connect(appEnv(e), r), opts)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	case "markdown":
+		rep.WriteMarkdown(e.stdout)
+	default:
+		for _, p := range rep.Parts {
+			switch {
+			case p.Error != "":
+				fmt.Fprintf(e.stdout, "%-8s FAILED: %s %s\n", p.Name, p.Message, p.Error)
+			case p.Skipped != "":
+				fmt.Fprintf(e.stdout, "%-8s skipped: %s\n", p.Name, p.Skipped)
+			default:
+				fmt.Fprintf(e.stdout, "%-8s %s\n", p.Name, p.Message)
+			}
+		}
+	}
+	if rep.Failed() {
+		return exitFindings
+	}
+	return exitOK
+}

@@ -1,0 +1,136 @@
+// Package app wires steward's parts to the outside world from the
+// environment, once, for the command line and the Action alike: the GitHub
+// and FreshDesk clients, and `steward run`, which does rotate, sync, remind
+// and routing in one process with one report.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/triage"
+)
+
+// Env is what the wiring may read of the world.
+type Env struct {
+	Getenv func(string) string
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Clients are the connections a roster's integrations need; a client that
+// could not be made is nil, with the reason.
+type Clients struct {
+	Roster *roster.Roster
+	GH     *gh.Client
+	GHErr  error
+	FD     *freshdesk.Client
+	FDErr  error
+	Now    time.Time
+}
+
+// Connect makes the clients the roster's integrations call for.
+func Connect(e Env, r *roster.Roster) Clients {
+	c := Clients{Roster: r, Now: e.Now()}
+	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
+	if ig == nil {
+		c.GHErr = errors.New("roster.yaml has no integrations.github")
+	} else {
+		cfg, err := gh.ConfigFromEnv(e.Getenv)
+		if err == nil {
+			cfg.Log, cfg.CacheDir, cfg.Repo = e.Log, e.Getenv("STEWARD_CACHE_DIR"), ig.Repo
+			c.GH, err = gh.New(cfg)
+		}
+		c.GHErr = err
+	}
+	if fi == nil {
+		c.FDErr = errors.New("roster.yaml has no integrations.freshdesk")
+	} else {
+		domain := fi.Domain
+		if d := e.Getenv("STEWARD_FRESHDESK_DOMAIN"); d != "" {
+			domain = d
+		}
+		cfg, err := freshdesk.ConfigFromEnv(e.Getenv, domain)
+		if err == nil {
+			cfg.Log = e.Log
+			c.FD, err = freshdesk.New(cfg)
+		}
+		c.FDErr = err
+	}
+	return c
+}
+
+// Mirror returns the mirror's applier, or why there is none.
+func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
+	s, err := mirror.FromRoster(c.Roster)
+	switch {
+	case err != nil:
+		return nil, s, err
+	case c.GH == nil:
+		return nil, s, c.GHErr
+	case c.FD == nil:
+		return nil, s, c.FDErr
+	}
+	s.Render.TicketURL = c.FD.AgentURL
+	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now}, s, nil
+}
+
+// Lead is integrations.github.rotation_lead, or 7 days.
+func (c Clients) Lead() int {
+	if ig := c.Roster.Integrations.GitHub; ig != nil && ig.RotationLead.Days > 0 {
+		return ig.RotationLead.Days
+	}
+	return 7
+}
+
+// Rotator returns the rotation pull-request engine, or why there is none.
+func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) {
+	ig := c.Roster.Integrations.GitHub
+	if ig == nil || c.GH == nil {
+		return nil, c.GHErr
+	}
+	repo := ig.RosterRepo
+	if repo == "" {
+		repo = ig.Repo
+	}
+	path := ig.RosterPath
+	if path == "" {
+		path = "roster.yaml"
+	}
+	owner, name, _ := strings.Cut(repo, "/")
+	return &rosterpr.Rotator{GH: c.GH, FD: c.FD, Today: today, Lead: lead, Repo: rosterpr.Repo{
+		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath,
+		Issues: ig.Repo, SupportLabel: ig.Label()}}, nil
+}
+
+// Triage returns the dashboard and routing engine, or why there is none.
+// FreshDesk is optional to it.
+func (c Clients) Triage() (*triage.Triage, error) {
+	ig := c.Roster.Integrations.GitHub
+	if ig == nil || c.GH == nil {
+		return nil, c.GHErr
+	}
+	owner, name, _ := strings.Cut(ig.Repo, "/")
+	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+}
+
+// Notes says which connections are off, one line each.
+func (c Clients) Notes() []string {
+	var out []string
+	if c.GHErr != nil {
+		out = append(out, fmt.Sprintf("GitHub off: %v", c.GHErr))
+	}
+	if c.FDErr != nil {
+		out = append(out, fmt.Sprintf("FreshDesk off: %v", c.FDErr))
+	}
+	return out
+}

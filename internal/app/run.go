@@ -1,0 +1,262 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/triage"
+)
+
+// Options shape a run.
+type Options struct {
+	DryRun bool
+	// Since is how far back sync reads changed tickets.
+	Since time.Duration
+	// Event and Payload, when set, are the GitHub event that started the
+	// run: handled first, as the webhook server would.
+	Event   string
+	Payload Envelope
+	// Only, when set, runs just these parts: rotate, sync, remind.
+	Only []string
+}
+
+func (o Options) wants(part string) bool {
+	if len(o.Only) == 0 {
+		return true
+	}
+	for _, p := range o.Only {
+		if p == part {
+			return true
+		}
+	}
+	return false
+}
+
+// Part is one part of a run: done, skipped with a reason, or failed.
+type Part struct {
+	Name    string `json:"name"`
+	Skipped string `json:"skipped,omitempty"`
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Report is a run's one account of itself.
+type Report struct {
+	Today      civil.Date                 `json:"today"`
+	Status     rotation.Status            `json:"status"`
+	Parts      []Part                     `json:"parts"`
+	Rotation   *rosterpr.Result           `json:"rotation,omitempty"`
+	Membership *rosterpr.MembershipResult `json:"membership,omitempty"`
+	Sync       *mirror.Report             `json:"sync,omitempty"`
+	Remind     *triage.RemindResult       `json:"remind,omitempty"`
+	Routes     []triage.RouteResult       `json:"routes,omitempty"`
+	DryRun     bool                       `json:"dry_run"`
+}
+
+// Failed reports whether any part failed.
+func (r Report) Failed() bool {
+	for _, p := range r.Parts {
+		if p.Error != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Report) add(name string, skipped error, msg string, err error) {
+	p := Part{Name: name, Message: msg}
+	if skipped != nil {
+		p.Skipped = skipped.Error()
+	}
+	if err != nil {
+		p.Error = err.Error()
+	}
+	r.Parts = append(r.Parts, p)
+}
+
+// Run does everything steward does on a schedule: the event that started
+// it if any, then rotate, sync, remind and routing. Each part that is not
+// configured is skipped with its reason; a failed part does not stop the
+// others.
+func Run(ctx context.Context, c Clients, o Options) Report {
+	today := c.Roster.Today(c.Now)
+	r := Report{Today: today, Status: rotation.Who(c.Roster, today), DryRun: o.DryRun}
+	if o.Event != "" {
+		if o.DryRun {
+			r.add("event", errors.New("a dry run does not act on events"), "", nil)
+		} else if c.GH == nil {
+			r.add("event", c.GHErr, "", nil)
+		} else {
+			msg, err := HandleEvent(ctx, c, o.Event, o.Payload)
+			if msg == "" && err == nil {
+				msg = "nothing to do for this " + o.Event + " event"
+			}
+			r.add("event", nil, msg, err)
+		}
+	}
+
+	if o.wants("rotate") {
+		r.rotate(ctx, c, o, today)
+	}
+	if o.wants("sync") {
+		r.sync(ctx, c, o)
+	}
+	if o.wants("remind") {
+		r.remind(ctx, c, o)
+	}
+	return r
+}
+
+// IssuesUpdated counts the existing issues a sync changed.
+func (r Report) IssuesUpdated() int {
+	if r.Sync == nil {
+		return 0
+	}
+	seen := map[int]bool{}
+	for _, o := range r.Sync.Outcomes {
+		if o.Error == "" && o.Issue != 0 && o.Kind != mirror.CreateIssue {
+			seen[o.Issue] = true
+		}
+	}
+	return len(seen)
+}
+
+// WriteMarkdown writes the run as a job summary: who is on duty, the next
+// handoffs, what each part did, and the open lapses.
+func (r Report) WriteMarkdown(w io.Writer) {
+	fmt.Fprintf(w, "## steward, %s\n\n", r.Today)
+	if r.DryRun {
+		fmt.Fprint(w, "_A dry run: nothing was changed._\n\n")
+	}
+	var on []string
+	for _, s := range r.Status.OnDuty {
+		on = append(on, fmt.Sprintf("%s (@%s, until %s)", s.Name, s.GitHub, s.End))
+	}
+	if len(on) == 0 {
+		on = append(on, "nobody: the rotation has a gap")
+	}
+	fmt.Fprintf(w, "**Stewards on duty:** %s\n\n", strings.Join(on, ", "))
+	if h := r.Status.Next; h != nil {
+		var parts []string
+		for _, s := range h.Joining {
+			parts = append(parts, s.Name+" joins")
+		}
+		for _, s := range h.Leaving {
+			parts = append(parts, s.Name+" leaves")
+		}
+		fmt.Fprintf(w, "**Next handoff:** %s: %s\n\n", h.Date, strings.Join(parts, ", "))
+	}
+	fmt.Fprint(w, "| Part | Result |\n|---|---|\n")
+	for _, p := range r.Parts {
+		res := p.Message
+		switch {
+		case p.Error != "":
+			res = "❌ " + strings.TrimSpace(strings.TrimPrefix(res+" "+p.Error, " "))
+		case p.Skipped != "":
+			res = "skipped: " + p.Skipped
+		default:
+			res = "✅ " + res
+		}
+		fmt.Fprintf(w, "| %s | %s |\n", p.Name, strings.ReplaceAll(strings.ReplaceAll(res, "|", `\|`), "\n", " "))
+	}
+	if r.Remind != nil && len(r.Remind.Overdue) > 0 {
+		var ids []string
+		for _, id := range r.Remind.Overdue {
+			ids = append(ids, fmt.Sprintf("#%d", id))
+		}
+		fmt.Fprintf(w, "\n**Overdue tickets:** %s (see the support dashboard).\n", strings.Join(ids, ", "))
+	}
+}
+
+// EventFromEnv reads the GitHub event that started an Actions run
+// (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH), for issues and pull requests.
+func EventFromEnv(getenv func(string) string, o *Options) error {
+	name := getenv("GITHUB_EVENT_NAME")
+	if name != "issues" && name != "pull_request" && name != "pull_request_target" {
+		return nil
+	}
+	path := getenv("GITHUB_EVENT_PATH")
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("GITHUB_EVENT_PATH: %w", err)
+	}
+	if err := json.Unmarshal(data, &o.Payload); err != nil {
+		return fmt.Errorf("GITHUB_EVENT_PATH %s: %w", path, err)
+	}
+	if name == "pull_request_target" {
+		name = "pull_request"
+	}
+	o.Event = name
+	return nil
+}
+
+func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.Date) {
+	if rot, err := c.Rotator(today, c.Lead()); err != nil {
+		r.add("rotate", err, "", nil)
+	} else {
+		res, err := rot.Rotate(ctx, o.DryRun)
+		r.Rotation = &res
+		r.add("rotate", nil, res.Message, err)
+		if !o.DryRun {
+			m, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, today)
+			r.Membership = &m
+			msg := "the stewards' team and group are up to date"
+			if len(m.TeamAdded)+len(m.TeamRemoved) > 0 || m.GroupChanged {
+				msg = fmt.Sprintf("team: added %v, removed %v; FreshDesk group changed: %v", m.TeamAdded, m.TeamRemoved, m.GroupChanged)
+			}
+			if len(m.Skipped) > 0 {
+				msg += "; skipped " + strings.Join(m.Skipped, "; ")
+			}
+			r.add("stewards", nil, msg, err)
+		}
+	}
+
+}
+
+func (r *Report) sync(ctx context.Context, c Clients, o Options) {
+	if a, setup, err := c.Mirror(); err != nil {
+		r.add("sync", err, "", nil)
+	} else {
+		since := o.Since
+		if since <= 0 {
+			since = 24 * time.Hour
+		}
+		rep, err := a.Sync(ctx, setup.Config, setup.Label, since, o.DryRun)
+		r.Sync = &rep
+		msg := fmt.Sprintf("%d piece(s) of work", len(rep.Planned))
+		if !o.DryRun {
+			msg = fmt.Sprintf("%d issue(s) created, %d step(s) done, %d failed", rep.Created(), len(rep.Outcomes)-rep.Failed(), rep.Failed())
+			if err == nil && rep.Failed() > 0 {
+				err = fmt.Errorf("%d sync step(s) failed; the next run retries them", rep.Failed())
+			}
+		}
+		r.add("sync", nil, msg, err)
+	}
+
+}
+
+func (r *Report) remind(ctx context.Context, c Clients, o Options) {
+	if tr, err := c.Triage(); err != nil {
+		r.add("remind", err, "", nil)
+	} else {
+		res, err := tr.Remind(ctx, o.DryRun)
+		r.Remind = &res
+		r.add("remind", nil, fmt.Sprintf("%d open ticket(s), %d overdue, %d new lapse comment(s)", res.Open, len(res.Overdue), res.Comments), err)
+		routes, err := tr.RouteAll(ctx, o.DryRun)
+		r.Routes = routes
+		r.add("route", nil, fmt.Sprintf("%d support issue(s) routed", len(routes)), err)
+	}
+}
