@@ -46,6 +46,7 @@ func init() {
 		"serve":    {"run as a GitHub App webhook target (configured by the environment)", cmdServe},
 		"run":      {"rotate, sync, remind and route in one go, as the scheduled Action does", cmdRun},
 		"action":   {"run as a GitHub Action (inputs from INPUT_* variables)", cmdAction},
+		"demo":     {"the whole cycle against the built-in sandboxes: no network, no credentials", cmdDemo},
 
 		"check-roster": {"check a roster change: annotations at its lines, the schedule diff as a comment", cmdCheckRoster},
 	}

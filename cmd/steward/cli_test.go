@@ -179,3 +179,20 @@ func TestExitCodesAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoTellsTheStory(t *testing.T) {
+	out, errs, code := steward(t, "demo", "--roster", "../../roster.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"== The rotation", "== The rotation pull request", "== FreshDesk to GitHub", "== Response targets", "== Routing support issues", "== Resolving a ticket through its issue", "== What it cost"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the story lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = steward(t, "demo", "--roster", "../../roster.yaml", "--format", "json")
+	var story map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &story) != nil || story["facts"] == nil {
+		t.Errorf("demo --format json: %d %.300s", code, out)
+	}
+}

@@ -391,3 +391,13 @@ var tags = regexp.MustCompile(`<[^>]*>`)
 func bodyText(html string) string {
 	return strings.TrimSpace(strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'").Replace(tags.ReplaceAllString(html, " ")))
 }
+
+// HasTag reports whether the ticket carries tag, ignoring case.
+func (t FDTicket) HasTag(tag string) bool {
+	for _, x := range t.Tags {
+		if strings.EqualFold(x, tag) {
+			return true
+		}
+	}
+	return false
+}

@@ -287,6 +287,8 @@ func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, erro
 	if err != nil {
 		return nil, err
 	}
+	// The longest-waiting first.
+	slices.SortFunc(open, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
 	var out []RouteResult
 	for _, is := range open {
 		if len(is.Assignees) > 0 {

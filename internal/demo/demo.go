@@ -1,0 +1,292 @@
+// Package demo runs steward's whole cycle against the built-in sandboxes,
+// seeded with a small, realistic support history, and tells what it did as
+// a story: `steward demo`. No network, no credentials.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+// Chapter is one part of the story.
+type Chapter struct {
+	Title string   `json:"title"`
+	Lines []string `json:"lines"`
+}
+
+// Story is what the demo did, in order, and what it cost.
+type Story struct {
+	Today    civil.Date `json:"today"`
+	Chapters []Chapter  `json:"chapters"`
+	// Facts are the figures the story states, for tests and for JSON.
+	Facts Facts `json:"facts"`
+}
+
+// Facts are checkable claims of the story.
+type Facts struct {
+	Stewards        []string `json:"stewards"`
+	NextHandoff     string   `json:"next_handoff"`
+	PullRequest     int      `json:"pull_request"`
+	PullTitle       string   `json:"pull_title"`
+	Mirrored        []int64  `json:"mirrored_tickets"`
+	IssuesCreated   int      `json:"issues_created"`
+	BoardItems      int      `json:"board_items"`
+	Dashboard       int      `json:"dashboard_issue"`
+	Overdue         []int64  `json:"overdue_tickets"`
+	Routed          []string `json:"routed"` // "#12 -> @handle"
+	ResolvedTicket  int64    `json:"resolved_ticket"`
+	ResolvedByIssue int      `json:"resolved_by_issue"`
+	GitHubRequests  int      `json:"github_requests"`
+	FreshdeskReqs   int      `json:"freshdesk_requests"`
+}
+
+// World is the sandboxes the demo ran against, for tests to inspect.
+type World struct {
+	GitHub    *sandbox.GitHub
+	Freshdesk *sandbox.Freshdesk
+	Roster    *roster.Roster
+}
+
+func (s *Story) chapter(title string, lines ...string) *Chapter {
+	s.Chapters = append(s.Chapters, Chapter{Title: title, Lines: lines})
+	return &s.Chapters[len(s.Chapters)-1]
+}
+
+func (c *Chapter) say(format string, args ...any) {
+	c.Lines = append(c.Lines, fmt.Sprintf(format, args...))
+}
+
+// Run seeds the sandboxes and runs the cycle as of now.
+func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, error) {
+	w, err := seed(sample, now)
+	if err != nil {
+		return Story{}, nil, err
+	}
+	clock := sandbox.NewManualClock(now)
+	ghc, err := gh.New(gh.Config{APIURL: "https://api.github.sandbox/", Token: demoToken, Clock: clock, Transport: sandbox.Transport{Handler: w.GitHub}})
+	if err != nil {
+		return Story{}, nil, err
+	}
+	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "https://openinfra.freshdesk.sandbox", APIKey: demoKey, Clock: clock, Transport: sandbox.Transport{Handler: w.Freshdesk}})
+	if err != nil {
+		return Story{}, nil, err
+	}
+	c := app.Clients{Roster: w.Roster, GH: ghc, FD: fdc, Now: now}
+	r := w.Roster
+	today := r.Today(now)
+	st := Story{Today: today}
+
+	// 1. The schedule.
+	who := rotation.Who(r, today)
+	ch := st.chapter("The rotation")
+	ch.say("%s has %d engineers in roster.yaml; %d of them take turns as Support Steward, two at a time, four weeks each.", r.Team, len(r.Engineers), countRotation(r))
+	for _, s := range who.OnDuty {
+		kind := "projected by the rules"
+		if s.Confirmed {
+			kind = "confirmed in roster.yaml"
+		}
+		ch.say("On duty today (%s): %s (@%s), %s to %s, %s.", today, s.Name, s.GitHub, s.Start, s.End, kind)
+		st.Facts.Stewards = append(st.Facts.Stewards, s.GitHub)
+	}
+	if h := who.Next; h != nil {
+		st.Facts.NextHandoff = h.Date.String()
+		ch.say("Next handoff: %s, when %s.", h.Date, describe(*h))
+	}
+
+	// 2. The rotation pull request and the stewards' team.
+	lead := r.Support.HandoffEvery.Days
+	rot, err := c.Rotator(today, lead)
+	if err != nil {
+		return st, w, err
+	}
+	res, err := rot.Rotate(ctx, false)
+	if err != nil {
+		return st, w, fmt.Errorf("rotation pull request: %w", err)
+	}
+	ch = st.chapter("The rotation pull request")
+	ch.say("%s", res.Message)
+	if res.PullRequest != 0 {
+		pr := w.GitHub.Issues("open-infra", "support")[res.PullRequest-1]
+		st.Facts.PullRequest, st.Facts.PullTitle = res.PullRequest, pr.Title
+		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes), regenerates calendar/support-stewards.ics, and asks %s to review.", strings.Join(atAll(pr.Reviewers), " and "))
+		ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
+	}
+	m, err := rosterpr.Membership{GH: ghc, FD: fdc}.Sync(ctx, r, today)
+	if err != nil {
+		return st, w, err
+	}
+	ch.say("The GitHub team open-infra/support-stewards and FreshDesk group %d now hold exactly the stewards on duty (added %s, removed %s).",
+		r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved))
+
+	// 3. The mirror.
+	a, setup, err := c.Mirror()
+	if err != nil {
+		return st, w, err
+	}
+	rep, err := a.Sync(ctx, setup.Config, setup.Label, 30*24*time.Hour, false)
+	if err != nil {
+		return st, w, fmt.Errorf("sync: %w", err)
+	}
+	ch = st.chapter("FreshDesk to GitHub")
+	st.Facts.IssuesCreated = rep.Created()
+	for _, wk := range rep.Planned {
+		if len(wk.Actions) > 0 && wk.Actions[0].Kind == mirror.CreateIssue {
+			st.Facts.Mirrored = append(st.Facts.Mirrored, wk.Ticket)
+		}
+	}
+	tickets := w.Freshdesk.Tickets()
+	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
+		len(tickets), len(st.Facts.Mirrored))
+	st.Facts.BoardItems = len(w.GitHub.ProjectItems("open-infra", 12))
+	ch.say("Each went on the sprint board at the top, with Status, Priority and the current iteration (%d items); tickets from the hub with an event today, Urgent ones and hub-down ones get the highest priority.", st.Facts.BoardItems)
+	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
+	if f := rep.Failed(); f > 0 {
+		ch.say("%d step(s) failed and will be retried by the next run.", f)
+	}
+
+	// 4. The dashboard and routing.
+	tr, err := c.Triage()
+	if err != nil {
+		return st, w, err
+	}
+	rem, err := tr.Remind(ctx, false)
+	if err != nil {
+		return st, w, fmt.Errorf("dashboard: %w", err)
+	}
+	st.Facts.Dashboard, st.Facts.Overdue = rem.Dashboard, rem.Overdue
+	ch = st.chapter("Response targets")
+	ch.say("%d tickets are open. A first response is due one working day after a ticket arrives, and an update every two working days after that; weekends and holidays do not count, Pending stops the clock.", rem.Open)
+	ch.say("%d are overdue (%s); %d of those are mirrored, so their issues got one comment each mentioning the stewards, and never will twice.", len(rem.Overdue), ticketList(rem.Overdue), rem.Lapses)
+	ch.say("Everything is on one \"Support dashboard\" issue, #%d, edited in place: the stewards, the next handoff, the event, each ticket's next promise in each steward's own time zone.", rem.Dashboard)
+	routes, err := tr.RouteAll(ctx, false)
+	if err != nil {
+		return st, w, fmt.Errorf("routing: %w", err)
+	}
+	ch = st.chapter("Routing support issues")
+	for _, rt := range routes {
+		if rt.Choice == nil {
+			ch.say("%s", rt.Message)
+			continue
+		}
+		st.Facts.Routed = append(st.Facts.Routed, fmt.Sprintf("#%d -> @%s", rt.Issue, rt.Choice.GitHub))
+		ch.say("#%d went to @%s, who %s.", rt.Issue, rt.Choice.GitHub, rt.Choice.Reason)
+	}
+	if len(routes) == 0 {
+		ch.say("No support issue was waiting for someone.")
+	}
+
+	// 5. A ticket resolved through its issue.
+	ch = st.chapter("Resolving a ticket through its issue")
+	if err := resolveOne(ctx, w, c, clock, &st, ch); err != nil {
+		return st, w, err
+	}
+
+	st.Facts.GitHubRequests, st.Facts.FreshdeskReqs = w.GitHub.Ledger().Len(), w.Freshdesk.Ledger().Len()
+	st.chapter("What it cost",
+		fmt.Sprintf("%d GitHub requests and %d FreshDesk requests, all answered by the in-process sandboxes; nothing left this machine.", st.Facts.GitHubRequests, st.Facts.FreshdeskReqs),
+		"Run it for real: create the GitHub App from app.yml, add the workflow in .github/workflows/steward.yml, and point roster.yaml at your repository and FreshDesk account.")
+	return st, w, nil
+}
+
+// resolveOne has an engineer fix the highest-priority mirrored ticket with a
+// pull request that says "Fixes #N"; merging it closes the issue, and the
+// next sync resolves the ticket with a summary.
+func resolveOne(ctx context.Context, w *World, c app.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
+	var target sandbox.Issue
+	var ticket int64
+	best := 0
+	for _, is := range w.GitHub.Issues("open-infra", "support") {
+		id, s, ok := mirror.TicketOf(is.Body)
+		if ok && is.State == "open" && s.Priority > best {
+			target, ticket, best = is, id, s.Priority
+		}
+	}
+	if ticket == 0 {
+		ch.say("No mirrored ticket was open.")
+		return nil
+	}
+	engineer := "bliskov"
+	if len(target.Assignees) > 0 {
+		engineer = target.Assignees[0]
+	}
+	if err := fixWithPullRequest(ctx, w, c, target.Number, engineer); err != nil {
+		return err
+	}
+	clock.Advance(time.Hour)
+	c.Now = clock.Now()
+	a, setup, err := c.Mirror()
+	if err != nil {
+		return err
+	}
+	if _, err := a.Sync(ctx, setup.Config, setup.Label, 30*24*time.Hour, false); err != nil {
+		return err
+	}
+	tk, _ := w.Freshdesk.Ticket(ticket)
+	ch.say("@%s fixed issue #%d (ticket %d, %q) with a pull request saying \"Fixes #%d\"; merging it closed the issue.", engineer, target.Number, ticket, target.Title, target.Number)
+	if tk.Status == freshdesk.StatusResolved {
+		st.Facts.ResolvedTicket, st.Facts.ResolvedByIssue = ticket, target.Number
+		ch.say("The next sync marked ticket %d Resolved in FreshDesk and left a private note: the issue, the pull request, and who closed it.", ticket)
+	} else {
+		ch.say("The next sync could not resolve ticket %d (status %d); it will try again.", ticket, tk.Status)
+	}
+	return nil
+}
+
+func countRotation(r *roster.Roster) int {
+	n := 0
+	for _, e := range r.Engineers {
+		if e.InRotation() {
+			n++
+		}
+	}
+	return n
+}
+
+func describe(h rotation.Handoff) string {
+	var parts []string
+	for _, s := range h.Joining {
+		parts = append(parts, s.Name+" joins")
+	}
+	for _, s := range h.Leaving {
+		parts = append(parts, s.Name+" leaves")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func atAll(handles []string) []string {
+	out := make([]string, len(handles))
+	for i, h := range handles {
+		out[i] = "@" + h
+	}
+	return out
+}
+
+func list(xs []string) string {
+	if len(xs) == 0 {
+		return "nobody"
+	}
+	return strings.Join(atAll(xs), ", ")
+}
+
+func ticketList(ids []int64) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	var s []string
+	for _, id := range ids {
+		s = append(s, fmt.Sprintf("#%d", id))
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,110 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+// TestTheStoryIsTrue runs the demo and checks what it tells against the
+// sandboxes' final state.
+func TestTheStoryIsTrue(t *testing.T) {
+	sample, err := os.ReadFile("../../roster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	story, w, err := Run(context.Background(), sample, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := story.Facts
+	text := ""
+	for _, ch := range story.Chapters {
+		text += ch.Title + "\n" + strings.Join(ch.Lines, "\n") + "\n"
+	}
+	issues := w.GitHub.Issues("open-infra", "support")
+	byNumber := map[int]sandbox.Issue{}
+	for _, is := range issues {
+		byNumber[is.Number] = is
+	}
+
+	if strings.Join(f.Stewards, ",") != "grace,kjohnson" || f.NextHandoff != "2026-12-07" {
+		t.Errorf("stewards %v, next %s", f.Stewards, f.NextHandoff)
+	}
+	pr := byNumber[f.PullRequest]
+	if !pr.IsPull || pr.State != "open" || pr.Title != f.PullTitle || !strings.Contains(text, fmt.Sprintf("Opened #%d, %q", f.PullRequest, f.PullTitle)) {
+		t.Errorf("the rotation pull request: %+v", pr)
+	}
+	if branch, ok := w.GitHub.File("open-infra", "support", pr.Head, "roster.yaml"); !ok || !strings.Contains(branch, "{github: ada-l, start: 2026-12-07, end: 2027-01-04}") {
+		t.Errorf("the pull request's roster.yaml lacks the new shift")
+	}
+	if m := w.GitHub.TeamMembers("open-infra", "support-stewards"); strings.Join(m, ",") != "grace,kjohnson" {
+		t.Errorf("team %v", m)
+	}
+
+	// Every mirrored ticket has exactly one issue, on the board.
+	count := map[int64]int{}
+	for _, is := range issues {
+		if id, _, ok := mirror.TicketOf(is.Body); ok {
+			count[id]++
+		}
+	}
+	if len(f.Mirrored) != 8 || f.IssuesCreated != 8 || len(count) != 8 || f.BoardItems != 8 || len(w.GitHub.ProjectItems("open-infra", 12)) != 8 {
+		t.Errorf("mirrored %v (%d created), issues per ticket %v, board %d", f.Mirrored, f.IssuesCreated, count, f.BoardItems)
+	}
+	for _, id := range f.Mirrored {
+		if count[id] != 1 {
+			t.Errorf("ticket %d has %d issues", id, count[id])
+		}
+		tk, _ := w.Freshdesk.Ticket(id)
+		if !tk.HasTag("engineering") {
+			t.Errorf("ticket %d was mirrored without the tag", id)
+		}
+	}
+	if !strings.Contains(text, fmt.Sprintf("The %d tagged engineering became one support issue each", len(f.Mirrored))) {
+		t.Error("the story's count of mirrored tickets is not the one it made")
+	}
+
+	if d := byNumber[f.Dashboard]; !strings.HasPrefix(d.Body, "<!-- steward:dashboard -->") || d.Title != "Support dashboard" {
+		t.Errorf("dashboard #%d: %+v", f.Dashboard, d)
+	}
+	for _, r := range f.Routed {
+		var n int
+		var who string
+		fmt.Sscanf(r, "#%d -> @%s", &n, &who)
+		if is := byNumber[n]; len(is.Assignees) == 0 || is.Assignees[0] != who || !strings.Contains(text, fmt.Sprintf("#%d went to @%s", n, who)) {
+			t.Errorf("routed %s, but #%d is assigned to %v", r, n, is.Assignees)
+		}
+	}
+	if len(f.Routed) < 2 {
+		t.Errorf("only %d issues routed", len(f.Routed))
+	}
+
+	tk, _ := w.Freshdesk.Ticket(f.ResolvedTicket)
+	if f.ResolvedTicket == 0 || tk.Status != sandbox.StatusResolved || byNumber[f.ResolvedByIssue].State != "closed" {
+		t.Errorf("resolved ticket %d is %d; issue #%d is %s", f.ResolvedTicket, tk.Status, f.ResolvedByIssue, byNumber[f.ResolvedByIssue].State)
+	}
+	notes := w.Freshdesk.Conversations(f.ResolvedTicket)
+	if last := notes[len(notes)-1]; !last.Private || !strings.Contains(last.Body, "steward:resolved") {
+		t.Errorf("the resolved ticket's last note: %+v", last)
+	}
+
+	if f.GitHubRequests != w.GitHub.Ledger().Len() || f.FreshdeskReqs != w.Freshdesk.Ledger().Len() {
+		t.Error("the story's request counts are not the ledgers'")
+	}
+	// Nothing private reached GitHub.
+	for _, req := range w.GitHub.Ledger().Requests() {
+		for _, s := range []string{"@example.edu", "Requester 1", "Private message from the requester"} {
+			if strings.Contains(string(req.Body), s) {
+				t.Fatalf("%s %s sent %q to GitHub", req.Method, req.Path, s)
+			}
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+// The sandboxes' only credentials; nothing real is ever used.
+const (
+	demoToken = "demo-token"
+	demoKey   = "demo-freshdesk-key"
+)
+
+type seedTicket struct {
+	subject  string
+	priority int
+	status   int
+	age      time.Duration
+	hub      int64
+	tags     []string
+	answered bool
+}
+
+// tickets is a small support history: mixed priorities, ages and states,
+// some needing engineering.
+var tickets = []seedTicket{
+	{"Hub returns 502 for every user", 4, 2, 3 * time.Hour, 1, []string{"engineering", "hub-down"}, false},
+	{"Notebook servers fail to start after the image update", 3, 2, 26 * time.Hour, 2, []string{"engineering"}, true},
+	{"Storage quota reached for the shared drive", 2, 2, 50 * time.Hour, 3, []string{"engineering"}, false},
+	{"Kernel dies when loading a 4 GB dataset", 2, 2, 5 * 24 * time.Hour, 2, []string{"engineering"}, true},
+	{"Request for a GPU profile", 1, 2, 9 * 24 * time.Hour, 4, []string{"engineering"}, true},
+	{"Login loop with the university SSO", 3, 3, 4 * 24 * time.Hour, 3, []string{"engineering"}, true},
+	{"Workshop hub needs 200 more users tomorrow", 3, 2, 90 * time.Minute, 1, []string{"engineering"}, false},
+	{"Old bug, fixed last month", 2, 4, 20 * 24 * time.Hour, 2, []string{"engineering"}, true},
+	{"How do I share a notebook with my class?", 1, 2, 2 * time.Hour, 3, nil, false},
+	{"Invoice address change", 1, 3, 3 * 24 * time.Hour, 4, []string{"billing"}, true},
+	{"Add a co-instructor to the course hub", 2, 2, 30 * time.Hour, 2, nil, true},
+	{"Password reset email not arriving", 2, 2, 70 * time.Hour, 1, nil, false},
+	{"Which Python version is on the hub?", 1, 4, 6 * 24 * time.Hour, 4, nil, true},
+	{"Can we get R installed?", 1, 2, 4 * time.Hour, 3, nil, false},
+	{"Students see each other's files", 4, 2, 40 * time.Minute, 2, nil, false},
+	{"Slow start during lecture hours", 2, 3, 2 * 24 * time.Hour, 1, nil, true},
+	{"Renewal quote for next year", 1, 2, 8 * 24 * time.Hour, 4, []string{"billing"}, true},
+	{"Thank you note", 1, 5, 10 * 24 * time.Hour, 3, nil, true},
+	{"Export grades from nbgrader", 2, 2, 26 * time.Hour, 3, nil, false},
+	{"Data science bootcamp room capacity", 2, 2, 5 * time.Hour, 1, nil, true},
+}
+
+// seed builds the sandboxes as of now: the sample roster (with an event on
+// one hub today), the repository, the board, the stewards' team and group,
+// FreshDesk's tickets, and a support issue nobody has taken.
+func seed(sample []byte, now time.Time) (*World, error) {
+	probe, probs := roster.Parse("roster.yaml", sample)
+	if probe == nil {
+		return nil, fmt.Errorf("the sample roster is not valid:\n%w", probs.Errors())
+	}
+	today := probe.Today(now)
+	text := strings.Replace(string(sample), "events:\n", fmt.Sprintf("events:\n  - {name: Demo-day workshop, hub: example-hub, from: %s, to: %s}\n", today, today.AddDays(2)), 1)
+	r, probs := roster.Parse("roster.yaml", []byte(text))
+	if r == nil {
+		return nil, fmt.Errorf("the demo roster is not valid:\n%w", probs.Errors())
+	}
+	clock := sandbox.NewManualClock(now)
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{demoToken: "steward[bot]"}, Clock: clock})
+	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": text, "README.md": "# Open Infrastructure support\n"})
+	for _, e := range r.Engineers {
+		g.AddUser(e.GitHub)
+	}
+	g.AddTeam("open-infra", "support-stewards", "ewd", "aturing")
+	monday := today.AddDays(-int((today.Weekday() + 6) % 7))
+	g.AddProject("open-infra", 12, "Engineering sprints",
+		sandbox.ProjectField{Name: "Title", Type: "TEXT"},
+		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In progress", "Done"}},
+		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
+		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{
+			{Title: "Sprint " + monday.AddDays(-7).String(), StartDate: monday.AddDays(-7).String(), Duration: 14},
+			{Title: "Sprint " + monday.AddDays(7).String(), StartDate: monday.AddDays(7).String(), Duration: 14}}})
+	g.CreateIssue("open-infra", "support", "kjohnson", "JupyterHub image builds time out on the build node", "Seen twice this week; not from a ticket.", "support", "kubernetes")
+
+	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: demoKey, AgentID: 43000109, Clock: clock})
+	for id, name := range map[int64]string{1: "Example Hub", 2: "Paleo Hub", 3: "Uni Bootcamp", 4: "Climate Lab"} {
+		fd.AddCompany(sandbox.FDCompany{ID: id, Name: name})
+	}
+	fd.AddGroup(sandbox.FDGroup{ID: r.Integrations.Freshdesk.StewardsGroupID, Name: "Support Stewards", AgentIDs: []int64{43000106}})
+	for i, t := range tickets {
+		contact := int64(500 + i)
+		fd.AddContact(sandbox.FDContact{ID: contact, Name: fmt.Sprintf("Requester %d", i+1), Email: fmt.Sprintf("requester%d@example.edu", i+1)})
+		created := now.Add(-t.age)
+		ft := sandbox.FDTicket{Subject: t.subject, Priority: t.priority, Status: t.status, CompanyID: t.hub, Tags: t.tags,
+			RequesterID: contact, CreatedAt: created, Description: "<p>Private message from the requester.</p>"}
+		if t.answered {
+			reply := created.Add(2 * time.Hour)
+			ft.Stats = sandbox.FDStats{FirstRespondedAt: reply, AgentRespondedAt: reply}
+			ft.UpdatedAt = reply
+		}
+		if t.status == sandbox.StatusPending {
+			ft.Stats.PendingSince = ft.Stats.AgentRespondedAt
+		}
+		fd.AddTicket(ft)
+	}
+	return &World{GitHub: g, Freshdesk: fd, Roster: r}, nil
+}
+
+// fixWithPullRequest: an engineer pushes a fix and merges a pull request
+// that says "Fixes #N".
+func fixWithPullRequest(ctx context.Context, w *World, c app.Clients, issue int, engineer string) error {
+	rest := c.GH.REST
+	ref, _, err := rest.Git.GetRef(ctx, "open-infra", "support", "heads/main")
+	if err != nil {
+		return err
+	}
+	branch := fmt.Sprintf("fix-%d", issue)
+	if _, _, err := rest.Git.CreateRef(ctx, "open-infra", "support", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
+		return err
+	}
+	if _, _, err := rest.Repositories.CreateFile(ctx, "open-infra", "support", "fixes/"+branch+".md", &github.RepositoryContentFileOptions{
+		Message: github.String("Fix the hub's proxy configuration"), Content: []byte("Raised the proxy's connection limit.\n"), Branch: github.String(branch)}); err != nil {
+		return err
+	}
+	pr, _, err := rest.PullRequests.Create(ctx, "open-infra", "support", &github.NewPullRequest{Title: github.String("Raise the proxy's connection limit"),
+		Head: github.String(branch), Base: github.String("main"), Body: github.String(fmt.Sprintf("Fixes #%d", issue))})
+	if err != nil {
+		return err
+	}
+	return w.GitHub.MergePull("open-infra", "support", pr.GetNumber(), engineer)
+}
