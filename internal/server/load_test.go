@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -57,6 +58,7 @@ func BenchmarkDeliveries(b *testing.B) {
 						b.Error(err)
 						return
 					}
+					io.Copy(io.Discard, resp.Body) // so the connection is kept, as GitHub's is
 					resp.Body.Close()
 					if resp.StatusCode != http.StatusAccepted {
 						b.Errorf("status %d", resp.StatusCode)

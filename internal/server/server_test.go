@@ -191,9 +191,12 @@ func TestBadInputAnswers(t *testing.T) {
 	if rec := deliver(h, "issues", "big", big, sign(secret, big)); rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("too large: %d", rec.Code)
 	}
-	junk := []byte("{not json")
-	if rec := deliver(h, "issues", "junk", junk, sign(secret, junk)); rec.Code != http.StatusBadRequest {
-		t.Errorf("malformed JSON: %d", rec.Code)
+	// Malformed anywhere, even inside fields steward does not read.
+	for _, junk := range []string{"{not json", `{"action":"opened","foo":[1,2,}`, `{"issue":{"number":1,"x":{"y":[}]}}}`, `{"a":1} x`, `{"a":01}`} {
+		b := []byte(junk)
+		if rec := deliver(h, "issues", "junk", b, sign(secret, b)); rec.Code != http.StatusBadRequest {
+			t.Errorf("malformed JSON %q: %d", junk, rec.Code)
+		}
 	}
 	ok := []byte(`{"zen":"Keep it logically awesome."}`)
 	if rec := deliver(h, "star", "star", ok, sign(secret, ok)); rec.Code != http.StatusOK {
