@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 )
@@ -128,21 +130,13 @@ func onPull(ctx context.Context, c Clients, e Envelope) (string, error) {
 	}
 	switch e.Action {
 	case "opened", "synchronize", "reopened":
-		touches := false
-		opt := &github.ListOptions{PerPage: 100}
-		for {
-			files, resp, err := c.GH.REST.PullRequests.ListFiles(ctx, rot.Repo.Owner, rot.Repo.Name, e.Number, opt)
-			if err != nil {
-				return "", err
-			}
-			for _, f := range files {
-				touches = touches || f.GetFilename() == rot.Repo.Path
-			}
-			if resp.NextPage == 0 {
-				break
-			}
-			opt.Page = resp.NextPage
+		files, err := gh.All(func(page int) ([]*github.CommitFile, *github.Response, error) {
+			return c.GH.REST.PullRequests.ListFiles(ctx, rot.Repo.Owner, rot.Repo.Name, e.Number, &github.ListOptions{PerPage: 100, Page: page})
+		})
+		if err != nil {
+			return "", err
 		}
+		touches := slices.ContainsFunc(files, func(f *github.CommitFile) bool { return f.GetFilename() == rot.Repo.Path })
 		if !touches {
 			return "", nil
 		}

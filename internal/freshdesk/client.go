@@ -19,27 +19,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
-
-// Clock tells the time and waits; tests pass one that waits instantly.
-type Clock interface {
-	Now() time.Time
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // Config says which account to reach and how.
 type Config struct {
@@ -53,7 +35,7 @@ type Config struct {
 	// ListPerMinute caps ticket listings a minute; FreshDesk's sub-limit is
 	// not in any header. 0 means 20, the Growth plan's.
 	ListPerMinute int
-	Clock         Clock
+	Clock         clock.Clock
 	Log           *slog.Logger
 	Transport     http.RoundTripper
 }
@@ -73,7 +55,7 @@ type Client struct {
 	base   *url.URL
 	key    string
 	http   *http.Client
-	clock  Clock
+	clock  clock.Clock
 	log    *slog.Logger
 	listPM int
 
@@ -100,10 +82,6 @@ func New(c Config) (*Client, error) {
 	if c.APIKey == "" {
 		return nil, errors.New("FRESHDESK_API_KEY is not set")
 	}
-	clock := c.Clock
-	if clock == nil {
-		clock = realClock{}
-	}
 	rt := c.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
@@ -112,7 +90,7 @@ func New(c Config) (*Client, error) {
 	if listPM <= 0 {
 		listPM = 20
 	}
-	return &Client{base: u, key: c.APIKey, http: &http.Client{Transport: rt, Timeout: time.Minute}, clock: clock,
+	return &Client{base: u, key: c.APIKey, http: &http.Client{Transport: rt, Timeout: time.Minute}, clock: clock.Or(c.Clock),
 		log: c.Log, listPM: listPM, perMinute: c.PerMinute, remaining: -1}, nil
 }
 

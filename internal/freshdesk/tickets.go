@@ -146,9 +146,13 @@ func (c *Client) ListTickets(ctx context.Context, o ListOptions) ([]Ticket, erro
 		per = 100
 	}
 	q.Set("per_page", strconv.Itoa(per))
-	var all []Ticket
-	var page []Ticket
-	next, err := c.do(ctx, http.MethodGet, "/tickets", q, nil, &page)
+	return collect[Ticket](ctx, c, "/tickets", q)
+}
+
+// collect reads a list and every page after it, following the Link header.
+func collect[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
+	var all, page []T
+	next, err := c.do(ctx, http.MethodGet, path, q, nil, &page)
 	for {
 		if err != nil {
 			return nil, err
@@ -198,19 +202,7 @@ func (c *Client) Reply(ctx context.Context, id int64, body string) (Conversation
 
 // Conversations lists every conversation of a ticket, oldest first.
 func (c *Client) Conversations(ctx context.Context, id int64) ([]Conversation, error) {
-	var all, page []Conversation
-	next, err := c.do(ctx, http.MethodGet, fmt.Sprintf("/tickets/%d/conversations", id), url.Values{"per_page": {"100"}}, nil, &page)
-	for {
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next == "" {
-			return all, nil
-		}
-		page = nil
-		next, err = c.doURL(ctx, http.MethodGet, next, nil, &page)
-	}
+	return collect[Conversation](ctx, c, fmt.Sprintf("/tickets/%d/conversations", id), url.Values{"per_page": {"100"}})
 }
 
 // Company reads a company.

@@ -17,6 +17,8 @@ import (
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
 // Config says how to reach GitHub and as whom.
@@ -34,7 +36,7 @@ type Config struct {
 	// is not given.
 	Repo string
 	// Clock and Log are optional.
-	Clock Clock
+	Clock clock.Clock
 	Log   *slog.Logger
 	// Transport is the network below steward's layers (default http.DefaultTransport).
 	Transport http.RoundTripper
@@ -87,7 +89,7 @@ type Client struct {
 	REST    *github.Client
 	http    *http.Client
 	graphql string
-	clock   Clock
+	clock   clock.Clock
 }
 
 // New builds a client from c.
@@ -103,11 +105,8 @@ func New(c Config) (*Client, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("GITHUB_API_URL: %q is not a URL", c.APIURL)
 	}
-	clock := c.Clock
-	if clock == nil {
-		clock = realClock{}
-	}
-	var rt http.RoundTripper = &RetryTransport{Base: c.Transport, Clock: clock, Log: c.Log}
+	clk := clock.Or(c.Clock)
+	var rt http.RoundTripper = &RetryTransport{Base: c.Transport, Clock: clk, Log: c.Log}
 	switch {
 	case c.AppID != 0:
 		if c.InstallationID == 0 {
@@ -135,7 +134,7 @@ func New(c Config) (*Client, error) {
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{REST: rest, http: hc, graphql: gql, clock: clock}, nil
+	return &Client{REST: rest, http: hc, graphql: gql, clock: clk}, nil
 }
 
 // findInstallation asks GitHub, as the App, which installation covers Repo.

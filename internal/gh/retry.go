@@ -2,7 +2,6 @@ package gh
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,27 +9,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
-
-// Clock tells the time and waits; tests pass a clock that waits instantly.
-type Clock interface {
-	Now() time.Time
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // RetryTransport applies GitHub's rate-limit policy (api-facts.md): on a
 // limit, wait Retry-After if present; else, with X-RateLimit-Remaining at 0,
@@ -40,7 +21,7 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // one at a time, as GitHub asks of integrations.
 type RetryTransport struct {
 	Base  http.RoundTripper
-	Clock Clock
+	Clock clock.Clock
 	// Tries bounds the attempts per request (default 6).
 	Tries int
 	// MaxWait bounds one wait (default 15 minutes); a limit that resets
@@ -51,12 +32,7 @@ type RetryTransport struct {
 	writes sync.Mutex
 }
 
-func (t *RetryTransport) clock() Clock {
-	if t.Clock == nil {
-		return realClock{}
-	}
-	return t.Clock
-}
+func (t *RetryTransport) clock() clock.Clock { return clock.Or(t.Clock) }
 
 // idempotent requests may be sent again after an answer was lost. POST is
 // not: a create whose answer was lost may have happened.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
 )
 
 // Observe reads what the plan needs: tickets changed since since, every
@@ -64,29 +65,26 @@ func (a *Applier) Observe(ctx context.Context, c Config, supportLabel string, si
 // listIssues reads every support issue, open or closed, page by page; each
 // page is a conditional read.
 func (a *Applier) listIssues(ctx context.Context, label string) ([]Issue, error) {
-	var out []Issue
-	opt := &github.IssueListByRepoOptions{Labels: []string{label}, State: "all", ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, resp, err := a.GH.REST.Issues.ListByRepo(ctx, a.Owner, a.Repo, opt)
-		if err != nil {
-			return nil, fmt.Errorf("listing %s issues in %s/%s: %w", label, a.Owner, a.Repo, err)
-		}
-		for _, is := range page {
-			if is.IsPullRequest() {
-				continue
-			}
-			x := Issue{Number: is.GetNumber(), NodeID: is.GetNodeID(), Title: is.GetTitle(), Body: is.GetBody(),
-				State: is.GetState(), StateReason: is.GetStateReason(), ClosedAt: is.GetClosedAt().Time, ClosedBy: is.GetClosedBy().GetLogin()}
-			for _, l := range is.Labels {
-				x.Labels = append(x.Labels, l.GetName())
-			}
-			out = append(out, x)
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = resp.NextPage
+	all, err := gh.All(func(page int) ([]*github.Issue, *github.Response, error) {
+		return a.GH.REST.Issues.ListByRepo(ctx, a.Owner, a.Repo, &github.IssueListByRepoOptions{
+			Labels: []string{label}, State: "all", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s issues in %s/%s: %w", label, a.Owner, a.Repo, err)
 	}
+	var out []Issue
+	for _, is := range all {
+		if is.IsPullRequest() {
+			continue
+		}
+		x := Issue{Number: is.GetNumber(), NodeID: is.GetNodeID(), Title: is.GetTitle(), Body: is.GetBody(),
+			State: is.GetState(), StateReason: is.GetStateReason(), ClosedAt: is.GetClosedAt().Time, ClosedBy: is.GetClosedBy().GetLogin()}
+		for _, l := range is.Labels {
+			x.Labels = append(x.Labels, l.GetName())
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 func hasIssue(issues []Issue, domain string, ticket int64) bool {

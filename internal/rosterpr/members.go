@@ -79,20 +79,15 @@ func (m Membership) Sync(ctx context.Context, r *roster.Roster, today civil.Date
 
 func (m Membership) syncTeam(ctx context.Context, team string, res *MembershipResult) error {
 	org, slug, _ := strings.Cut(team, "/")
+	users, err := gh.All(func(page int) ([]*github.User, *github.Response, error) {
+		return m.GH.REST.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return fmt.Errorf("reading team %s: %w", team, err)
+	}
 	var have []string
-	opt := &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		users, resp, err := m.GH.REST.Teams.ListTeamMembersBySlug(ctx, org, slug, opt)
-		if err != nil {
-			return fmt.Errorf("reading team %s: %w", team, err)
-		}
-		for _, u := range users {
-			have = append(have, u.GetLogin())
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
+	for _, u := range users {
+		have = append(have, u.GetLogin())
 	}
 	has := func(list []string, x string) bool {
 		return slices.ContainsFunc(list, func(y string) bool { return strings.EqualFold(x, y) })

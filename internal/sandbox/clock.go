@@ -4,34 +4,16 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
-// Clock tells the emulators, and the clients under test, what time it is and
-// how to wait. Sharing one Clock between a client and an emulator makes a
-// 60-second Retry-After take no real time.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits for d or until ctx is done.
-	Sleep(ctx context.Context, d time.Duration) error
-}
+// Clock is the emulators' time; sharing one with the clients under test
+// makes a 60-second Retry-After take no real time.
+type Clock = clock.Clock
 
 // RealClock is the wall clock.
-type RealClock struct{}
-
-// Now returns time.Now().
-func (RealClock) Now() time.Time { return time.Now() }
-
-// Sleep waits for d in real time.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+type RealClock = clock.Real
 
 // ManualClock is a clock that moves only when told to, or when someone
 // sleeps on it: Sleep advances it at once.

@@ -41,23 +41,14 @@ func (t *Triage) calendar() *workdays.Calendar {
 
 // issues lists issues with a label, in a state, all pages.
 func (t *Triage) issues(ctx context.Context, label, state string) ([]*github.Issue, error) {
-	var out []*github.Issue
-	opt := &github.IssueListByRepoOptions{Labels: []string{label}, State: state, ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, resp, err := t.GH.REST.Issues.ListByRepo(ctx, t.Owner, t.Repo, opt)
-		if err != nil {
-			return nil, fmt.Errorf("listing %s issues: %w", label, err)
-		}
-		for _, is := range page {
-			if !is.IsPullRequest() {
-				out = append(out, is)
-			}
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = resp.NextPage
+	all, err := gh.All(func(page int) ([]*github.Issue, *github.Response, error) {
+		return t.GH.REST.Issues.ListByRepo(ctx, t.Owner, t.Repo, &github.IssueListByRepoOptions{
+			Labels: []string{label}, State: state, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s issues: %w", label, err)
 	}
+	return slices.DeleteFunc(all, (*github.Issue).IsPullRequest), nil
 }
 
 // RemindResult is what a remind run did.
@@ -323,28 +314,23 @@ func (t *Triage) history(ctx context.Context, number int) (routing.History, []st
 		if is.GetUpdatedAt().Before(cutoff) && is.GetNumber() != number {
 			continue
 		}
-		opt := &github.ListOptions{PerPage: 100}
-		for {
-			events, resp, err := t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, is.GetNumber(), opt)
-			if err != nil {
-				return h, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
+		events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
+			return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
+		})
+		if err != nil {
+			return h, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
+		}
+		for _, e := range events {
+			if e.GetEvent() != "assigned" {
+				continue
 			}
-			for _, e := range events {
-				if e.GetEvent() != "assigned" {
-					continue
-				}
-				who := strings.ToLower(e.GetAssignee().GetLogin())
-				if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
-					h.LastAsked[who] = at
-				}
-				if is.GetNumber() == number && !slices.Contains(asked, who) {
-					asked = append(asked, who)
-				}
+			who := strings.ToLower(e.GetAssignee().GetLogin())
+			if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
+				h.LastAsked[who] = at
 			}
-			if resp.NextPage == 0 {
-				break
+			if is.GetNumber() == number && !slices.Contains(asked, who) {
+				asked = append(asked, who)
 			}
-			opt.Page = resp.NextPage
 		}
 	}
 	return h, asked, nil
