@@ -127,6 +127,17 @@ func pageOf(w http.ResponseWriter, r *http.Request, n int) (lo, hi int) {
 	return lo, min(lo+perPage, n)
 }
 
+// writePage answers with one page of list, each item rendered, and the
+// Link header for the rest.
+func writePage[T any](w http.ResponseWriter, r *http.Request, list []T, render func(T) any) {
+	lo, hi := pageOf(w, r, len(list))
+	out := make([]any, 0, hi-lo)
+	for _, x := range list[lo:hi] {
+		out = append(out, render(x))
+	}
+	writeJSON(w, r, http.StatusOK, out)
+}
+
 // repoOf finds the path's repository or answers 404; g.mu is held.
 func (g *GitHub) repoOf(w http.ResponseWriter, r *http.Request) *ghRepo {
 	repo := g.repo(r.PathValue("owner"), r.PathValue("repo"))
@@ -201,12 +212,7 @@ func (g *GitHub) listIssues(w http.ResponseWriter, r *http.Request, _ caller) {
 		list = append(list, is)
 	}
 	sortIssues(list, repo, q.Get("sort"), q.Get("direction"))
-	lo, hi := pageOf(w, r, len(list))
-	out := make([]any, 0, hi-lo)
-	for _, is := range list[lo:hi] {
-		out = append(out, g.issueJSON(apiBase(r), repo, is))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, list, func(is *ghIssue) any { return g.issueJSON(apiBase(r), repo, is) })
 }
 
 func hasAll(have, want []string) bool {
@@ -430,12 +436,7 @@ func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request, _ caller) 
 			list = append(list, c)
 		}
 	}
-	lo, hi := pageOf(w, r, len(list))
-	out := make([]any, 0, hi-lo)
-	for _, c := range list[lo:hi] {
-		out = append(out, g.commentJSON(apiBase(r), repo, c))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, list, func(c *ghComment) any { return g.commentJSON(apiBase(r), repo, c) })
 }
 
 func (g *GitHub) createComment(w http.ResponseWriter, r *http.Request, c caller) {
@@ -545,12 +546,7 @@ func (g *GitHub) listLabels(w http.ResponseWriter, r *http.Request, _ caller) {
 	if repo == nil {
 		return
 	}
-	lo, hi := pageOf(w, r, len(repo.labels))
-	out := make([]any, 0, hi-lo)
-	for _, l := range repo.labels[lo:hi] {
-		out = append(out, labelJSON(apiBase(r), repo, l))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, repo.labels, func(l *ghLabel) any { return labelJSON(apiBase(r), repo, l) })
 }
 
 func (g *GitHub) createLabel(w http.ResponseWriter, r *http.Request, _ caller) {
@@ -635,10 +631,5 @@ func (g *GitHub) listEvents(w http.ResponseWriter, r *http.Request, _ caller) {
 			list = append(list, e)
 		}
 	}
-	lo, hi := pageOf(w, r, len(list))
-	out := make([]any, 0, hi-lo)
-	for _, e := range list[lo:hi] {
-		out = append(out, g.eventJSON(apiBase(r), repo, e))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, list, func(e *ghEvent) any { return g.eventJSON(apiBase(r), repo, e) })
 }

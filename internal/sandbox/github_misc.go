@@ -214,12 +214,7 @@ func (g *GitHub) listStatuses(w http.ResponseWriter, r *http.Request, _ caller) 
 			list = append(list, repo.statuses[i])
 		}
 	}
-	lo, hi := pageOf(w, r, len(list))
-	out := make([]any, 0, hi-lo)
-	for _, s := range list[lo:hi] {
-		out = append(out, g.statusJSON(apiBase(r), repo, s))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, list, func(s *ghStatus) any { return g.statusJSON(apiBase(r), repo, s) })
 }
 
 func (g *GitHub) teamOf(w http.ResponseWriter, r *http.Request) *ghTeam {
@@ -237,12 +232,7 @@ func (g *GitHub) listTeamMembers(w http.ResponseWriter, r *http.Request, _ calle
 	if t == nil {
 		return
 	}
-	lo, hi := pageOf(w, r, len(t.members))
-	out := make([]any, 0, hi-lo)
-	for _, m := range t.members[lo:hi] {
-		out = append(out, g.userJSON(apiBase(r), m))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, t.members, func(m string) any { return g.userJSON(apiBase(r), m) })
 }
 
 func membershipJSON(api string, t *ghTeam, login string) map[string]any {

@@ -37,12 +37,7 @@ func (g *GitHub) listPulls(w http.ResponseWriter, r *http.Request, _ caller) {
 		list = append(list, is)
 	}
 	sortIssues(list, repo, q.Get("sort"), q.Get("direction"))
-	lo, hi := pageOf(w, r, len(list))
-	out := make([]any, 0, hi-lo)
-	for _, is := range list[lo:hi] {
-		out = append(out, g.pullJSON(apiBase(r), repo, is, false))
-	}
-	writeJSON(w, r, http.StatusOK, out)
+	writePage(w, r, list, func(is *ghIssue) any { return g.pullJSON(apiBase(r), repo, is, false) })
 }
 
 func (g *GitHub) createPull(w http.ResponseWriter, r *http.Request, c caller) {
