@@ -45,11 +45,7 @@ func (f *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.kind != "" && !d.afterEffect {
 		entry.Fault = string(d.kind)
-		entry.Status = f.fail(w, d)
-		f.ledger.record(entry)
-		if d.kind == Drop {
-			panic(http.ErrAbortHandler)
-		}
+		f.failRecorded(w, d, entry)
 		return
 	}
 	rec := httptest.NewRecorder()
@@ -57,28 +53,35 @@ func (f *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d.kind != "" {
 		// The request took effect; its answer is lost.
 		entry.Fault = string(d.kind) + "-after-effect"
-		entry.Status = f.fail(w, d)
-		f.ledger.record(entry)
-		if d.kind == Drop {
-			panic(http.ErrAbortHandler)
-		}
+		f.failRecorded(w, d, entry)
 		return
 	}
+	// Recorded before the answer goes out: a client that has its answer
+	// finds its request in the ledger.
+	entry.Status = rec.Code
+	f.ledger.record(entry)
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(rec.Body.Bytes())
-	entry.Status = rec.Code
-	f.ledger.record(entry)
 }
 
-// fail writes an injected fault's answer and returns the status sent (0 for
-// a dropped connection).
-func (f *frontDoor) fail(w http.ResponseWriter, d decision) int {
+// failRecorded records an injected fault, then answers with it (or drops
+// the connection).
+func (f *frontDoor) failRecorded(w http.ResponseWriter, d decision, entry Request) {
 	if d.kind == Drop {
-		return 0
+		entry.Status = 0
+		f.ledger.record(entry)
+		panic(http.ErrAbortHandler)
 	}
+	entry.Status = d.status
+	f.ledger.record(entry)
+	f.fail(w, d)
+}
+
+// fail writes an injected fault's answer.
+func (f *frontDoor) fail(w http.ResponseWriter, d decision) {
 	if d.status == 429 || d.status == 403 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(d.retryAfter/time.Second)))
 	}
@@ -89,5 +92,4 @@ func (f *frontDoor) fail(w http.ResponseWriter, d decision) int {
 	} else {
 		fmt.Fprintf(w, `{"message":%q}`, http.StatusText(d.status))
 	}
-	return d.status
 }
