@@ -48,7 +48,10 @@ func Propose(r *roster.Roster, today civil.Date, lead int) (Proposal, error) {
 			p.Gaps = append(p.Gaps, g)
 		}
 	}
-	if len(p.NewShifts) == 0 {
+	switch {
+	case len(p.NewShifts) == 0 && len(h.Joining) == 0:
+		return Proposal{}, NoProposal{fmt.Sprintf("nobody joins at the handoff on %s: nobody on the roster is available for the seat (a gap)", h.Date)}
+	case len(p.NewShifts) == 0:
 		return Proposal{}, NoProposal{fmt.Sprintf("the handoff on %s is already confirmed in roster.yaml", h.Date)}
 	}
 	p.After = Who(r, h.Date).Next

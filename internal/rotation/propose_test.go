@@ -64,3 +64,14 @@ func TestCompareSchedules(t *testing.T) {
 		t.Errorf("a roster against itself: %+v", same)
 	}
 }
+
+func TestProposeSaysWhenNobodyCanJoin(t *testing.T) {
+	r, probs := roster.Parse("t.yaml", []byte("version: 1\nteam: t\ntimezone: UTC\nsupport: {team_size: 2, tenure: 2w, handoff_every: 1w, start: 2026-01-05, max_away_days: 0}\nengineers:\n  - {name: A, github: a, away: [{from: 2026-01-12, to: 2026-01-21}]}\n  - {name: B, github: b}\n"))
+	if r == nil {
+		t.Fatal(probs)
+	}
+	// At 2026-01-12 A leaves seat 0 and nobody can take it: a gap.
+	if _, err := Propose(r, civil.MustParse("2026-01-08"), 7); err == nil || !strings.Contains(err.Error(), "nobody joins at the handoff on 2026-01-12") {
+		t.Errorf("%v", err)
+	}
+}
