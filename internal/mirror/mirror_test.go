@@ -102,8 +102,6 @@ func failures(r mirror.Report) string {
 	return b.String()
 }
 
-func company(id int64) int64 { return id }
-
 func TestANewTaggedTicketBecomesExactlyOneIssue(t *testing.T) {
 	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
 	hub := int64(1)

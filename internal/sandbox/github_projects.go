@@ -43,7 +43,6 @@ type ghProject struct {
 	title  string
 	fields []*ghField
 	items  []*ghItem // in board order, the top first
-	seq    int
 }
 
 type ghField struct {
@@ -155,6 +154,11 @@ func (g *GitHub) projectByID(id string) *ghProject {
 	return nil
 }
 
+// githubMessage is an error with GitHub's own wording, capitals and all.
+func githubMessage(format string, args ...any) error {
+	return typedError{"", fmt.Sprintf(format, args...)}
+}
+
 func notFound(format string, args ...any) error {
 	return typedError{"NOT_FOUND", fmt.Sprintf(format, args...)}
 }
@@ -186,20 +190,20 @@ func paginate(args map[string]any, name string, n int) (lo, hi int, err error) {
 	first, hasFirst := argInt(args, "first")
 	last, hasLast := argInt(args, "last")
 	if !hasFirst && !hasLast {
-		return 0, 0, fmt.Errorf("You must provide a `first` or `last` value to properly paginate the `%s` connection.", name)
+		return 0, 0, githubMessage("You must provide a `first` or `last` value to properly paginate the `%s` connection.", name)
 	}
 	if hasFirst && (first < 0 || first > 100) {
-		return 0, 0, fmt.Errorf("Requesting %d records on the `%s` connection exceeds the `first` limit of 100 records.", first, name)
+		return 0, 0, githubMessage("Requesting %d records on the `%s` connection exceeds the `first` limit of 100 records.", first, name)
 	}
 	if hasLast && (last < 0 || last > 100) {
-		return 0, 0, fmt.Errorf("Requesting %d records on the `%s` connection exceeds the `last` limit of 100 records.", last, name)
+		return 0, 0, githubMessage("Requesting %d records on the `%s` connection exceeds the `last` limit of 100 records.", last, name)
 	}
 	lo = 0
 	if after := argString(args, "after"); after != "" {
 		b, derr := base64.StdEncoding.DecodeString(after)
 		k, perr := strconv.Atoi(strings.TrimPrefix(string(b), "cursor:"))
 		if derr != nil || perr != nil {
-			return 0, 0, fmt.Errorf("`%s` does not appear to be a valid cursor.", after)
+			return 0, 0, githubMessage("`%s` does not appear to be a valid cursor.", after)
 		}
 		lo = min(k+1, n)
 	}
@@ -471,12 +475,12 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			case "SINGLE_SELECT":
 				set = argString(v, "singleSelectOptionId")
 				if !slices.ContainsFunc(f.options, func(o ghOption) bool { return o.id == set }) {
-					return nil, fmt.Errorf("The single select option Id does not belong to the field")
+					return nil, githubMessage("The single select option Id does not belong to the field")
 				}
 			case "ITERATION":
 				set = argString(v, "iterationId")
 				if !slices.ContainsFunc(f.iterations, func(x ghIterationDef) bool { return x.id == set }) {
-					return nil, fmt.Errorf("The iteration Id does not belong to the field")
+					return nil, githubMessage("The iteration Id does not belong to the field")
 				}
 			default:
 				set = argString(v, "text")

@@ -42,7 +42,7 @@ func ValidateGraphQL(document string) error {
 	if err != nil {
 		return err
 	}
-	if _, errs := gqlparser.LoadQuery(s, document); len(errs) > 0 {
+	if _, errs := gqlparser.LoadQueryWithRules(s, document, nil); len(errs) > 0 {
 		return fmt.Errorf("GraphQL document does not validate against GitHub's schema: %w", errs)
 	}
 	return nil
@@ -199,7 +199,7 @@ func runGraphQL(query, operationName string, variables map[string]any, query0, m
 	if err != nil {
 		return map[string]any{"errors": []gqlError{{Message: err.Error()}}}, 500
 	}
-	doc, errs := gqlparser.LoadQuery(s, query)
+	doc, errs := gqlparser.LoadQueryWithRules(s, query, nil)
 	if len(errs) > 0 {
 		return map[string]any{"errors": fromGQLErrors(errs)}, 200
 	}

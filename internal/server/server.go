@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/support-steward/steward/internal/app"
@@ -109,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 			Help: "Time spent on a delivery's work, by source, event and outcome.", Buckets: prometheus.DefBuckets}, []string{"source", "event", "outcome"}),
 		queue: prometheus.NewGauge(prometheus.GaugeOpts{Name: "steward_queue_depth", Help: "Deliveries waiting for a worker."}),
 	}
-	s.reg.MustRegister(s.m.deliveries, s.m.work, s.m.queue, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.reg.MustRegister(s.m.deliveries, s.m.work, s.m.queue, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /webhooks/github", s.github)
 	mux.HandleFunc("POST /webhooks/freshdesk", s.freshdesk)
