@@ -316,3 +316,26 @@ func FuzzGitHubWebhook(f *testing.F) {
 		io.Copy(io.Discard, rec.Body)
 	})
 }
+
+func TestCalendarFeeds(t *testing.T) {
+	s, _ := newServer(t, nullBackend{}, nil)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	all := get("/calendar.ics")
+	if all.Code != 200 || all.Header().Get("Content-Type") != "text/calendar; charset=utf-8" ||
+		!strings.Contains(all.Body.String(), "SUMMARY:Support Steward: Grace Hopper") || !strings.Contains(all.Body.String(), "SUMMARY:Support Steward: Katherine Johnson") {
+		t.Fatalf("/calendar.ics: %d %.300s", all.Code, all.Body)
+	}
+	one := get("/calendar/grace.ics").Body.String()
+	if !strings.Contains(one, "Grace Hopper") || strings.Contains(one, "Katherine Johnson") {
+		t.Errorf("/calendar/grace.ics has someone else's shifts:\n%.500s", one)
+	}
+	for _, p := range []string{"/calendar/nobody.ics", "/calendar/grace.txt"} {
+		if code := get(p).Code; code != 404 {
+			t.Errorf("%s: %d", p, code)
+		}
+	}
+}
