@@ -339,3 +339,31 @@ func TestCalendarFeeds(t *testing.T) {
 		}
 	}
 }
+
+type panickyBackend struct{}
+
+func (panickyBackend) Tools(context.Context, int64) (*Tools, error) { panic("boom") }
+
+func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
+	s, o := newServer(t, panickyBackend{}, nil)
+	body := []byte(`{"action":"opened","issue":{"number":1},"repository":{"full_name":"x/y"}}`)
+	for i := range 3 {
+		if rec := deliver(s.Handler(), "issues", fmt.Sprint("p", i), body, sign(secret, body)); rec.Code != 202 {
+			t.Fatalf("delivery %d: %d", i, rec.Code)
+		}
+	}
+	if err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.errs) != 0 {
+		t.Errorf("a panicking job reported an outcome: %v", o.errs)
+	}
+	if !strings.Contains(logBuffer.String(), "panic handling a delivery") {
+		t.Error("the panic was not logged")
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `steward_work_seconds_count{event="issues",outcome="panic",source="github"} 3`) {
+		t.Errorf("metrics do not count the panics:\n%.1500s", rec.Body)
+	}
+}
