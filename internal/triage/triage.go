@@ -230,34 +230,64 @@ type RouteResult struct {
 
 // Route asks an engineer to take a support issue that has no assignee.
 func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResult, error) {
-	res := RouteResult{Issue: number}
 	is, _, err := t.GH.REST.Issues.Get(ctx, t.Owner, t.Repo, number)
 	if err != nil {
-		return res, fmt.Errorf("reading #%d: %w", number, err)
+		return RouteResult{Issue: number}, fmt.Errorf("reading #%d: %w", number, err)
 	}
 	if is.GetState() != "open" {
-		res.Message = fmt.Sprintf("#%d is closed: nobody to ask.", number)
-		return res, nil
+		return RouteResult{Issue: number, Message: fmt.Sprintf("#%d is closed: nobody to ask.", number)}, nil
 	}
 	if len(is.Assignees) > 0 {
-		res.Message = fmt.Sprintf("#%d is assigned to @%s already.", number, is.Assignees[0].GetLogin())
-		return res, nil
+		return RouteResult{Issue: number, Message: fmt.Sprintf("#%d is assigned to @%s already.", number, is.Assignees[0].GetLogin())}, nil
 	}
-	hist, asked, err := t.history(ctx, number)
+	h, asked, _, err := t.history(ctx)
 	if err != nil {
-		return res, err
+		return RouteResult{Issue: number}, err
 	}
+	return t.route(ctx, is, &h, asked[number], dryRun)
+}
+
+// RouteAll routes every open support issue that has no assignee, the
+// longest-waiting first. The history is read once; each choice is added to
+// it before the next, so one run spreads its asks as a series of runs would.
+func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
+	h, asked, all, err := t.history(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
+	var out []RouteResult
+	for _, is := range all {
+		if is.GetState() != "open" || len(is.Assignees) > 0 {
+			continue
+		}
+		r, err := t.route(ctx, is, &h, asked[is.GetNumber()], dryRun)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// route chooses for one unassigned open issue, assigns and explains, and
+// records the ask in h.
+func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History, asked []string, dryRun bool) (RouteResult, error) {
+	number := is.GetNumber()
+	res := RouteResult{Issue: number}
 	var labels []string
 	for _, l := range is.Labels {
 		labels = append(labels, l.GetName())
 	}
-	choice, err := routing.Choose(t.Roster, t.Roster.Today(t.Now), hist, routing.Request{Issue: number, Skills: routing.Skills(t.Roster, labels), Asked: asked})
+	choice, err := routing.Choose(t.Roster, t.Roster.Today(t.Now), *h, routing.Request{Issue: number, Skills: routing.Skills(t.Roster, labels), Asked: asked})
 	if err != nil {
 		res.Message = fmt.Sprintf("#%d: nobody to ask: %v.", number, err)
 		return res, nil
 	}
 	res.Choice = &choice
 	res.Message = fmt.Sprintf("#%d: asking @%s, who %s.", number, choice.GitHub, choice.Reason)
+	who := strings.ToLower(choice.GitHub)
+	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
 	if dryRun {
 		return res, nil
 	}
@@ -272,53 +302,33 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 	return res, nil
 }
 
-// RouteAll routes every open support issue that has no assignee.
-func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
-	open, err := t.issues(ctx, t.Label, "open")
-	if err != nil {
-		return nil, err
-	}
-	// The longest-waiting first.
-	slices.SortFunc(open, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
-	var out []RouteResult
-	for _, is := range open {
-		if len(is.Assignees) > 0 {
-			continue
-		}
-		r, err := t.Route(ctx, is.GetNumber(), dryRun)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// history reads who was asked when (from the assignment events of support
-// issues updated in the last 90 days), who holds how many open support
-// issues, and who was asked about this issue before.
-func (t *Triage) history(ctx context.Context, number int) (routing.History, []string, error) {
+// history reads, in one pass over the support issues, who was asked when
+// (the assignment events of issues updated in the last 90 days, and of
+// every open one), who holds how many open support issues, and who was
+// asked about each issue before. It returns the issues it read.
+func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string, []*github.Issue, error) {
 	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}}
+	asked := map[int][]string{}
 	all, err := t.issues(ctx, t.Label, "all")
 	if err != nil {
-		return h, nil, err
+		return h, nil, nil, err
 	}
-	var asked []string
 	cutoff := t.Now.AddDate(0, 0, -90)
 	for _, is := range all {
-		if is.GetState() == "open" {
+		open := is.GetState() == "open"
+		if open {
 			for _, a := range is.Assignees {
 				h.Open[strings.ToLower(a.GetLogin())]++
 			}
 		}
-		if is.GetUpdatedAt().Before(cutoff) && is.GetNumber() != number {
+		if is.GetUpdatedAt().Before(cutoff) && !open {
 			continue
 		}
 		events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
 			return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
 		})
 		if err != nil {
-			return h, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
+			return h, nil, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
 		}
 		for _, e := range events {
 			if e.GetEvent() != "assigned" {
@@ -328,10 +338,10 @@ func (t *Triage) history(ctx context.Context, number int) (routing.History, []st
 			if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
 				h.LastAsked[who] = at
 			}
-			if is.GetNumber() == number && !slices.Contains(asked, who) {
-				asked = append(asked, who)
+			if !slices.Contains(asked[is.GetNumber()], who) {
+				asked[is.GetNumber()] = append(asked[is.GetNumber()], who)
 			}
 		}
 	}
-	return h, asked, nil
+	return h, asked, all, nil
 }
