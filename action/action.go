@@ -101,7 +101,8 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer, now fun
 	if command == "schedule" {
 		var b strings.Builder
 		fmt.Fprintf(&b, "## Support Stewards, %s\n\n", r.Team)
-		rotation.Compute(r, today.AddDays(-14), today.AddDays(26*7)).WriteMarkdown(&b, today)
+		from, until := rotation.DefaultRange(today)
+		rotation.Compute(r, from, until).WriteMarkdown(&b, today)
 		a.AddStepSummary(b.String())
 		return 0
 	}

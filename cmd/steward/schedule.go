@@ -82,11 +82,12 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 		return exitFindings
 	}
 	today := r.Today(e.now())
+	defFrom, defUntil := rotation.DefaultRange(today)
 	if from.d.IsZero() {
-		from.d = today.AddDays(-28)
+		from.d = defFrom
 	}
 	if until.d.IsZero() {
-		until.d = today.AddDays(26 * 7)
+		until.d = defUntil
 	}
 	if !until.d.After(from.d) {
 		return fail(e, "schedule", usagef("--until %s must be after --from %s", until.d, from.d))

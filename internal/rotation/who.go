@@ -84,3 +84,9 @@ func (s Schedule) For(handle string) Schedule {
 	}
 	return out
 }
+
+// DefaultRange is the range a schedule shows when none is asked for: four
+// weeks back, to see who just served, and 26 weeks ahead.
+func DefaultRange(today civil.Date) (from, until civil.Date) {
+	return today.AddDays(-28), today.AddDays(26 * 7)
+}
