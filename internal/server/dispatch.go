@@ -33,12 +33,8 @@ func (s *Server) dispatch(ctx context.Context, j job, log *slog.Logger) error {
 	if j.source == "freshdesk" {
 		msg, err = app.HandleTicket(ctx, c, j.ticket)
 	} else {
-		// The merged roster is the one on the base branch now: read it again.
-		if j.event == "pull_request" && j.env.Action == "closed" && j.env.PullRequest.Merged {
-			if fresh, ferr := s.cfg.Backend.Tools(ctx, 0); ferr == nil {
-				c.Roster = fresh.Roster
-			}
-		}
+		// Tools read the roster from the base branch just now, after the
+		// event: a merged rotation pull request's shifts are already in it.
 		msg, err = app.HandleEvent(ctx, c, j.event, j.env)
 	}
 	if msg != "" {
