@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/workdays"
@@ -153,7 +154,7 @@ func (b Board) Render() (string, []Lapse) {
 			if promise == "" {
 				promise = "—"
 			}
-			fmt.Fprintf(&s, "| %s | %s | %s | %s | %s |", ticket, priorityName(r.t.Priority), hub, age(r.t.Created, b.Now, b.Roster), promise)
+			fmt.Fprintf(&s, "| %s | %s | %s | %s | %s |", ticket, freshdesk.PriorityName(r.t.Priority), hub, age(r.t.Created, b.Now, b.Roster), promise)
 			for _, sh := range b.Status.OnDuty {
 				fmt.Fprintf(&s, " %s |", due(r.tg, b.Roster, sh.GitHub))
 			}
@@ -178,19 +179,6 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func priorityName(p int) string {
-	switch p {
-	case 1:
-		return "Low"
-	case 2:
-		return "Medium"
-	case 3:
-		return "High"
-	case 4:
-		return "Urgent"
-	}
-	return fmt.Sprint(p)
-}
 
 func age(created, now time.Time, r *roster.Roster) string {
 	days := r.Today(now).Sub(r.Today(created))
