@@ -179,7 +179,6 @@ func boolInt(b bool) int {
 	return 0
 }
 
-
 func age(created, now time.Time, r *roster.Roster) string {
 	days := r.Today(now).Sub(r.Today(created))
 	switch days {
