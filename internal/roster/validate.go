@@ -109,6 +109,9 @@ func (v *validator) support() {
 				s.Tenure, s.TeamSize, dayString(s.Tenure.Days, s.TeamSize), s.HandoffEvery)
 		}
 	}
+	if s.MaxOpenSupport < 0 || s.MaxOpenSupport > 1000 {
+		v.errorf("support.max_open_support", "must be between 0 (no cap) and 1000, found %d", s.MaxOpenSupport)
+	}
 	if s.MaxAwayDays != nil && *s.MaxAwayDays < 0 {
 		v.errorf("support.max_away_days", "must be 0 or more, found %d", *s.MaxAwayDays)
 	}

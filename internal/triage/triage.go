@@ -295,7 +295,7 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 		return res, fmt.Errorf("assigning @%s to #%d: %w", choice.GitHub, number, err)
 	}
 	body := fmt.Sprintf("@%s, could you take this support issue? steward chose you because you %s.\n\n"+
-		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.Reason)
+		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.ReasonToYou())
 	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return res, fmt.Errorf("commenting on #%d: %w", number, err)
 	}

@@ -164,7 +164,7 @@ func TestRoutingAsksAndAsksAgain(t *testing.T) {
 	}
 	first := res.Choice.GitHub
 	is := w.g.Issues("open-infra", "support")[n-1]
-	if len(is.Assignees) != 1 || is.Assignees[0] != first || len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "has the skills asked for (kubernetes)") {
+	if len(is.Assignees) != 1 || is.Assignees[0] != first || len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "because you have the skills asked for (kubernetes)") {
 		t.Fatalf("after routing: %+v", is)
 	}
 	if first == "grace" || first == "kjohnson" {
