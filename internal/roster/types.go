@@ -23,11 +23,17 @@ type Roster struct {
 	Events       []Event      `yaml:"events"`
 	Integrations Integrations `yaml:"integrations"`
 	SLA          SLA          `yaml:"sla"`
+	// Communication is what steward says to requesters; absent = nothing.
+	Communication Communication `yaml:"communication"`
 
 	// File is the name the roster was read from, used in every problem.
 	File string `yaml:"-"`
 	// pos maps a key path (engineers[2].github) to where it stands in File.
 	pos map[string]position
+	// text maps a text value's path to where the value starts, and source
+	// is the file's bytes, for findings inside multi-line values.
+	text   map[string]textPos
+	source []byte
 }
 
 // Support configures the steward rotation.

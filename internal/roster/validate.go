@@ -85,6 +85,7 @@ func validate(r *Roster, decoding Problems) Problems {
 	v.events()
 	v.integrations()
 	v.sla()
+	v.communication()
 	return v.out
 }
 
