@@ -87,6 +87,22 @@ func (e Engineer) InRotation() bool { return e.SupportRotation == nil || *e.Supp
 // issues (routing absent or true).
 func (e Engineer) Routable() bool { return e.Routing == nil || *e.Routing }
 
+// OnTeam reports whether day falls between joined (inclusive) and left
+// (exclusive).
+func (e Engineer) OnTeam(day civil.Date) bool {
+	return (e.Joined.IsZero() || !e.Joined.After(day)) && (e.Left.IsZero() || e.Left.After(day))
+}
+
+// AwayOn reports whether day falls in one of the engineer's away ranges.
+func (e Engineer) AwayOn(day civil.Date) bool {
+	for _, a := range e.Away {
+		if !day.Before(a.From) && !day.After(a.To) {
+			return true
+		}
+	}
+	return false
+}
+
 // AwayPeriod is an inclusive range of days an engineer is away.
 type AwayPeriod struct {
 	From civil.Date `yaml:"from,required"`

@@ -172,17 +172,7 @@ func plural(n int) string {
 }
 
 // available: on the team today, in no away range.
-func available(e roster.Engineer, today civil.Date) bool {
-	if (!e.Joined.IsZero() && e.Joined.After(today)) || (!e.Left.IsZero() && !e.Left.After(today)) {
-		return false
-	}
-	for _, a := range e.Away {
-		if !today.Before(a.From) && !today.After(a.To) {
-			return false
-		}
-	}
-	return true
-}
+func available(e roster.Engineer, today civil.Date) bool { return e.OnTeam(today) && !e.AwayOn(today) }
 
 func filter(cs []candidate, keep func(candidate) bool) []candidate {
 	var out []candidate

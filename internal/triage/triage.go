@@ -72,6 +72,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	mirrored := map[int64]int{}
+	assigned := map[int][]string{}
 	hubs := map[int64]string{}
 	cal := t.calendar()
 	var attention []sla.Attention
@@ -81,6 +82,9 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 			if st.Company != 0 {
 				hubs[st.Company] = st.Hub
 			}
+		}
+		for _, a := range is.Assignees {
+			assigned[is.GetNumber()] = append(assigned[is.GetNumber()], a.GetLogin())
 		}
 		switch {
 		case len(is.Assignees) == 0:
@@ -133,10 +137,14 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	for _, l := range lapses {
-		if l.Issue == 0 {
-			continue // not mirrored: the dashboard shows it
+		// A mirrored ticket's reminder goes on its issue; one without an
+		// issue is raised on the dashboard, where a comment notifies (an
+		// edit of its body would not).
+		on, assignees := l.Issue, assigned[l.Issue]
+		if on == 0 {
+			on = res.Dashboard
 		}
-		posted, err := t.lapseComment(ctx, l, board.Status)
+		posted, err := t.lapseComment(ctx, on, l, t.mentions(l, assignees, board.Status))
 		if err != nil {
 			return res, err
 		}
@@ -145,6 +153,32 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		}
 	}
 	return res, nil
+}
+
+// mentions names who hears of a lapse in its period (sla.Escalation): the
+// engineer asked, then the stewards on duty, then everyone around today.
+func (t *Triage) mentions(l sla.Lapse, assignees []string, st rotation.Status) []string {
+	var who []string
+	switch sla.Escalation(l.Period, len(assignees) > 0) {
+	case sla.Asked:
+		who = assignees
+	case sla.Stewards:
+		for _, s := range st.OnDuty {
+			who = append(who, s.GitHub)
+		}
+	case sla.Team:
+		today := t.Roster.Today(t.Now)
+		for _, e := range t.Roster.Engineers {
+			if e.OnTeam(today) && !e.AwayOn(today) {
+				who = append(who, e.GitHub)
+			}
+		}
+	}
+	out := make([]string, len(who))
+	for i, w := range who {
+		out[i] = "@" + w
+	}
+	return out
 }
 
 func slaTicket(tk freshdesk.Ticket) sla.Ticket {
@@ -187,13 +221,13 @@ func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits 
 	return is.GetNumber(), 1, nil
 }
 
-// lapseComment comments once on a lapse, mentioning the stewards.
-func (t *Triage) lapseComment(ctx context.Context, l sla.Lapse, st rotation.Status) (bool, error) {
+// lapseComment raises a lapse on an issue once per period, mentioning who.
+func (t *Triage) lapseComment(ctx context.Context, issue int, l sla.Lapse, who []string) (bool, error) {
 	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	for {
-		comments, resp, err := t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, l.Issue, opt)
+		comments, resp, err := t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, issue, opt)
 		if err != nil {
-			return false, fmt.Errorf("reading #%d's comments: %w", l.Issue, err)
+			return false, fmt.Errorf("reading #%d's comments: %w", issue, err)
 		}
 		for _, c := range comments {
 			if strings.Contains(c.GetBody(), l.Marker()) {
@@ -205,18 +239,9 @@ func (t *Triage) lapseComment(ctx context.Context, l sla.Lapse, st rotation.Stat
 		}
 		opt.Page = resp.NextPage
 	}
-	var who []string
-	for _, s := range st.OnDuty {
-		who = append(who, "@"+s.GitHub)
-	}
-	if len(who) == 0 {
-		who = append(who, "Support Stewards")
-	}
-	what := map[sla.Kind]string{sla.FirstResponse: "The first response", sla.Update: "An update"}[l.Target.Kind]
-	body := fmt.Sprintf("%s: %s to FreshDesk ticket #%d was due %s and is overdue.\n\n%s",
-		strings.Join(who, " "), what, l.Ticket, l.Target.Due.In(t.Roster.Location()).Format("Mon Jan 2 15:04 MST"), l.Marker())
-	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, l.Issue, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return false, fmt.Errorf("commenting on #%d: %w", l.Issue, err)
+	body := l.Reminder(who, t.Roster.Location())
+	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, issue, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return false, fmt.Errorf("commenting on #%d: %w", issue, err)
 	}
 	return true, nil
 }
