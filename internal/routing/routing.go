@@ -24,6 +24,10 @@ type History struct {
 	LastAsked map[string]time.Time
 	// Open counts each engineer's open support issues.
 	Open map[string]int
+	// Asks and Declines count, per engineer, the support issues they were
+	// asked to take and gave back (unassigned themselves) in the window
+	// the history covers; used by the fairness report.
+	Asks, Declines map[string]int
 }
 
 // Request is one issue to route.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
@@ -265,7 +266,7 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 	if len(is.Assignees) > 0 {
 		return RouteResult{Issue: number, Message: fmt.Sprintf("#%d is assigned to @%s already.", number, is.Assignees[0].GetLogin())}, nil
 	}
-	h, asked, _, err := t.history(ctx)
+	h, asked, _, err := t.history(ctx, t.Now.AddDate(0, 0, -90))
 	if err != nil {
 		return RouteResult{Issue: number}, err
 	}
@@ -276,7 +277,7 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 // longest-waiting first. The history is read once; each choice is added to
 // it before the next, so one run spreads its asks as a series of runs would.
 func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
-	h, asked, all, err := t.history(ctx)
+	h, asked, all, err := t.history(ctx, t.Now.AddDate(0, 0, -90))
 	if err != nil {
 		return nil, err
 	}
@@ -328,17 +329,17 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 }
 
 // history reads, in one pass over the support issues, who was asked when
-// (the assignment events of issues updated in the last 90 days, and of
-// every open one), who holds how many open support issues, and who was
-// asked about each issue before. It returns the issues it read.
-func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string, []*github.Issue, error) {
-	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}}
+// (the assignment events of issues updated since, and of every open one),
+// how often each engineer was asked and gave an issue back since, who holds
+// how many open support issues, and who was asked about each issue before.
+// It returns the issues it read.
+func (t *Triage) history(ctx context.Context, since time.Time) (routing.History, map[int][]string, []*github.Issue, error) {
+	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}, Asks: map[string]int{}, Declines: map[string]int{}}
 	asked := map[int][]string{}
 	all, err := t.issues(ctx, t.Label, "all")
 	if err != nil {
 		return h, nil, nil, err
 	}
-	cutoff := t.Now.AddDate(0, 0, -90)
 	for _, is := range all {
 		open := is.GetState() == "open"
 		if open {
@@ -346,7 +347,7 @@ func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string
 				h.Open[strings.ToLower(a.GetLogin())]++
 			}
 		}
-		if is.GetUpdatedAt().Before(cutoff) && !open {
+		if is.GetUpdatedAt().Before(since) && !open {
 			continue
 		}
 		events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
@@ -356,17 +357,38 @@ func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string
 			return h, nil, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
 		}
 		for _, e := range events {
-			if e.GetEvent() != "assigned" {
-				continue
-			}
 			who := strings.ToLower(e.GetAssignee().GetLogin())
-			if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
-				h.LastAsked[who] = at
-			}
-			if !slices.Contains(asked[is.GetNumber()], who) {
-				asked[is.GetNumber()] = append(asked[is.GetNumber()], who)
+			at := e.GetCreatedAt().Time
+			switch e.GetEvent() {
+			case "assigned":
+				if at.After(h.LastAsked[who]) {
+					h.LastAsked[who] = at
+				}
+				if !slices.Contains(asked[is.GetNumber()], who) {
+					asked[is.GetNumber()] = append(asked[is.GetNumber()], who)
+				}
+				if !at.Before(since) {
+					h.Asks[who]++
+				}
+			case "unassigned":
+				// Giving an issue back is unassigning oneself.
+				if !at.Before(since) && strings.EqualFold(e.GetActor().GetLogin(), who) {
+					h.Declines[who]++
+				}
 			}
 		}
 	}
 	return h, asked, all, nil
+}
+
+// Fairness reports how support work was spread since a day: shifts from
+// the roster, asks, declines and open issues from GitHub.
+func (t *Triage) Fairness(ctx context.Context, since civil.Date) (routing.Fairness, error) {
+	today := t.Roster.Today(t.Now)
+	h, _, _, err := t.history(ctx, since.Time(t.Roster.Location()))
+	if err != nil {
+		return routing.Fairness{}, err
+	}
+	sched := rotation.Compute(t.Roster, since, today.AddDays(1))
+	return routing.Spread(t.Roster, sched, h, since, today), nil
 }
