@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -52,6 +53,39 @@ func TestRemindAndRouteCommands(t *testing.T) {
 	out, _, code = steward("route", "#1")
 	if is := g.Issues("open-infra", "support")[n-1]; code != 0 || len(is.Assignees) != 1 || !strings.Contains(out, "@"+is.Assignees[0]) {
 		t.Errorf("route: %d %s %+v", code, out, is)
+	}
+	// The asked engineer gives it back; the next one is asked.
+	first := g.Issues("open-infra", "support")[n-1].Assignees[0]
+	g.HumanUpdate("open-infra", "support", n, first, func(c *sandbox.IssueChange) { c.Assignees = nil })
+	if _, errs, code := steward("route", "1"); code != 0 {
+		t.Fatalf("route again: %s", errs)
+	}
+	second := g.Issues("open-infra", "support")[n-1].Assignees[0]
+	out, errs, code = steward("fairness", "--format", "json")
+	if code != 0 {
+		t.Fatalf("fairness: %d %s", code, errs)
+	}
+	var f struct {
+		Rows []struct {
+			GitHub                 string
+			Asked, Taken, Declined int
+		} `json:"engineers"`
+	}
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string][3]int{}
+	for _, r := range f.Rows {
+		counts[r.GitHub] = [3]int{r.Asked, r.Taken, r.Declined}
+	}
+	if counts[first] != [3]int{1, 0, 1} || counts[second] != [3]int{1, 1, 0} {
+		t.Errorf("fairness after one decline: %s=%v %s=%v\n%s", first, counts[first], second, counts[second], out)
+	}
+	if out, _, _ := steward("fairness"); !strings.Contains(out, "Spread of asks") {
+		t.Errorf("fairness text:\n%s", out)
+	}
+	if _, errs, code := steward("fairness", "--since", "tomorrow"); code != 2 || !strings.Contains(errs, "--since") {
+		t.Errorf("bad --since: %d %s", code, errs)
 	}
 	if _, errs, code := steward("route"); code != 2 || !strings.Contains(errs, "give the issue number") {
 		t.Errorf("route without an issue: %d %s", code, errs)

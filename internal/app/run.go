@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 // Options shape a run.
@@ -52,15 +54,16 @@ type Part struct {
 
 // Report is a run's one account of itself.
 type Report struct {
-	Today      civil.Date                 `json:"today"`
-	Status     rotation.Status            `json:"status"`
-	Parts      []Part                     `json:"parts"`
-	Rotation   *rosterpr.Result           `json:"rotation,omitempty"`
-	Membership *rosterpr.MembershipResult `json:"membership,omitempty"`
-	Sync       *mirror.Report             `json:"sync,omitempty"`
-	Remind     *triage.RemindResult       `json:"remind,omitempty"`
-	Routes     []triage.RouteResult       `json:"routes,omitempty"`
-	DryRun     bool                       `json:"dry_run"`
+	Today        civil.Date                 `json:"today"`
+	Status       rotation.Status            `json:"status"`
+	Parts        []Part                     `json:"parts"`
+	Rotation     *rosterpr.Result           `json:"rotation,omitempty"`
+	Membership   *rosterpr.MembershipResult `json:"membership,omitempty"`
+	Sync         *mirror.Report             `json:"sync,omitempty"`
+	Remind       *triage.RemindResult       `json:"remind,omitempty"`
+	Acknowledged *usecase.AckResult         `json:"acknowledged,omitempty"`
+	Routes       []triage.RouteResult       `json:"routes,omitempty"`
+	DryRun       bool                       `json:"dry_run"`
 }
 
 // Failed reports whether any part failed.
@@ -111,10 +114,30 @@ func Run(ctx context.Context, c Clients, o Options) Report {
 	if o.wants("sync") {
 		r.sync(ctx, c, o)
 	}
+	if o.wants("acknowledge") {
+		r.acknowledge(ctx, c, o)
+	}
 	if o.wants("remind") {
 		r.remind(ctx, c, o)
 	}
 	return r
+}
+
+// acknowledge answers new tickets from the roster's template, when it has
+// one (communication.acknowledge).
+func (r *Report) acknowledge(ctx context.Context, c Clients, o Options) {
+	switch {
+	case c.Roster.Communication.Acknowledge == nil:
+		r.add("acknowledge", errors.New("roster.yaml has no communication.acknowledge"), "", nil)
+	case c.FD == nil:
+		r.add("acknowledge", c.FDErr, "", nil)
+	default:
+		a := &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
+		res, err := a.Run(ctx, o.DryRun)
+		r.Acknowledged = &res
+		verb := map[bool]string{false: "sent", true: "would send"}[o.DryRun]
+		r.add("acknowledge", nil, fmt.Sprintf("%s %d acknowledgement(s), drafted %d", verb, len(res.Sent), len(res.Drafted)), err)
+	}
 }
 
 // IssuesUpdated counts the existing issues a sync changed.

@@ -21,6 +21,16 @@ type decoder struct {
 	file     string
 	pos      map[string]position
 	problems Problems
+	// text records where each text value starts, so that a finding inside
+	// a multi-line value (a template) can name its own line.
+	text map[string]textPos
+}
+
+// textPos is where a text value's first line stands; block is true for
+// the | and > styles, whose text starts on the line after the indicator.
+type textPos struct {
+	position
+	block bool
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -126,6 +136,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetString(n.Value)
+		if d.text != nil {
+			d.text[path] = textPos{position{n.Line, n.Column}, n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0}
+		}
 	case reflect.Int, reflect.Int64:
 		i, err := strconv.ParseInt(n.Value, 10, 64)
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {

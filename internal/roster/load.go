@@ -44,14 +44,14 @@ func Parse(file string, data []byte) (r *Roster, problems Problems) {
 		return nil, Problems{{File: file, Line: 1, Col: 1, Message: "the file is empty: start with `version: 1`"}}
 	}
 	root := resolve(doc.Content[0])
-	d := &decoder{file: file, pos: map[string]position{}}
+	d := &decoder{file: file, pos: map[string]position{}, text: map[string]textPos{}}
 	r = &Roster{File: file}
 	if root.Kind != yaml.MappingNode {
 		d.errorf(root, "", "expected a mapping of keys (version, team, timezone, ...), found %s", kindName(root))
 		return nil, d.problems
 	}
 	d.decodeStruct(root, reflect.ValueOf(r).Elem(), "")
-	r.pos = d.pos
+	r.pos, r.text, r.source = d.pos, d.text, data
 	problems = d.problems
 	if !hasKeyError(problems, "version") {
 		if _, ok := r.pos["version"]; ok && r.Version != 1 {

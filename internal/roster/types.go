@@ -23,11 +23,17 @@ type Roster struct {
 	Events       []Event      `yaml:"events"`
 	Integrations Integrations `yaml:"integrations"`
 	SLA          SLA          `yaml:"sla"`
+	// Communication is what steward says to requesters; absent = nothing.
+	Communication Communication `yaml:"communication"`
 
 	// File is the name the roster was read from, used in every problem.
 	File string `yaml:"-"`
 	// pos maps a key path (engineers[2].github) to where it stands in File.
 	pos map[string]position
+	// text maps a text value's path to where the value starts, and source
+	// is the file's bytes, for findings inside multi-line values.
+	text   map[string]textPos
+	source []byte
 }
 
 // Support configures the steward rotation.
@@ -39,6 +45,9 @@ type Support struct {
 	// MaxAwayDays is how many away days a shift may hold before its engineer
 	// is skipped. Absent means DefaultMaxAwayDays.
 	MaxAwayDays *int `yaml:"max_away_days"`
+	// MaxOpenSupport caps the open support issues an engineer holds before
+	// routing stops asking them; absent or 0 means no cap.
+	MaxOpenSupport int `yaml:"max_open_support"`
 }
 
 // DefaultMaxAwayDays applies when support.max_away_days is absent: a working
@@ -55,21 +64,44 @@ func (s Support) AwayLimit() int {
 
 // Engineer is one member of the engineering team.
 type Engineer struct {
-	Name             string       `yaml:"name,required"`
-	GitHub           string       `yaml:"github,required"`
-	FreshdeskAgentID int64        `yaml:"freshdesk_agent_id"`
-	Slack            string       `yaml:"slack"`
-	Timezone         TimeZone     `yaml:"timezone"`
-	Skills           []string     `yaml:"skills"`
-	Joined           civil.Date   `yaml:"joined"`
-	Left             civil.Date   `yaml:"left"`
-	SupportRotation  *bool        `yaml:"support_rotation"`
-	Away             []AwayPeriod `yaml:"away"`
+	Name             string     `yaml:"name,required"`
+	GitHub           string     `yaml:"github,required"`
+	FreshdeskAgentID int64      `yaml:"freshdesk_agent_id"`
+	Slack            string     `yaml:"slack"`
+	Timezone         TimeZone   `yaml:"timezone"`
+	Skills           []string   `yaml:"skills"`
+	Joined           civil.Date `yaml:"joined"`
+	Left             civil.Date `yaml:"left"`
+	SupportRotation  *bool      `yaml:"support_rotation"`
+	// Routing false keeps the engineer out of routing (never asked to take
+	// a support issue), independently of support_rotation.
+	Routing *bool        `yaml:"routing"`
+	Away    []AwayPeriod `yaml:"away"`
 }
 
 // InRotation reports whether the engineer can be a steward at all
 // (support_rotation absent or true).
 func (e Engineer) InRotation() bool { return e.SupportRotation == nil || *e.SupportRotation }
+
+// Routable reports whether the engineer may be asked to take support
+// issues (routing absent or true).
+func (e Engineer) Routable() bool { return e.Routing == nil || *e.Routing }
+
+// OnTeam reports whether day falls between joined (inclusive) and left
+// (exclusive).
+func (e Engineer) OnTeam(day civil.Date) bool {
+	return (e.Joined.IsZero() || !e.Joined.After(day)) && (e.Left.IsZero() || e.Left.After(day))
+}
+
+// AwayOn reports whether day falls in one of the engineer's away ranges.
+func (e Engineer) AwayOn(day civil.Date) bool {
+	for _, a := range e.Away {
+		if !day.Before(a.From) && !day.After(a.To) {
+			return true
+		}
+	}
+	return false
+}
 
 // AwayPeriod is an inclusive range of days an engineer is away.
 type AwayPeriod struct {

@@ -85,6 +85,7 @@ func validate(r *Roster, decoding Problems) Problems {
 	v.events()
 	v.integrations()
 	v.sla()
+	v.communication()
 	return v.out
 }
 
@@ -108,6 +109,9 @@ func (v *validator) support() {
 			v.errorf("support.handoff_every", "must equal tenure / team_size: tenure %s with team_size %d needs handoff_every %s, found %s",
 				s.Tenure, s.TeamSize, dayString(s.Tenure.Days, s.TeamSize), s.HandoffEvery)
 		}
+	}
+	if s.MaxOpenSupport < 0 || s.MaxOpenSupport > 1000 {
+		v.errorf("support.max_open_support", "must be between 0 (no cap) and 1000, found %d", s.MaxOpenSupport)
 	}
 	if s.MaxAwayDays != nil && *s.MaxAwayDays < 0 {
 		v.errorf("support.max_away_days", "must be 0 or more, found %d", *s.MaxAwayDays)

@@ -1,7 +1,9 @@
 package routing
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +178,101 @@ func TestSkillsFromLabels(t *testing.T) {
 	r := team(t, "integrations:\n  github:\n    repo: o/r\n    skill_labels: {k8s: kubernetes}\n")
 	if got := Skills(r, []string{"support", "k8s", "Auth", "priority: high"}); strings.Join(got, ",") != "kubernetes,auth" {
 		t.Errorf("skills %v", got)
+	}
+}
+
+func TestRoutingFalseOptsOutWithoutLeavingTheRotation(t *testing.T) {
+	r := team(t, "  - {name: Mia Manager, github: mia, support_rotation: false, routing: false}\n  - {name: Abe, github: abe, routing: false}\n")
+	today := civil.MustParse("2026-01-07")
+	var asked []string
+	for {
+		c, err := Choose(r, today, History{}, Request{Issue: 1, Asked: asked})
+		if err != nil {
+			break
+		}
+		asked = append(asked, c.GitHub)
+	}
+	if slices.Contains(asked, "mia") || slices.Contains(asked, "abe") || len(asked) != 6 {
+		t.Errorf("asked %v; want the six routable engineers, never mia or abe", asked)
+	}
+}
+
+func TestCapacityCapStopsAsking(t *testing.T) {
+	r := team(t, "")
+	r.Support.MaxOpenSupport = 2
+	today := civil.MustParse("2026-01-07")
+	h := History{LastAsked: map[string]time.Time{}, Open: map[string]int{"cy": 2, "dee": 2, "eve": 1, "fay": 3}}
+	c, err := Choose(r, today, h, Request{Issue: 4})
+	if err != nil || c.GitHub != "eve" {
+		t.Fatalf("want eve, the only non-steward under the cap: %+v %v", c, err)
+	}
+	for _, k := range []string{"ada", "bob", "eve"} {
+		h.Open[k] = 2
+	}
+	_, err = Choose(r, today, h, Request{Issue: 4})
+	var no NoOne
+	if !errors.As(err, &no) || !no.AtCapacity || !strings.Contains(no.Reason, "max_open_support") {
+		t.Errorf("everyone at the cap: %v", err)
+	}
+}
+
+func TestReasonsAreGrammaticalInBothPersons(t *testing.T) {
+	r := team(t, "")
+	today := civil.MustParse("2026-01-07")
+	h := History{LastAsked: map[string]time.Time{"cy": time.Date(2026, 1, 6, 14, 30, 0, 0, time.UTC)}, Open: map[string]int{"cy": 1}}
+	c, err := Choose(r, today, h, Request{Issue: 2, Skills: []string{"auth"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "has the skills asked for (auth); was asked least recently (2026-01-06 14:30); has 1 open support issue"
+	if c.Reason != want {
+		t.Errorf("third person:\n got %q\nwant %q", c.Reason, want)
+	}
+	wantYou := "have the skills asked for (auth); were asked least recently (2026-01-06 14:30); have 1 open support issue"
+	if c.ReasonToYou() != wantYou {
+		t.Errorf("second person:\n got %q\nwant %q", c.ReasonToYou(), wantYou)
+	}
+	for _, bad := range []string{"you has", "you was", "1 open support issues", "issue(s)"} {
+		if strings.Contains("you "+c.ReasonToYou(), bad) || strings.Contains(c.Reason, bad) {
+			t.Errorf("%q in %q / %q", bad, c.Reason, c.ReasonToYou())
+		}
+	}
+}
+
+// TestEveryoneOnceBeforeAnyoneTwice asks for many issues on one day, a few
+// minutes apart, with the history kept to the minute: nobody under the cap
+// is asked a second time before every eligible engineer was asked once.
+func TestEveryoneOnceBeforeAnyoneTwice(t *testing.T) {
+	r := team(t, "")
+	r.Support.MaxOpenSupport = 3
+	today := civil.MustParse("2026-01-07")
+	h := History{LastAsked: map[string]time.Time{}, Open: map[string]int{}}
+	at := time.Date(2026, 1, 7, 9, 0, 0, 0, time.UTC)
+	asks := map[string]int{}
+	for i := range 12 {
+		c, err := Choose(r, today, h, Request{Issue: i + 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		asks[c.GitHub]++
+		// Among the four non-stewards, counts never differ by more than one.
+		lo, hi := 1<<30, 0
+		for _, k := range []string{"cy", "dee", "eve", "fay"} {
+			lo, hi = min(lo, asks[k]), max(hi, asks[k])
+		}
+		if hi-lo > 1 {
+			t.Fatalf("after %d asks: %v", i+1, asks)
+		}
+		at = at.Add(5 * time.Minute)
+		h.LastAsked[c.GitHub] = at
+		h.Open[c.GitHub]++
+	}
+	// Then the cap (3) is reached by all four: the stewards are next.
+	if asks["ada"]+asks["bob"] != 0 || asks["cy"] != 3 {
+		t.Errorf("asks %v", asks)
+	}
+	c, err := Choose(r, today, h, Request{Issue: 13})
+	if err != nil || (c.GitHub != "ada" && c.GitHub != "bob") {
+		t.Errorf("with the others at the cap: %+v %v", c, err)
 	}
 }

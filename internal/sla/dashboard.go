@@ -45,17 +45,26 @@ type Board struct {
 	Issues   []Attention
 }
 
-// Lapse is a promise broken. One on a mirrored ticket (Issue set) gets one
-// comment on its issue, never two.
+// Lapse is a promise broken. It is raised once in each period it stays
+// broken (Period 1, 2, ...), each time to a wider audience (Escalation):
+// on its issue when the ticket is mirrored, on the dashboard otherwise.
 type Lapse struct {
 	Ticket int64
 	Issue  int // 0: the ticket is not mirrored
 	Target Target
+	// Period counts update_every-long periods since the target was due,
+	// from 1.
+	Period int
 }
 
-// Marker identifies the lapse's comment.
+// Marker identifies the lapse's reminder for its period, so it is posted
+// once per period, never twice. Period 1 keeps the first version's marker.
 func (l Lapse) Marker() string {
-	return fmt.Sprintf("<!-- steward:lapse ticket=%d kind=%s due=%s -->", l.Ticket, l.Target.Kind, l.Target.Due.UTC().Format(time.RFC3339))
+	m := fmt.Sprintf("<!-- steward:lapse ticket=%d kind=%s due=%s", l.Ticket, l.Target.Kind, l.Target.Due.UTC().Format(time.RFC3339))
+	if l.Period > 1 {
+		m += fmt.Sprintf(" period=%d", l.Period)
+	}
+	return m + " -->"
 }
 
 // Top reports whether a ticket goes first: its hub has an event now, it is
@@ -117,7 +126,7 @@ func (b Board) Render() (string, []Lapse) {
 		}
 		rows = append(rows, row{t, tg, Top(t, events)})
 		if tg.State == Overdue {
-			lapses = append(lapses, Lapse{Ticket: t.ID, Issue: t.Issue, Target: tg})
+			lapses = append(lapses, Lapse{Ticket: t.ID, Issue: t.Issue, Target: tg, Period: LapsePeriod(tg, b.Policy, b.Calendar, b.Now)})
 		}
 	}
 	urgency := map[State]int{Overdue: 0, DueSoon: 1, OK: 2, Stopped: 3}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
@@ -72,6 +73,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	mirrored := map[int64]int{}
+	assigned := map[int][]string{}
 	hubs := map[int64]string{}
 	cal := t.calendar()
 	var attention []sla.Attention
@@ -81,6 +83,9 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 			if st.Company != 0 {
 				hubs[st.Company] = st.Hub
 			}
+		}
+		for _, a := range is.Assignees {
+			assigned[is.GetNumber()] = append(assigned[is.GetNumber()], a.GetLogin())
 		}
 		switch {
 		case len(is.Assignees) == 0:
@@ -133,10 +138,14 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	for _, l := range lapses {
-		if l.Issue == 0 {
-			continue // not mirrored: the dashboard shows it
+		// A mirrored ticket's reminder goes on its issue; one without an
+		// issue is raised on the dashboard, where a comment notifies (an
+		// edit of its body would not).
+		on, assignees := l.Issue, assigned[l.Issue]
+		if on == 0 {
+			on = res.Dashboard
 		}
-		posted, err := t.lapseComment(ctx, l, board.Status)
+		posted, err := t.lapseComment(ctx, on, l, t.mentions(l, assignees, board.Status))
 		if err != nil {
 			return res, err
 		}
@@ -145,6 +154,32 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		}
 	}
 	return res, nil
+}
+
+// mentions names who hears of a lapse in its period (sla.Escalation): the
+// engineer asked, then the stewards on duty, then everyone around today.
+func (t *Triage) mentions(l sla.Lapse, assignees []string, st rotation.Status) []string {
+	var who []string
+	switch sla.Escalation(l.Period, len(assignees) > 0) {
+	case sla.Asked:
+		who = assignees
+	case sla.Stewards:
+		for _, s := range st.OnDuty {
+			who = append(who, s.GitHub)
+		}
+	case sla.Team:
+		today := t.Roster.Today(t.Now)
+		for _, e := range t.Roster.Engineers {
+			if e.OnTeam(today) && !e.AwayOn(today) {
+				who = append(who, e.GitHub)
+			}
+		}
+	}
+	out := make([]string, len(who))
+	for i, w := range who {
+		out[i] = "@" + w
+	}
+	return out
 }
 
 func slaTicket(tk freshdesk.Ticket) sla.Ticket {
@@ -187,13 +222,13 @@ func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits 
 	return is.GetNumber(), 1, nil
 }
 
-// lapseComment comments once on a lapse, mentioning the stewards.
-func (t *Triage) lapseComment(ctx context.Context, l sla.Lapse, st rotation.Status) (bool, error) {
+// lapseComment raises a lapse on an issue once per period, mentioning who.
+func (t *Triage) lapseComment(ctx context.Context, issue int, l sla.Lapse, who []string) (bool, error) {
 	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	for {
-		comments, resp, err := t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, l.Issue, opt)
+		comments, resp, err := t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, issue, opt)
 		if err != nil {
-			return false, fmt.Errorf("reading #%d's comments: %w", l.Issue, err)
+			return false, fmt.Errorf("reading #%d's comments: %w", issue, err)
 		}
 		for _, c := range comments {
 			if strings.Contains(c.GetBody(), l.Marker()) {
@@ -205,18 +240,9 @@ func (t *Triage) lapseComment(ctx context.Context, l sla.Lapse, st rotation.Stat
 		}
 		opt.Page = resp.NextPage
 	}
-	var who []string
-	for _, s := range st.OnDuty {
-		who = append(who, "@"+s.GitHub)
-	}
-	if len(who) == 0 {
-		who = append(who, "Support Stewards")
-	}
-	what := map[sla.Kind]string{sla.FirstResponse: "The first response", sla.Update: "An update"}[l.Target.Kind]
-	body := fmt.Sprintf("%s: %s to FreshDesk ticket #%d was due %s and is overdue.\n\n%s",
-		strings.Join(who, " "), what, l.Ticket, l.Target.Due.In(t.Roster.Location()).Format("Mon Jan 2 15:04 MST"), l.Marker())
-	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, l.Issue, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return false, fmt.Errorf("commenting on #%d: %w", l.Issue, err)
+	body := l.Reminder(who, t.Roster.Location())
+	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, issue, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return false, fmt.Errorf("commenting on #%d: %w", issue, err)
 	}
 	return true, nil
 }
@@ -240,7 +266,7 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 	if len(is.Assignees) > 0 {
 		return RouteResult{Issue: number, Message: fmt.Sprintf("#%d is assigned to @%s already.", number, is.Assignees[0].GetLogin())}, nil
 	}
-	h, asked, _, err := t.history(ctx)
+	h, asked, _, err := t.history(ctx, t.Now.AddDate(0, 0, -90))
 	if err != nil {
 		return RouteResult{Issue: number}, err
 	}
@@ -251,7 +277,7 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 // longest-waiting first. The history is read once; each choice is added to
 // it before the next, so one run spreads its asks as a series of runs would.
 func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
-	h, asked, all, err := t.history(ctx)
+	h, asked, all, err := t.history(ctx, t.Now.AddDate(0, 0, -90))
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +321,7 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 		return res, fmt.Errorf("assigning @%s to #%d: %w", choice.GitHub, number, err)
 	}
 	body := fmt.Sprintf("@%s, could you take this support issue? steward chose you because you %s.\n\n"+
-		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.Reason)
+		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.ReasonToYou())
 	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return res, fmt.Errorf("commenting on #%d: %w", number, err)
 	}
@@ -303,17 +329,17 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 }
 
 // history reads, in one pass over the support issues, who was asked when
-// (the assignment events of issues updated in the last 90 days, and of
-// every open one), who holds how many open support issues, and who was
-// asked about each issue before. It returns the issues it read.
-func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string, []*github.Issue, error) {
-	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}}
+// (the assignment events of issues updated since, and of every open one),
+// how often each engineer was asked and gave an issue back since, who holds
+// how many open support issues, and who was asked about each issue before.
+// It returns the issues it read.
+func (t *Triage) history(ctx context.Context, since time.Time) (routing.History, map[int][]string, []*github.Issue, error) {
+	h := routing.History{LastAsked: map[string]time.Time{}, Open: map[string]int{}, Asks: map[string]int{}, Declines: map[string]int{}}
 	asked := map[int][]string{}
 	all, err := t.issues(ctx, t.Label, "all")
 	if err != nil {
 		return h, nil, nil, err
 	}
-	cutoff := t.Now.AddDate(0, 0, -90)
 	for _, is := range all {
 		open := is.GetState() == "open"
 		if open {
@@ -321,7 +347,7 @@ func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string
 				h.Open[strings.ToLower(a.GetLogin())]++
 			}
 		}
-		if is.GetUpdatedAt().Before(cutoff) && !open {
+		if is.GetUpdatedAt().Before(since) && !open {
 			continue
 		}
 		events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
@@ -331,17 +357,38 @@ func (t *Triage) history(ctx context.Context) (routing.History, map[int][]string
 			return h, nil, nil, fmt.Errorf("reading #%d's events: %w", is.GetNumber(), err)
 		}
 		for _, e := range events {
-			if e.GetEvent() != "assigned" {
-				continue
-			}
 			who := strings.ToLower(e.GetAssignee().GetLogin())
-			if at := e.GetCreatedAt().Time; at.After(h.LastAsked[who]) {
-				h.LastAsked[who] = at
-			}
-			if !slices.Contains(asked[is.GetNumber()], who) {
-				asked[is.GetNumber()] = append(asked[is.GetNumber()], who)
+			at := e.GetCreatedAt().Time
+			switch e.GetEvent() {
+			case "assigned":
+				if at.After(h.LastAsked[who]) {
+					h.LastAsked[who] = at
+				}
+				if !slices.Contains(asked[is.GetNumber()], who) {
+					asked[is.GetNumber()] = append(asked[is.GetNumber()], who)
+				}
+				if !at.Before(since) {
+					h.Asks[who]++
+				}
+			case "unassigned":
+				// Giving an issue back is unassigning oneself.
+				if !at.Before(since) && strings.EqualFold(e.GetActor().GetLogin(), who) {
+					h.Declines[who]++
+				}
 			}
 		}
 	}
 	return h, asked, all, nil
+}
+
+// Fairness reports how support work was spread since a day: shifts from
+// the roster, asks, declines and open issues from GitHub.
+func (t *Triage) Fairness(ctx context.Context, since civil.Date) (routing.Fairness, error) {
+	today := t.Roster.Today(t.Now)
+	h, _, _, err := t.history(ctx, since.Time(t.Roster.Location()))
+	if err != nil {
+		return routing.Fairness{}, err
+	}
+	sched := rotation.Compute(t.Roster, since, today.AddDays(1))
+	return routing.Spread(t.Roster, sched, h, since, today), nil
 }

@@ -164,7 +164,7 @@ func TestRoutingAsksAndAsksAgain(t *testing.T) {
 	}
 	first := res.Choice.GitHub
 	is := w.g.Issues("open-infra", "support")[n-1]
-	if len(is.Assignees) != 1 || is.Assignees[0] != first || len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "has the skills asked for (kubernetes)") {
+	if len(is.Assignees) != 1 || is.Assignees[0] != first || len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "because you have the skills asked for (kubernetes)") {
 		t.Fatalf("after routing: %+v", is)
 	}
 	if first == "grace" || first == "kjohnson" {
@@ -180,5 +180,70 @@ func TestRoutingAsksAndAsksAgain(t *testing.T) {
 	results, err := w.triage().RouteAll(ctx, false)
 	if err != nil || len(results) != 1 || results[0].Choice == nil || results[0].Choice.GitHub == first {
 		t.Fatalf("after unassigning: %+v %v", results, err)
+	}
+}
+
+// TestLapsesEscalateOncePerPeriod runs the reminders every working hour for
+// three weeks over two neglected tickets, one mirrored and assigned, one
+// without an issue. Each is raised exactly once per update_every period,
+// to the engineer asked, then the stewards, then the team; the one without
+// an issue is raised on the dashboard, where a comment notifies.
+func TestLapsesEscalateOncePerPeriod(t *testing.T) {
+	w := newWorld(t)
+	w.r.Events = nil
+	la := w.r.Location()
+	at := func(s string) time.Time { t, _ := time.ParseInLocation("2006-01-02 15:04", s, la); return t }
+	replied := at("2026-11-23 10:00") // Monday: the update was due Wednesday 10:00
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Slow spawns", Priority: 2, Tags: []string{"engineering"}, CompanyID: 2, CreatedAt: at("2026-11-20 09:00"),
+		Stats: sandbox.FDStats{FirstRespondedAt: replied, AgentRespondedAt: replied}})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota question", Priority: 1, CompanyID: 2, CreatedAt: at("2026-11-20 09:00"),
+		Stats: sandbox.FDStats{FirstRespondedAt: replied, AgentRespondedAt: replied}})
+	s, _ := mirror.FromRoster(w.r)
+	s.Render.TicketURL = w.fdc.AgentURL
+	s.Config.Board = false
+	a := &mirror.Applier{GH: w.ghc, FD: w.fdc, Owner: "open-infra", Repo: "support", Render: s.Render, Now: w.clock.Now()}
+	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
+		t.Fatalf("mirror: %v", err)
+	}
+	w.g.HumanUpdate("open-infra", "support", 1, "grace", func(c *sandbox.IssueChange) { c.Assignees = []string{"yuvipanda"} })
+
+	ctx := context.Background()
+	w.clock.Set(at("2026-11-26 08:00"))
+	for w.clock.Now().Before(at("2026-12-17 08:00")) {
+		if _, err := w.triage().Remind(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Advance(time.Hour)
+	}
+	var onIssue, onDashboard []string
+	for _, is := range w.g.Issues("open-infra", "support") {
+		for _, c := range is.Comments {
+			if !strings.Contains(c, "steward:lapse") {
+				continue
+			}
+			head, _, _ := strings.Cut(c, ":")
+			if strings.HasPrefix(is.Body, "<!-- steward:dashboard -->") {
+				onDashboard = append(onDashboard, head)
+			} else {
+				onIssue = append(onIssue, head)
+			}
+		}
+	}
+	// Due Wed 11-25 10:00 (Thanksgiving is not a holiday in the sample);
+	// periods of two working days, starting Wed, Fri, Tue, Thu, Mon, Wed,
+	// Fri, Tue -> 8 periods before Thu 12-17 10:00.
+	everyone := "@ada-l @aturing @bliskov @cshannon @dknuth @ewd @fran-allen @grace @kjohnson"
+	want := []string{"@yuvipanda", "@grace @kjohnson"}
+	for len(want) < 8 {
+		want = append(want, everyone)
+	}
+	if strings.Join(onIssue, "|") != strings.Join(want, "|") {
+		t.Errorf("reminders on the issue:\n got %q\nwant %q", onIssue, want)
+	}
+	// Nobody was asked about the ticket without an issue: the stewards
+	// first, then the team.
+	wantDash := append([]string{"@grace @kjohnson", "@grace @kjohnson"}, want[2:]...)
+	if strings.Join(onDashboard, "|") != strings.Join(wantDash, "|") {
+		t.Errorf("reminders on the dashboard:\n got %q\nwant %q", onDashboard, wantDash)
 	}
 }
