@@ -84,6 +84,17 @@ var slackMethods = map[string]slackMethod{
 	"usergroups.users.update": {"usergroups:write", 20, (*Slack).updateUserGroupUsers},
 }
 
+// SlackMethodScopes returns the bot scope each served method needs (empty:
+// none), as Slack documents them, so the app manifest can be checked
+// against what steward calls.
+func SlackMethodScopes() map[string]string {
+	out := map[string]string{}
+	for name, m := range slackMethods {
+		out[name] = m.scope
+	}
+	return out
+}
+
 // Slack is an in-memory Slack Web API: channels, the bot's membership,
 // threads, permalinks, user groups, per-method rate limits and Slack's
 // `ok:false` errors.
