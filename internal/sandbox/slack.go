@@ -159,9 +159,10 @@ func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.door.Serve
 // Ledger returns the emulator's request accounting.
 func (s *Slack) Ledger() *Ledger { return s.ledger }
 
-// ContractViolations returns every way a request received so far departed
-// from Slack's published description of its Web API (see
-// slack_contract.go); a test of a Slack client fails when it is not empty.
+// ContractViolations returns every way a request received so far, or the
+// emulator's own success answer to it, departed from Slack's published
+// description of its Web API (slack_contract.go, slack_schema.go); a test
+// of a Slack client fails when it is not empty.
 func (s *Slack) ContractViolations() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

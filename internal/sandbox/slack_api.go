@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -92,7 +93,38 @@ func (s *Slack) serve(name string) http.HandlerFunc {
 		if !s.admit(w, name, m, p.Get("channel")) {
 			return
 		}
-		m.serve(s, w, p)
+		rec := httptest.NewRecorder()
+		m.serve(s, rec, p)
+		s.checkAnswer(name, rec.Body.Bytes())
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}
+}
+
+// checkAnswer records how a success answer of the emulator departs from the
+// description's schema for it: the emulator is held to Slack's contract as
+// the client is.
+func (s *Slack) checkAnswer(method string, body []byte) {
+	var head struct{ OK bool }
+	if json.Unmarshal(body, &head) != nil || !head.OK {
+		return
+	}
+	spec, err := loadSlackSpec()
+	var problems []string
+	if err != nil {
+		problems = []string{"the Slack description does not load: " + err.Error()}
+	} else {
+		problems = spec.validateAnswer(method, body)
+	}
+	if len(problems) > 0 {
+		s.mu.Lock()
+		for _, p := range problems {
+			s.violations = append(s.violations, "answer of "+p)
+		}
+		s.mu.Unlock()
 	}
 }
 

@@ -20,7 +20,6 @@ type slackRig struct {
 	s     *Slack
 	srv   *httptest.Server
 	clock *ManualClock
-	spec  slackSpec
 }
 
 func newSlackRig(t *testing.T, o SlackOptions) *slackRig {
@@ -45,12 +44,12 @@ func newSlackRig(t *testing.T, o SlackOptions) *slackRig {
 			t.Errorf("requests departed from Slack's description:\n%s", strings.Join(v, "\n"))
 		}
 	})
-	return &slackRig{t: t, s: s, srv: srv, clock: clock, spec: loadSlackSpec(t)}
+	return &slackRig{t: t, s: s, srv: srv, clock: clock}
 }
 
 // call posts a form to a method, as slack-go does, and returns the HTTP
-// status and the decoded answer; a success answer is checked against the
-// description.
+// status and the decoded answer. (The emulator checks its own success
+// answers against the description; see ContractViolations.)
 func (r *slackRig) call(method string, form url.Values) (int, map[string]any, http.Header) {
 	r.t.Helper()
 	if form == nil {
@@ -70,11 +69,6 @@ func (r *slackRig) call(method string, form url.Values) (int, map[string]any, ht
 	body, _ := io.ReadAll(resp.Body)
 	var out map[string]any
 	json.Unmarshal(body, &out)
-	if resp.StatusCode == 200 && out["ok"] == true {
-		if p := r.spec.validateAnswer(method, body); len(p) > 0 {
-			r.t.Errorf("%s answer departs from Slack's description:\n%s\n%s", method, strings.Join(p, "\n"), body)
-		}
-	}
 	return resp.StatusCode, out, resp.Header
 }
 
