@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -103,12 +104,15 @@ func (a *Announcer) once(ctx context.Context, m Announcement) (bool, error) {
 		return false, err
 	}
 	ours := ref.Channel + " " + ref.TS
-	if err := a.Journal.Add(ctx, m.Key, ours); err != nil {
-		return false, errors.Join(err, a.Chat.Delete(ctx, ref))
-	}
+	addErr := a.Journal.Add(ctx, m.Key, ours)
 	entries, err = a.Journal.Entries(ctx, m.Key)
 	if err != nil {
-		return true, err
+		// Recorded or not is unknown: the message stays (see Threads.open).
+		return true, errors.Join(addErr, err)
+	}
+	if addErr != nil && !slices.Contains(entries, ours) {
+		// Unrecorded, the next run would send it again: take it back.
+		return false, errors.Join(addErr, a.Chat.Delete(ctx, ref))
 	}
 	if first, _ := firstKept(entries); first != ours {
 		if err := a.Chat.Delete(ctx, ref); err != nil {

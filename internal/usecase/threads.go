@@ -218,16 +218,22 @@ func (t *Threads) open(ctx context.Context, l TicketLife) (port.MessageRef, bool
 		// opens a second thread.
 		t.log().Warn("slack: no permalink for a new thread; recorded without it", "ticket", id, "err", err)
 	}
-	if err := t.Notes.AddNote(ctx, id, threadNote(ours, link)); err != nil {
-		// Unrecorded, the thread would be lost and doubled: take it back.
-		derr := t.Chat.Delete(ctx, ours)
-		return ours, false, errors.Join(fmt.Errorf("ticket %d: recording its Slack thread: %w", id, err), derr)
-	}
+	addErr := t.Notes.AddNote(ctx, id, threadNote(ours, link))
 	notes, err := t.Notes.Notes(ctx, id)
 	if err != nil {
-		return ours, false, fmt.Errorf("ticket %d: reading its notes: %w", id, err)
+		// Whether the thread is recorded is unknown: leave it. Deleting a
+		// recorded thread would break it for good; an unrecorded one is at
+		// worst a second parent.
+		return ours, false, errors.Join(addErr, fmt.Errorf("ticket %d: reading its notes: %w", id, err))
 	}
-	winner, _ := parseRecords(notes).canonical()
+	rec := parseRecords(notes)
+	if addErr != nil && !slices.Contains(rec.threads, ours) {
+		// Unrecorded (the note was refused, not merely its answer lost), the
+		// thread would be lost and doubled: take it back.
+		derr := t.Chat.Delete(ctx, ours)
+		return ours, false, errors.Join(fmt.Errorf("ticket %d: recording its Slack thread: %w", id, addErr), derr)
+	}
+	winner, _ := rec.canonical()
 	if winner == ours {
 		return ours, true, nil
 	}

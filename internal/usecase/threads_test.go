@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -32,7 +33,12 @@ type memNotes struct {
 	notes  map[int64][]port.Note
 	reads  int
 	writes int
+	// failAdds makes the next AddNote calls fail: "before" refuses the
+	// note, "after" keeps it but answers with an error (a lost answer).
+	failAdds []string
 }
+
+var errNoteLost = errors.New("freshdesk: 502 Bad Gateway")
 
 func newMemNotes() *memNotes { return &memNotes{next: 1, notes: map[int64][]port.Note{}} }
 
@@ -47,8 +53,18 @@ func (m *memNotes) AddNote(_ context.Context, ticket int64, text string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.writes++
+	var fail string
+	if len(m.failAdds) > 0 {
+		fail, m.failAdds = m.failAdds[0], m.failAdds[1:]
+	}
+	if fail == "before" {
+		return errNoteLost
+	}
 	m.notes[ticket] = append(m.notes[ticket], port.Note{ID: m.next, Text: text, CreatedAt: t0})
 	m.next++
+	if fail == "after" {
+		return errNoteLost
+	}
 	return nil
 }
 
@@ -318,5 +334,34 @@ func TestASlackErrorIsReportedAndLeftForTheNextRun(t *testing.T) {
 	r.s.InviteBot("C0NOTJOIN1")
 	if res, err := r.th.Sync(ctx, life(9)); err != nil || !res.Posted {
 		t.Errorf("after the invite: %+v %v", res, err)
+	}
+}
+
+func TestANoteThatFailsToRecordTheThread(t *testing.T) {
+	ctx := context.Background()
+	// Refused: the parent is taken back, and the next run opens the thread.
+	r := newRig(t, nil)
+	r.notes.failAdds = []string{"before"}
+	if _, err := r.th.Sync(ctx, life(5)); err == nil || !errors.Is(err, errNoteLost) {
+		t.Fatalf("a refused note: %v", err)
+	}
+	if n := len(r.s.Parents(tickets)); n != 0 {
+		t.Errorf("%d parents left unrecorded", n)
+	}
+	if res, err := r.th.Sync(ctx, life(5)); err != nil || !res.Posted || len(r.s.Parents(tickets)) != 1 {
+		t.Errorf("the next run: %+v %v", res, err)
+	}
+	// Kept, but its answer lost: the thread is recorded, so it stays and is
+	// the ticket's thread (deleting it would break the thread for good).
+	r = newRig(t, nil)
+	r.notes.failAdds = []string{"after"}
+	l := life(6)
+	l.ResolvedAt = t0
+	res, err := r.th.Sync(ctx, l)
+	if err != nil || !res.Posted || len(r.s.Parents(tickets)) != 1 {
+		t.Fatalf("a lost answer: %+v %v, %d parents", res, err, len(r.s.Parents(tickets)))
+	}
+	if got := r.replies(res.Thread); len(got) != 1 {
+		t.Errorf("replies %q", got)
 	}
 }
