@@ -44,7 +44,9 @@ type Options struct {
 	Clock clock.Clock
 	// MaxWait caps a single Retry-After (default DefaultMaxWait).
 	MaxWait time.Duration
-	// Tries bounds the attempts of one call (default 5).
+	// Tries bounds the attempts of one call (default 5). Once the shared
+	// transport stack (internal/httpx) retries below this client, 1 leaves
+	// the retrying to it: one retry policy, not two stacked.
 	Tries int
 	Log   *slog.Logger
 }
