@@ -219,7 +219,7 @@ func TestOneParentPerTicketUnderConcurrentRunsAndFaults(t *testing.T) {
 		sandbox.Fault{Route: "/api/chat.delete", Rate: 0.15, Kinds: []sandbox.FaultKind{sandbox.ServerError, sandbox.Drop}, AfterEffect: true},
 		sandbox.Fault{Route: "/api/chat.getPermalink", Rate: 0.15, Kinds: []sandbox.FaultKind{sandbox.ServerError, sandbox.Drop}, AfterEffect: true},
 		sandbox.Fault{Route: "/api/", Rate: 0.3,
-		Kinds: []sandbox.FaultKind{sandbox.ServerError, sandbox.TooManyRequests, sandbox.Drop}, RetryAfter: 2 * time.Second},
+			Kinds: []sandbox.FaultKind{sandbox.ServerError, sandbox.TooManyRequests, sandbox.Drop}, RetryAfter: 2 * time.Second},
 		// Real latency, so that the runs overlap and race for each ticket.
 		sandbox.Fault{Route: "/api/", Latency: 2 * time.Millisecond})
 	r := newRig(t, faults)
