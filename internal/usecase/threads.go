@@ -162,7 +162,7 @@ func (t *Threads) Sync(ctx context.Context, l TicketLife) (Result, error) {
 			return res, nil
 		}
 		var won bool
-		thread, won, err = t.open(ctx, l)
+		thread, won, rec, err = t.open(ctx, l)
 		if err != nil {
 			return res, err
 		}
@@ -170,11 +170,6 @@ func (t *Threads) Sync(ctx context.Context, l TicketLife) (Result, error) {
 		if !won {
 			return res, nil
 		}
-		notes, err = t.Notes.Notes(ctx, id)
-		if err != nil {
-			return res, fmt.Errorf("ticket %d: reading its notes: %w", id, err)
-		}
-		rec = parseRecords(notes)
 	}
 	res.Thread = thread
 	if err := t.dropLosers(ctx, id, rec, thread); err != nil {
@@ -205,12 +200,13 @@ func (t *Threads) Sync(ctx context.Context, l TicketLife) (Result, error) {
 }
 
 // open posts a thread's parent, records it, and settles a race: it returns
-// the ticket's thread and whether it is the one this run posted.
-func (t *Threads) open(ctx context.Context, l TicketLife) (port.MessageRef, bool, error) {
+// the ticket's thread, whether it is the one this run posted, and the notes'
+// records as read after recording it.
+func (t *Threads) open(ctx context.Context, l TicketLife) (port.MessageRef, bool, records, error) {
 	id := l.Ticket.ID
 	ours, err := t.Chat.Post(ctx, t.Channel, port.ChatMessage{Text: comms.ThreadParent(l.Ticket, l.Stewards)})
 	if err != nil {
-		return ours, false, fmt.Errorf("ticket %d: opening its Slack thread: %w", id, err)
+		return ours, false, records{}, fmt.Errorf("ticket %d: opening its Slack thread: %w", id, err)
 	}
 	link, err := t.Chat.Permalink(ctx, ours)
 	if err != nil {
@@ -224,24 +220,24 @@ func (t *Threads) open(ctx context.Context, l TicketLife) (port.MessageRef, bool
 		// Whether the thread is recorded is unknown: leave it. Deleting a
 		// recorded thread would break it for good; an unrecorded one is at
 		// worst a second parent.
-		return ours, false, errors.Join(addErr, fmt.Errorf("ticket %d: reading its notes: %w", id, err))
+		return ours, false, records{}, errors.Join(addErr, fmt.Errorf("ticket %d: reading its notes: %w", id, err))
 	}
 	rec := parseRecords(notes)
 	if addErr != nil && !slices.Contains(rec.threads, ours) {
 		// Unrecorded (the note was refused, not merely its answer lost), the
 		// thread would be lost and doubled: take it back.
 		derr := t.Chat.Delete(ctx, ours)
-		return ours, false, errors.Join(fmt.Errorf("ticket %d: recording its Slack thread: %w", id, addErr), derr)
+		return ours, false, records{}, errors.Join(fmt.Errorf("ticket %d: recording its Slack thread: %w", id, addErr), derr)
 	}
 	winner, _ := rec.canonical()
 	if winner == ours {
-		return ours, true, nil
+		return ours, true, rec, nil
 	}
 	t.log().Info("slack: another run opened this ticket's thread first; removing ours", "ticket", id)
 	if err := t.drop(ctx, id, ours); err != nil {
-		return winner, false, err
+		return winner, false, rec, err
 	}
-	return winner, false, nil
+	return winner, false, rec, nil
 }
 
 // dropLosers deletes threads recorded after the ticket's thread that are

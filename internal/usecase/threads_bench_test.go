@@ -9,7 +9,9 @@ import (
 // BenchmarkThreadsSlackRequests measures, from the Slack emulator's
 // accounting, the Slack requests one ticket costs: in a run with nothing
 // new (target 0), for a new ticket (target ≤ 2: the parent and its
-// permalink) and for a status change (target ≤ 1: one reply).
+// permalink) and for a status change (target ≤ 1: one reply). It also
+// reports the reads and writes of the ticket's notes (FreshDesk requests,
+// once wired): a ticket is read once a run, twice when its thread opens.
 func BenchmarkThreadsSlackRequests(b *testing.B) {
 	ctx := context.Background()
 	cases := []struct {
@@ -42,6 +44,7 @@ func BenchmarkThreadsSlackRequests(b *testing.B) {
 			r := newRig(b, nil)
 			c.setup(r)
 			r.s.Ledger().Reset()
+			reads, writes := r.notes.reads, r.notes.writes
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				r.clock.Advance(time.Minute) // runs are apart in time
@@ -52,6 +55,9 @@ func BenchmarkThreadsSlackRequests(b *testing.B) {
 			b.StopTimer()
 			per := float64(r.s.Ledger().Len()) / float64(b.N)
 			b.ReportMetric(per, "slack-requests/op")
+			// The ticket's notes (FreshDesk requests once wired).
+			b.ReportMetric(float64(r.notes.reads-reads)/float64(b.N), "note-reads/op")
+			b.ReportMetric(float64(r.notes.writes-writes)/float64(b.N), "note-writes/op")
 			if per > c.target {
 				b.Fatalf("%.2f Slack requests per op, target %.0f:\n%s", per, c.target, r.s.Ledger())
 			}
