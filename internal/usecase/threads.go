@@ -138,7 +138,9 @@ type Result struct {
 }
 
 // Sync brings a ticket's thread up to date: it opens the thread if the
-// ticket has none, and tells it every milestone not told yet.
+// ticket has none, and tells it every milestone not told yet. Each call
+// reads the ticket's notes once (twice when it opens the thread), so the
+// caller passes the tickets that changed in its run, not every ticket.
 //
 // Exactly one thread per ticket, even when runs race: each run that opens
 // a thread records it in a note, then reads the notes again. The thread
