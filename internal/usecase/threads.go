@@ -47,8 +47,8 @@ type TicketLife struct {
 	IssueOpenedAt time.Time
 	// Asked are the engineers asked to take the issue, in order.
 	Asked []Ask
-	// FirstResponseDue is set when the first response target passed with
-	// no reply to the requester.
+	// FirstResponseMissed is the first response target's due moment, set
+	// when it passed with no reply to the requester.
 	FirstResponseMissed time.Time
 	// UpdateDue is set when an update to the requester is due; LastUpdate
 	// is when the last one went.
