@@ -150,6 +150,7 @@ func intOr(p *int, def int) int {
 type Integrations struct {
 	GitHub    *GitHubIntegration    `yaml:"github"`
 	Freshdesk *FreshdeskIntegration `yaml:"freshdesk"`
+	Slack     *SlackIntegration     `yaml:"slack"`
 }
 
 // GitHubIntegration says where support issues, the board and rotation pull

@@ -296,6 +296,7 @@ func (v *validator) integrations() {
 			v.errorf(p+".tags", "an empty list mirrors nothing: list a tag or set min_priority")
 		}
 	}
+	v.slack()
 }
 
 func (v *validator) sla() {
