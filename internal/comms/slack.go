@@ -1,7 +1,8 @@
-// Package comms owns what steward tells the team, and when: the texts of
-// its Slack messages (a ticket's thread, handoffs, events) and the days the
-// dated ones are due. It is pure: it takes steward's own types and returns
-// text, and does no I/O.
+// Package comms owns what steward tells people, and when: the texts of its
+// Slack messages (a ticket's thread, handoffs, events) and the days the
+// dated ones are due, and the messages to requesters filled from the
+// roster's templates (acknowledgement, resolution). It is pure: it takes
+// steward's own types and returns text, and does no I/O.
 package comms
 
 import (
