@@ -14,16 +14,17 @@ var (
 	pageCSS string
 )
 
-// staleScript reveals the "made on an earlier day" note when the page is
-// opened on a later day in the team's time zone: a page in a repository
-// or on GitHub Pages is not regenerated every midnight. It reads nothing
-// and requests nothing.
+// staleScript reveals the "made for another day" note when the page is
+// opened on a day other than Model.Today in the team's time zone: a page
+// in a repository or on GitHub Pages is not regenerated every midnight,
+// and a rotation pull request writes it for its handoff day. It reads
+// nothing and requests nothing.
 const staleScript = `(function () {
   var el = document.getElementById("stale");
   if (!el || !window.Intl) return;
   try {
     var now = new Intl.DateTimeFormat("en-CA", {timeZone: el.dataset.tz, year: "numeric", month: "2-digit", day: "2-digit"}).format(new Date());
-    if (now > el.dataset.today) el.hidden = false;
+    if (now !== el.dataset.today) el.hidden = false;
   } catch (e) {}
 })();`
 
