@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -76,18 +78,35 @@ func chromium(t *testing.T) string {
 }
 
 // requests records every request the page starts, from the DevTools
-// network events.
+// network events, and every error it logs.
 type requests struct {
-	mu   sync.Mutex
-	urls []string
+	mu           sync.Mutex
+	urls, errors []string
 }
 
 func (r *requests) listen(ev any) {
-	if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-		r.mu.Lock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
 		r.urls = append(r.urls, e.Request.URL)
-		r.mu.Unlock()
+	case *cdplog.EventEntryAdded:
+		// A Content-Security-Policy violation is logged here: an attempted
+		// request the policy stopped.
+		if e.Entry.Level == cdplog.EntryLevelError {
+			r.errors = append(r.errors, e.Entry.Text)
+		}
+	case *runtime.EventExceptionThrown:
+		r.errors = append(r.errors, e.ExceptionDetails.Text)
 	}
+}
+
+func (r *requests) takeErrors() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.errors
+	r.errors = nil
+	return out
 }
 
 func (r *requests) take() []string {
@@ -171,9 +190,9 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelT()
 
-	look := func(width, height int64, opts ...chromedp.EmulateViewportOption) facts {
+	look := func(url string, width, height int64, opts ...chromedp.EmulateViewportOption) facts {
 		t.Helper()
-		if err := chromedp.Do(tctx, chromedp.EmulateViewport(width, height, opts...), chromedp.Navigate(pageURL)); err != nil {
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(width, height, opts...), chromedp.Navigate(url)); err != nil {
 			t.Fatalf("loading the page at %dpx: %v", width, err)
 		}
 		f, err := chromedp.Run(tctx, chromedp.Evaluate[facts](readFacts))
@@ -193,7 +212,7 @@ func TestPageInHeadlessChromium(t *testing.T) {
 		}
 	}
 
-	f := look(1280, 900)
+	f := look(pageURL, 1280, 900)
 	screenshot("screenshot-desktop.png")
 
 	// The names on duty: Dara on her confirmed shift, Ben covering for Ana.
@@ -253,7 +272,7 @@ func TestPageInHeadlessChromium(t *testing.T) {
 
 	// At phone width: no sideways scrolling of the page (the timeline
 	// scrolls in its own region), and text at a readable size.
-	p := look(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
+	p := look(pageURL, 390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
 	screenshot("screenshot-phone.png")
 	if p.ScrollWidth > p.ViewportWidth {
 		t.Errorf("at 390px the page is %dpx wide: it scrolls sideways", p.ScrollWidth)
@@ -265,11 +284,27 @@ func TestPageInHeadlessChromium(t *testing.T) {
 		t.Errorf("the phone layout lost content: %d on duty, %d bars", len(p.OnDuty), len(p.Shifts))
 	}
 
-	// No request left the page: the only one is the page itself.
+	// A year of a 200-engineer team: every shift a bar there too.
+	bigURL := "file://" + filepath.Join(dir, "year.html")
+	big := bigModel(bigTeam(t))
+	if err := os.WriteFile(strings.TrimPrefix(bigURL, "file://"), []byte(render(t, big)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	y := look(bigURL, 1280, 900)
+	screenshot("screenshot-year.png")
+	if len(y.Shifts) != len(big.Shifts) || len(y.Covers) != len(big.Covers) {
+		t.Errorf("a year: %d bars for %d shifts, %d for %d covers", len(y.Shifts), len(big.Shifts), len(y.Covers), len(big.Covers))
+	}
+
+	// No request left the pages: the only ones are the pages themselves,
+	// and nothing was attempted and refused, nor any script error.
 	for _, u := range reqs.take() {
-		if u != pageURL {
+		if u != pageURL && u != bigURL {
 			t.Errorf("the page made a request: %s", u)
 		}
+	}
+	for _, e := range reqs.takeErrors() {
+		t.Errorf("the page logged an error: %s", e)
 	}
 
 	// The listener does hear a page that fetches something: the check

@@ -50,9 +50,9 @@ type bar struct {
 	Title       string
 	Clipped     string // "start", "end", "both" or ""
 	Covered     []band // parts of a shift that covers take over
-	// Outside puts the text after a bar too narrow to hold it, where the
-	// row has room.
-	Outside bool
+	// Outside puts the text of a bar too narrow to hold it "after" or
+	// "before" it, where the row has room.
+	Outside string
 }
 
 type row struct {
@@ -292,17 +292,28 @@ next:
 const trackPx, charPx = 680.0, 7.0
 
 // labelOutside marks the bars of one row, sorted by left, whose text does
-// not fit inside them but fits in the empty space after them.
+// not fit inside them but fits in the empty space after (or else before)
+// them.
 func labelOutside(bars []bar) {
 	for i := range bars {
 		b := &bars[i]
-		end := parse(b.Left) + parse(b.Width)
-		room := 100 - end
+		start := parse(b.Left)
+		end := start + parse(b.Width)
+		after, before := 100-end, start
 		if i+1 < len(bars) {
-			room = parse(bars[i+1].Left) - end
+			after = parse(bars[i+1].Left) - end
+		}
+		if i > 0 {
+			before = start - parse(bars[i-1].Left) - parse(bars[i-1].Width)
 		}
 		need := (float64(len([]rune(b.Text)))*charPx + 16) * 100 / trackPx
-		b.Outside = parse(b.Width) < need && room >= need
+		switch {
+		case parse(b.Width) >= need:
+		case after >= need:
+			b.Outside = "after"
+		case before >= need:
+			b.Outside = "before"
+		}
 	}
 }
 
