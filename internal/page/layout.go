@@ -286,14 +286,15 @@ next:
 	return out
 }
 
-// trackPx is a narrow timeline's track, in CSS pixels (the timeline's
-// minimum width less its name column), and charPx the width of a character
-// of a bar's text: enough to tell a bar that cannot hold its text.
-const trackPx, charPx = 680.0, 7.0
+// trackPx is the timeline's track on a laptop, in CSS pixels, and charPx
+// the width of a character of a bar's text: enough to tell a bar that
+// cannot hold its text. (Narrower screens cut the text with an ellipsis;
+// the list below the timeline has it whole.)
+const trackPx, charPx = 900.0, 7.0
 
 // labelOutside marks the bars of one row, sorted by left, whose text does
-// not fit inside them but fits in the empty space after (or else before)
-// them.
+// not fit inside them but fits in the empty space after them, or, for a
+// bar too small to show any of its text, before them.
 func labelOutside(bars []bar) {
 	for i := range bars {
 		b := &bars[i]
@@ -311,7 +312,7 @@ func labelOutside(bars []bar) {
 		case parse(b.Width) >= need:
 		case after >= need:
 			b.Outside = "after"
-		case before >= need:
+		case before >= need && parse(b.Width) < need/3:
 			b.Outside = "before"
 		}
 	}
