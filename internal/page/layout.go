@@ -33,7 +33,6 @@ type view struct {
 	Duty      []duty
 	Unfilled  []string
 	Next      *next
-	Stale     bool
 }
 
 type tick struct{ Left, Label string }
@@ -75,6 +74,7 @@ type duty struct {
 }
 
 type next struct {
+	Day                       civil.Date
 	Date, In                  string
 	Joining, Leaving, Staying []Person
 }
@@ -262,7 +262,7 @@ func layout(m Model) (*view, error) {
 		} else if n < 1 {
 			in = "today"
 		}
-		v.Next = &next{Date: long(h.Date), In: in, Joining: h.Joining, Leaving: h.Leaving, Staying: h.Staying}
+		v.Next = &next{Day: h.Date, Date: long(h.Date), In: in, Joining: h.Joining, Leaving: h.Leaving, Staying: h.Staying}
 	}
 	return v, nil
 }
