@@ -130,16 +130,17 @@ type GitHubIntegration struct {
 	// RosterPath is the roster's path in RosterRepo; default roster.yaml.
 	RosterPath string `yaml:"roster_path"`
 	// BaseBranch is where rotation pull requests merge; default the repository's default branch.
-	BaseBranch   string         `yaml:"base_branch"`
-	SupportLabel string         `yaml:"support_label"`
-	Project      *ProjectConfig `yaml:"project"`
-	StewardsTeam string         `yaml:"stewards_team"`
-	CalendarPath string         `yaml:"calendar_path"`
-	// PagePath, when set, is the team-roles page (HTML) that rotation pull
-	// requests regenerate beside the calendar, e.g. for GitHub Pages.
-	PagePath     string            `yaml:"page_path"`
+	BaseBranch   string            `yaml:"base_branch"`
+	SupportLabel string            `yaml:"support_label"`
+	Project      *ProjectConfig    `yaml:"project"`
+	StewardsTeam string            `yaml:"stewards_team"`
+	CalendarPath string            `yaml:"calendar_path"`
 	RotationLead Duration          `yaml:"rotation_lead"`
 	SkillLabels  map[string]string `yaml:"skill_labels"`
+
+	// PagePath, when set, is the team-roles page (HTML) that rotation pull
+	// requests regenerate beside the calendar, e.g. for GitHub Pages.
+	PagePath string `yaml:"page_path"`
 }
 
 // ProjectConfig names a Projects v2 board and its fields.
