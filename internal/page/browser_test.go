@@ -140,6 +140,7 @@ type facts struct {
 	}
 	ScrollWidth, ViewportWidth int
 	FontSize                   float64
+	Stale                      bool
 }
 
 const readFacts = `(() => {
@@ -159,6 +160,7 @@ const readFacts = `(() => {
     scrollWidth: document.documentElement.scrollWidth,
     viewportWidth: window.innerWidth,
     fontSize: parseFloat(getComputedStyle(document.body).fontSize),
+    stale: !document.getElementById("stale").hidden,
   };
 })()`
 
@@ -250,6 +252,16 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	if !strings.Contains(f.Meta, "Europe/Berlin") {
 		t.Errorf("the time zone is not named: %q", f.Meta)
 	}
+	// The note that the page speaks of another day shows exactly when the
+	// browser's date in the team's zone is not the page's (the browser
+	// reads the real clock, so this test does too).
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := civil.Of(time.Now().In(berlin)) != m.Today; f.Stale != want {
+		t.Errorf("the other-day note shows: %v, want %v", f.Stale, want)
+	}
 
 	// One bar per shift in range, each inside its track, with real text.
 	want := map[string]int{}
@@ -312,6 +324,9 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	screenshot("screenshot-year.png")
 	if len(y.Shifts) != len(big.Shifts) || len(y.Covers) != len(big.Covers) {
 		t.Errorf("a year: %d bars for %d shifts, %d for %d covers", len(y.Shifts), len(big.Shifts), len(y.Covers), len(big.Covers))
+	}
+	if !y.Stale {
+		t.Errorf("a page made for %s opened on a later day does not say so", big.Today)
 	}
 
 	// No request left the pages: the only ones are the pages themselves,
