@@ -64,17 +64,18 @@ func oneOf(name, value string, allowed ...string) error {
 }
 
 func cmdSchedule(_ context.Context, e env, args []string) int {
-	fs := flags(e, "schedule", "[--roster FILE] [--from DATE] [--until DATE] [--engineer HANDLE] [--format table|json|ics|markdown]")
+	fs := flags(e, "schedule", "[--roster FILE] [--from DATE] [--until DATE] [--engineer HANDLE] [--format table|json|ics|markdown|html] [--calendar-url URL]")
 	path := rosterFlag(fs, e)
 	var from, until dateFlag
 	fs.Var(&from, "from", "first day, YYYY-MM-DD (default: four weeks before today in the team's time zone)")
 	fs.Var(&until, "until", "day after the last, YYYY-MM-DD (default: 26 weeks after today)")
 	engineer := fs.String("engineer", "", "only this engineer's shifts (GitHub handle)")
-	format := fs.String("format", "table", "table, json, ics or markdown")
+	format := fs.String("format", "table", "table, json, ics, markdown, or html for the team-roles page (default range: 12 weeks from this Monday)")
+	calURL := fs.String("calendar-url", "", "html: where 'steward serve' answers, to link each engineer's calendar (e.g. https://steward.example.org/)")
 	if code := parse(fs, e, args); code >= 0 {
 		return code
 	}
-	if err := oneOf("format", *format, "table", "json", "ics", "markdown"); err != nil {
+	if err := oneOf("format", *format, "table", "json", "ics", "markdown", "html"); err != nil {
 		return fail(e, "schedule", err)
 	}
 	r := loadRoster(e, *path)
@@ -83,6 +84,9 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 	}
 	today := r.Today(e.now())
 	defFrom, defUntil := rotation.DefaultRange(today)
+	if *format == "html" {
+		defFrom, defUntil = pageRange(today, from.d)
+	}
 	if from.d.IsZero() {
 		from.d = defFrom
 	}
@@ -109,6 +113,8 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 		err = calendar.Write(e.stdout, s, calendar.Options{Name: "Support Stewards: " + r.Team, Stamp: e.now().UTC().Truncate(time.Second)})
 	case "markdown":
 		err = s.WriteMarkdown(e.stdout, today)
+	case "html":
+		err = writePage(e.stdout, r, today, from.d, until.d, *engineer, *calURL)
 	default:
 		fmt.Fprintf(e.stdout, "Support Stewards, %s (%s), %s to %s\n\n", r.Team, r.Timezone.Name, from.d, until.d)
 		err = s.WriteTable(e.stdout, today)

@@ -108,7 +108,7 @@ func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) 
 	}
 	owner, name, _ := strings.Cut(repo, "/")
 	return &rosterpr.Rotator{GH: c.GH, FD: c.FD, Today: today, Lead: lead, Repo: rosterpr.Repo{
-		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath,
+		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath, PagePath: ig.PagePath,
 		Issues: ig.Repo, SupportLabel: ig.Label()}}, nil
 }
 

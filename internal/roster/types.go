@@ -170,6 +170,10 @@ type GitHubIntegration struct {
 	CalendarPath string            `yaml:"calendar_path"`
 	RotationLead Duration          `yaml:"rotation_lead"`
 	SkillLabels  map[string]string `yaml:"skill_labels"`
+
+	// PagePath, when set, is the team-roles page (HTML) that rotation pull
+	// requests regenerate beside the calendar, e.g. for GitHub Pages.
+	PagePath string `yaml:"page_path"`
 }
 
 // ProjectConfig names a Projects v2 board and its fields.

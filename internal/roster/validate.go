@@ -267,6 +267,9 @@ func (v *validator) integrations() {
 		if g.RosterRepo != "" && !githubRepo.MatchString(g.RosterRepo) {
 			v.errorf(p+".roster_repo", "%q is not owner/name", g.RosterRepo)
 		}
+		if g.PagePath != "" {
+			v.pagePath(p, g)
+		}
 		if g.StewardsTeam != "" && !githubTeam.MatchString(g.StewardsTeam) {
 			v.errorf(p+".stewards_team", "%q is not org/team-slug", g.StewardsTeam)
 		}
@@ -317,4 +320,17 @@ func sortProblems(ps Problems) {
 		}
 		return a.Col - b.Col
 	})
+}
+
+// pagePath checks that the team-roles page gets a file of its own inside
+// the roster's repository: a rotation pull request overwrites it.
+func (v *validator) pagePath(p string, g *GitHubIntegration) {
+	switch pp := g.PagePath; {
+	case strings.HasPrefix(pp, "/") || strings.HasSuffix(pp, "/") || slices.Contains(strings.Split(pp, "/"), ".."):
+		v.errorf(p+".page_path", "%q is not a file path inside the repository: write it like docs/support-stewards.html", pp)
+	case pp == or(g.RosterPath, "roster.yaml"):
+		v.errorf(p+".page_path", "%q is the roster itself: give the page its own file, e.g. docs/support-stewards.html", pp)
+	case pp == g.CalendarPath:
+		v.errorf(p+".page_path", "%q is also calendar_path: give the page its own file, e.g. docs/support-stewards.html", pp)
+	}
 }

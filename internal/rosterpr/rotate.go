@@ -28,6 +28,8 @@ type Repo struct {
 	// CalendarPath, when set, is an ICS file the rotation pull request
 	// regenerates.
 	CalendarPath string
+	// PagePath, when set, is the team-roles page it regenerates too.
+	PagePath string
 	// Issues is owner/name of the support issues, for hand-over checklists.
 	Issues       string
 	SupportLabel string
@@ -184,6 +186,13 @@ func (r *Rotator) files(rs *roster.Roster, content []byte, prop rotation.Proposa
 			return nil, err
 		}
 		files[r.Repo.CalendarPath] = buf.Bytes()
+	}
+	if r.Repo.PagePath != "" {
+		b, err := teamPage(r.Repo, next, prop.Handoff.Date)
+		if err != nil {
+			return nil, err
+		}
+		files[r.Repo.PagePath] = b
 	}
 	return files, nil
 }

@@ -118,6 +118,7 @@ func New(cfg Config) (*Server, error) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /calendar.ics", s.calendar)
 	mux.HandleFunc("GET /calendar/{file}", s.calendar)
+	mux.HandleFunc("GET /{$}", s.teamPage)
 	s.handler = s.recoverPanics(mux)
 	for range cfg.Workers {
 		s.wg.Add(1)
