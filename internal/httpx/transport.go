@@ -30,10 +30,10 @@ type Limits struct {
 	// *RetryLaterError saying when to try again: the next run does.
 	MaxWait time.Duration
 	// Budget bounds the total waiting for one request over all its tries
-	// (default 4 minutes); only a first wait may exceed it (up to MaxWait),
-	// so one honoured Retry-After is never cut short, while repeated
-	// limits (a 403 secondary limit, a garbage Retry-After) cost at most
-	// the budget.
+	// (default 2m30s); only a first wait may exceed it (up to MaxWait), so
+	// one honoured Retry-After is never cut short, while repeated limits
+	// (a 403 secondary limit, a garbage Retry-After: a minute each) cost
+	// two minutes, not five, before the request fails.
 	Budget time.Duration
 	// AttemptTimeout bounds one attempt, from sending to the last byte of
 	// the answer (default 30 seconds). The caller's context is honoured
@@ -49,7 +49,7 @@ type Limits struct {
 const (
 	DefaultTries          = 6
 	DefaultMaxWait        = 5 * time.Minute
-	DefaultBudget         = 4 * time.Minute
+	DefaultBudget         = 150 * time.Second
 	DefaultAttemptTimeout = 30 * time.Second
 	DefaultMaxBody        = 32 << 20
 	DefaultMaxPages       = 300
