@@ -55,6 +55,10 @@ func ConfigFromEnv(getenv func(string) string, domain string) (Config, error) {
 	return c, nil
 }
 
+// DefaultMaxPages bounds a FreshDesk list unless Config.Limits says
+// otherwise.
+const DefaultMaxPages = 100
+
 // Client talks to one FreshDesk account.
 type Client struct {
 	base   *url.URL
@@ -91,6 +95,12 @@ func New(c Config) (*Client, error) {
 	listPM := c.ListPerMinute
 	if listPM <= 0 {
 		listPM = 20
+	}
+	if c.Limits.MaxPages <= 0 {
+		// 10,000 tickets or conversations at 100 a page; at the Growth
+		// plan's 20 listings a minute a list that never ends costs five
+		// minutes of pacing before it is stopped.
+		c.Limits.MaxPages = DefaultMaxPages
 	}
 	lim := c.Limits.WithDefaults()
 	cl := &Client{base: u, key: c.APIKey, clock: clock.Or(c.Clock),
