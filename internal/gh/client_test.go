@@ -154,6 +154,20 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 	}
 }
 
+func TestAGraphQLLimitBeyondTheCapFailsTheStepNow(t *testing.T) {
+	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 1})
+	g.AddProject("acme", 1, "Board")
+	vars := map[string]any{"owner": "acme", "number": 1}
+	if err := c.GraphQL(context.Background(), gh.QueryFindProject, vars, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := c.GraphQL(context.Background(), gh.QueryFindProject, vars, nil)
+	var later *httpx.RetryLaterError
+	if !errors.As(err, &later) || !strings.Contains(err.Error(), "GraphQL RATE_LIMITED") || clock.Slept() != 0 {
+		t.Errorf("a RATE_LIMITED answer that resets in an hour: %v, slept %s", err, clock.Slept())
+	}
+}
+
 func TestActsAsTheApp(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})

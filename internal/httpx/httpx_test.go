@@ -228,3 +228,51 @@ func TestTheETagCacheIsBounded(t *testing.T) {
 		t.Errorf("an answer over a quarter of the byte cap was kept")
 	}
 }
+
+// switchable answers 429 Retry-After: 10 while limited, else 200.
+type switchable struct {
+	limited atomic.Bool
+	n       atomic.Int32
+}
+
+func (s *switchable) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.n.Add(1)
+	code := 200
+	if s.limited.Load() {
+		code = 429
+	}
+	return &http.Response{StatusCode: code, Header: http.Header{"Retry-After": {"10"}}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+}
+
+func TestAServiceThatKeepsRefusingIsNotWaitedOnAgain(t *testing.T) {
+	up := &switchable{}
+	up.limited.Store(true)
+	clock := sandbox.NewManualClock(t0)
+	tr := &httpx.Transport{Base: up, Clock: clock, Policy: httpx.Policy{Service: "Test", Decide: retryAll}, Limits: httpx.Limits{Tries: 4}}
+	// The first request waits 3 × 10s and gives up with the service's answer.
+	if resp, err := get(t, tr); err != nil || resp.StatusCode != 429 || up.n.Load() != 4 || clock.Slept() != 30*time.Second {
+		t.Fatalf("first: %v %v, %d attempts, slept %s", resp, err, up.n.Load(), clock.Slept())
+	}
+	// Within the 10s the service asked for, nothing is sent.
+	var later *httpx.RetryLaterError
+	if _, err := get(t, tr); !errors.As(err, &later) || up.n.Load() != 4 {
+		t.Fatalf("held: %v, %d attempts", err, up.n.Load())
+	}
+	// After it, one attempt, no waiting.
+	clock.Advance(10 * time.Second)
+	if resp, err := get(t, tr); err != nil || resp.StatusCode != 429 || up.n.Load() != 5 || clock.Slept() != 30*time.Second {
+		t.Fatalf("probe: %v %v, %d attempts, slept %s", resp, err, up.n.Load(), clock.Slept())
+	}
+	// The service is back: an answer clears the state, and limits are
+	// waited on again.
+	clock.Advance(10 * time.Second)
+	up.limited.Store(false)
+	if resp, err := get(t, tr); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("back: %v %v", resp, err)
+	}
+	up.limited.Store(true)
+	get(t, tr)
+	if clock.Slept() != 60*time.Second {
+		t.Errorf("after recovery a limit was not waited on: slept %s", clock.Slept())
+	}
+}

@@ -183,8 +183,8 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 			}
 		}
 		if !v.Retry {
-			if err == nil && resp.StatusCode < 400 {
-				t.clear()
+			if err == nil {
+				t.clear() // an answer that is not a limit: the service is back
 			}
 			return resp, err
 		}
