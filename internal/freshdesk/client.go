@@ -315,6 +315,7 @@ func (c *Client) observe(resp *http.Response) {
 	}
 }
 
+// decide is FreshDesk's verdict on an answer (see policy).
 func decide(now time.Time, method string, resp *http.Response, err error) httpx.Verdict {
 	safe := method == http.MethodGet || method == http.MethodPut
 	if err != nil {

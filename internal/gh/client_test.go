@@ -221,3 +221,20 @@ func TestConfigFromEnvNamesWhatIsWrong(t *testing.T) {
 		t.Errorf("a bad key: %v", err)
 	}
 }
+
+func TestTheWebHostComesFromTheConfigurationOrTheAPIURL(t *testing.T) {
+	for _, tt := range []struct{ api, web, want string }{
+		{"", "", "https://github.com"},
+		{"https://api.github.com/", "", "https://github.com"},
+		{"https://ghe.example.com/api/v3/", "", "https://ghe.example.com"},
+		{"https://ghe.example.com/api/v3/", "https://code.example.com/", "https://code.example.com"},
+	} {
+		c, err := gh.New(gh.Config{APIURL: tt.api, WebURL: tt.web, Token: "t"})
+		if err != nil || c.WebURL() != tt.want {
+			t.Errorf("%q %q: %v %q, want %q", tt.api, tt.web, err, c.WebURL(), tt.want)
+		}
+	}
+	if _, err := gh.New(gh.Config{WebURL: "ghe", Token: "t"}); err == nil || !strings.Contains(err.Error(), "GITHUB_SERVER_URL") {
+		t.Errorf("a bad web URL: %v", err)
+	}
+}
