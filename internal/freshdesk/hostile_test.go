@@ -129,10 +129,10 @@ func TestARequestWithoutAnAnswerTimesOut(t *testing.T) {
 func TestAHundredMegabyteAnswerIsAnErrorWithoutReadingItAll(t *testing.T) {
 	h, c, _ := hostile(t, sandbox.HugeBody, freshdesk.Config{})
 	_, err := c.Ticket(context.Background(), 42)
-	if err == nil || !strings.Contains(err.Error(), "the answer is larger than the 32 MiB steward reads") {
+	if err == nil || !strings.Contains(err.Error(), "the answer is larger than the 16 MiB steward reads") {
 		t.Fatalf("a 100 MB answer: %v", err)
 	}
-	if sent := h.BytesSent(); sent > 40<<20 {
+	if sent := h.BytesSent(); sent > 24<<20 {
 		t.Errorf("the client took %d MB of the answer", sent>>20)
 	}
 }

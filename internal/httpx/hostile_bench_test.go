@@ -28,7 +28,7 @@ type probeRun struct {
 // their default bounds, against one hostile upstream per probe and reports
 // whether the client survived (returned an error within a minute of real
 // time and ten emulated minutes, its heap growing by less than 128 MB,
-// half the shipped container's limit: reading up to the 32 MiB cap costs
+// half the shipped container's limit: reading up to the 16 MiB cap costs
 // about twice that while the buffer grows), the emulated
 // seconds it waited on the clock, the requests it sent, and the peak heap
 // growth. Only no-answer shortens a bound (the attempt timeout, 30 s by

@@ -139,7 +139,7 @@ func TestAnAnnouncedOversizeAnswerIsNotReadAtAll(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/big", nil)
 	_, err := tr.RoundTrip(req)
 	var tl *httpx.TooLargeError
-	if !errors.As(err, &tl) || err.Error() != "Test GET /big: the answer is 100 MiB, more than the 32 MiB steward reads" {
+	if !errors.As(err, &tl) || err.Error() != "Test GET /big: the answer is 100 MiB, more than the 16 MiB steward reads" {
 		t.Errorf("%v", err)
 	}
 }

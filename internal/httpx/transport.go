@@ -39,7 +39,10 @@ type Limits struct {
 	// the answer (default 30 seconds). The caller's context is honoured
 	// on top of it.
 	AttemptTimeout time.Duration
-	// MaxBody bounds an answer's body (default 32 MiB).
+	// MaxBody bounds an answer's body (default 16 MiB: a page of 100
+	// issues whose bodies are all at GitHub's 65,536-character limit is
+	// about 8 MB; reading up to the cap costs about three times it in
+	// heap while buffers grow).
 	MaxBody int64
 	// MaxPages bounds a paginated list (default 300 pages).
 	MaxPages int
@@ -51,7 +54,7 @@ const (
 	DefaultMaxWait        = 5 * time.Minute
 	DefaultBudget         = 150 * time.Second
 	DefaultAttemptTimeout = 30 * time.Second
-	DefaultMaxBody        = 32 << 20
+	DefaultMaxBody        = 16 << 20
 	DefaultMaxPages       = 300
 )
 
