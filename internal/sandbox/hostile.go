@@ -53,6 +53,7 @@ func (h *Hostile) Requests() int64 { return h.requests.Load() }
 // BytesSent is the number of body bytes the client accepted.
 func (h *Hostile) BytesSent() int64 { return h.sent.Load() }
 
+// ServeHTTP answers r with the probe.
 func (h *Hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.requests.Add(1)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
