@@ -1,7 +1,8 @@
 // Package freshdesk is steward's FreshDesk API v2 client: API-key auth,
-// Link-header pagination, throttling that keeps within the account's
-// per-minute budget, retries that honour Retry-After, and typed errors that
-// carry FreshDesk's error body.
+// Link-header pagination (guarded against links that loop or leave the
+// account), throttling that keeps within the account's per-minute budget,
+// and typed errors that carry FreshDesk's error body. Retries, Retry-After,
+// timeouts and size caps are httpx's, with FreshDesk's rules plugged in.
 package freshdesk
 
 import (
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/clock"
+	"github.com/support-steward/steward/internal/httpx"
 )
 
 // Config says which account to reach and how.
@@ -38,6 +40,9 @@ type Config struct {
 	Clock         clock.Clock
 	Log           *slog.Logger
 	Transport     http.RoundTripper
+	// Limits bound waits, attempts, timeouts, answer sizes and pages
+	// (zero fields take httpx's defaults).
+	Limits httpx.Limits
 }
 
 // ConfigFromEnv reads FRESHDESK_API_KEY and FRESHDESK_BASE_URL; domain
@@ -50,6 +55,10 @@ func ConfigFromEnv(getenv func(string) string, domain string) (Config, error) {
 	return c, nil
 }
 
+// DefaultMaxPages bounds a FreshDesk list unless Config.Limits says
+// otherwise.
+const DefaultMaxPages = 100
+
 // Client talks to one FreshDesk account.
 type Client struct {
 	base   *url.URL
@@ -58,6 +67,7 @@ type Client struct {
 	clock  clock.Clock
 	log    *slog.Logger
 	listPM int
+	pages  int
 
 	mu        sync.Mutex
 	perMinute int
@@ -82,16 +92,30 @@ func New(c Config) (*Client, error) {
 	if c.APIKey == "" {
 		return nil, errors.New("FRESHDESK_API_KEY is not set")
 	}
-	rt := c.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
 	listPM := c.ListPerMinute
 	if listPM <= 0 {
 		listPM = 20
 	}
-	return &Client{base: u, key: c.APIKey, http: &http.Client{Transport: rt, Timeout: time.Minute}, clock: clock.Or(c.Clock),
-		log: c.Log, listPM: listPM, perMinute: c.PerMinute, remaining: -1}, nil
+	if c.Limits.MaxPages <= 0 {
+		// 10,000 tickets or conversations at 100 a page; at the Growth
+		// plan's 20 listings a minute a list that never ends costs five
+		// minutes of pacing before it is stopped.
+		c.Limits.MaxPages = DefaultMaxPages
+	}
+	lim := c.Limits.WithDefaults()
+	cl := &Client{base: u, key: c.APIKey, clock: clock.Or(c.Clock),
+		log: c.Log, listPM: listPM, pages: lim.MaxPages, perMinute: c.PerMinute, remaining: -1}
+	cl.http = &http.Client{
+		Transport: &httpx.Transport{Base: c.Transport, Policy: cl.policy(), Limits: lim, Clock: cl.clock, Log: c.Log},
+		// A next link elsewhere would carry the API key there.
+		CheckRedirect: func(r *http.Request, via []*http.Request) error {
+			if r.URL.Host != u.Host {
+				return fmt.Errorf("FreshDesk redirected to %s, outside the account's host %s", r.URL.Host, u.Host)
+			}
+			return nil
+		},
+	}
+	return cl, nil
 }
 
 // AgentURL is the agent-facing page of a ticket.
@@ -137,6 +161,29 @@ func (e *Error) Error() string {
 func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
+
+// policy is FreshDesk's rules for the shared transport: the per-minute
+// budget before each attempt, learnt from every answer; 429 waits
+// Retry-After (a minute, FreshDesk's window, when the header is missing or
+// garbage); server errors and lost answers are retried for GET and PUT,
+// which are safe to repeat; a POST (a note, a reply) is not sent twice.
+func (c *Client) policy() httpx.Policy {
+	return httpx.Policy{
+		Service: "FreshDesk",
+		Before: func(r *http.Request) error {
+			cost := 1
+			if inc := r.URL.Query().Get("include"); inc != "" {
+				cost += len(strings.Split(inc, ","))
+			}
+			list := r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/api/v2/tickets")
+			return c.throttle(r.Context(), cost, list)
+		},
+		After: c.observe,
+		Decide: func(r *http.Request, resp *http.Response, err error, backoff time.Duration) httpx.Verdict {
+			return decide(c.clock.Now(), r.Method, resp, err)
+		},
+	}
 }
 
 // throttle waits until a request of cost credits fits the budget.
@@ -196,10 +243,15 @@ func recent(ts []time.Time, now time.Time) []time.Time {
 // do sends one request, throttled and retried, and decodes a success into out.
 // It returns the answer's Link next URL when there is one.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) (next string, err error) {
+	return c.doURL(ctx, method, c.url(path, query), body, out)
+}
+
+// url is the API URL of path with query.
+func (c *Client) url(path string, query url.Values) string {
 	u := *c.base
 	u.Path = c.base.Path + "/api/v2" + path
 	u.RawQuery = query.Encode()
-	return c.doURL(ctx, method, u.String(), body, out)
+	return u.String()
 }
 
 var linkNext = regexp.MustCompile(`<([^>]+)>;\s*rel="next"`)
@@ -212,65 +264,43 @@ func (c *Client) doURL(ctx context.Context, method, target string, body, out any
 			return "", err
 		}
 	}
-	u, _ := url.Parse(target)
-	cost := 1
-	if inc := u.Query().Get("include"); inc != "" {
-		cost += len(strings.Split(inc, ","))
+	u, err := url.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("FreshDesk %s %s: %w", method, target, err)
 	}
-	list := method == http.MethodGet && strings.HasSuffix(u.Path, "/api/v2/tickets")
-	backoff := 2 * time.Second
-	for attempt := 1; ; attempt++ {
-		if err := c.throttle(ctx, cost, list); err != nil {
-			return "", err
-		}
-		req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(payload))
-		if err != nil {
-			return "", err
-		}
-		req.SetBasicAuth(c.key, "X")
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := c.http.Do(req)
-		var raw []byte
-		if err == nil {
-			raw, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-			resp.Body.Close()
-		}
-		if err == nil {
-			c.observe(resp)
-		}
-		wait, retry := decide(method, resp, err, backoff)
-		if retry && attempt < 6 && ctx.Err() == nil {
-			if c.log != nil {
-				c.log.Info("retrying FreshDesk request", "method", method, "path", u.Path, "attempt", attempt, "wait", wait.String())
-			}
-			if err := c.clock.Sleep(ctx, wait); err != nil {
-				return "", err
-			}
-			backoff *= 2
-			continue
-		}
-		if err != nil {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(payload))
+	if err != nil {
+		return "", err
+	}
+	req.SetBasicAuth(c.key, "X")
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("FreshDesk %s %s: %w", method, u.Path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("FreshDesk %s %s: %w", method, u.Path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		e := &Error{Status: resp.StatusCode, Method: method, Path: u.Path}
+		json.Unmarshal(raw, e)
+		return "", e
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
 			return "", fmt.Errorf("FreshDesk %s %s: %w", method, u.Path, err)
 		}
-		if resp.StatusCode/100 != 2 {
-			e := &Error{Status: resp.StatusCode, Method: method, Path: u.Path}
-			json.Unmarshal(raw, e)
-			return "", e
-		}
-		if out != nil && len(raw) > 0 {
-			if err := json.Unmarshal(raw, out); err != nil {
-				return "", fmt.Errorf("FreshDesk %s %s: %w", method, u.Path, err)
-			}
-		}
-		next := ""
-		if m := linkNext.FindStringSubmatch(resp.Header.Get("Link")); m != nil {
-			next = m[1]
-		}
-		return next, nil
 	}
+	next := ""
+	if m := linkNext.FindStringSubmatch(resp.Header.Get("Link")); m != nil {
+		next = m[1]
+	}
+	return next, nil
 }
 
 // observe learns the account's budget from the rate-limit headers.
@@ -285,22 +315,20 @@ func (c *Client) observe(resp *http.Response) {
 	}
 }
 
-// decide: 429 waits Retry-After; server errors and lost answers are retried
-// for GET and PUT, which are safe to repeat; a POST (a note, a reply) is not
-// sent twice.
-func decide(method string, resp *http.Response, err error, backoff time.Duration) (time.Duration, bool) {
+// decide is FreshDesk's verdict on an answer (see policy).
+func decide(now time.Time, method string, resp *http.Response, err error) httpx.Verdict {
 	safe := method == http.MethodGet || method == http.MethodPut
 	if err != nil {
-		return backoff, safe
+		return httpx.Verdict{Retry: safe, Why: err.Error()}
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
-			return max(time.Duration(s)*time.Second, time.Second), true
+		if d, ok := httpx.RetryAfter(resp.Header, now); ok {
+			return httpx.Verdict{Retry: true, Limit: true, Wait: max(d, time.Second), Why: "429 Retry-After: " + resp.Header.Get("Retry-After")}
 		}
-		return time.Minute, true
+		return httpx.Verdict{Retry: true, Limit: true, Wait: time.Minute, Why: fmt.Sprintf("429 with Retry-After %q", resp.Header.Get("Retry-After"))}
 	case resp.StatusCode >= 500:
-		return backoff, safe
+		return httpx.Verdict{Retry: safe, Why: resp.Status}
 	}
-	return 0, false
+	return httpx.Verdict{}
 }

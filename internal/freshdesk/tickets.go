@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/support-steward/steward/internal/httpx"
 )
 
 // Statuses and priorities FreshDesk defines; accounts may add statuses.
@@ -149,10 +151,16 @@ func (c *Client) ListTickets(ctx context.Context, o ListOptions) ([]Ticket, erro
 	return collect[Ticket](ctx, c, "/tickets", q)
 }
 
-// collect reads a list and every page after it, following the Link header.
+// collect reads a list and every page after it, following the Link
+// header. A next link that was read already, that leaves the account's
+// host (it would carry the API key there), or more pages than the cap end
+// the list with an error.
 func collect[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
 	var all, page []T
-	next, err := c.do(ctx, http.MethodGet, path, q, nil, &page)
+	guard := httpx.Pager{Service: "FreshDesk", What: path, Max: c.pages}
+	first := c.url(path, q)
+	guard.Next(first)
+	next, err := c.doURL(ctx, http.MethodGet, first, nil, &page)
 	for {
 		if err != nil {
 			return nil, err
@@ -160,6 +168,13 @@ func collect[T any](ctx context.Context, c *Client, path string, q url.Values) (
 		all = append(all, page...)
 		if next == "" {
 			return all, nil
+		}
+		u, perr := url.Parse(next)
+		if perr != nil || u.Host != c.base.Host || u.Scheme != c.base.Scheme {
+			return nil, fmt.Errorf("FreshDesk: listing %s: the next link %q is not on %s; stopping", path, next, c.base.Host)
+		}
+		if err := guard.Next(next); err != nil {
+			return nil, err
 		}
 		page = nil
 		next, err = c.doURL(ctx, http.MethodGet, next, nil, &page)

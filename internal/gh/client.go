@@ -13,12 +13,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/clock"
+	"github.com/support-steward/steward/internal/httpx"
 )
 
 // Config says how to reach GitHub and as whom.
@@ -42,14 +42,22 @@ type Config struct {
 	Transport http.RoundTripper
 	// CacheDir keeps conditional-read answers between runs (optional).
 	CacheDir string
+	// WebURL is the web host links point at (GITHUB_SERVER_URL:
+	// https://github.com, or a GitHub Enterprise Server's https://HOST).
+	// Empty: derived from APIURL. Links to issues and pull requests come
+	// from the API's html_url instead, wherever an answer carries one.
+	WebURL string
+	// Limits bound waits, attempts, timeouts, answer sizes and pages
+	// (zero fields take httpx's defaults).
+	Limits httpx.Limits
 }
 
-// ConfigFromEnv reads GITHUB_API_URL, GITHUB_TOKEN, GITHUB_APP_ID,
-// GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, and
+// ConfigFromEnv reads GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_TOKEN,
+// GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, and
 // GITHUB_APP_INSTALLATION_ID. A missing or malformed setting is one error
 // naming it.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{APIURL: getenv("GITHUB_API_URL"), Token: getenv("GITHUB_TOKEN")}
+	c := Config{APIURL: getenv("GITHUB_API_URL"), WebURL: getenv("GITHUB_SERVER_URL"), Token: getenv("GITHUB_TOKEN")}
 	if id := getenv("GITHUB_APP_ID"); id != "" {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || n <= 0 {
@@ -83,12 +91,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 }
 
 // Client is steward's way to GitHub: go-github for REST and a GraphQL
-// poster, over one stack of transports: conditional reads, authentication,
-// the rate-limit policy.
+// poster, over one stack of transports: conditional reads (bounded),
+// authentication, then httpx's retries, rate-limit policy, timeouts and
+// size caps.
 type Client struct {
 	REST    *github.Client
 	http    *http.Client
 	graphql string
+	web     string
 	clock   clock.Clock
 }
 
@@ -105,8 +115,12 @@ func New(c Config) (*Client, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("GITHUB_API_URL: %q is not a URL", c.APIURL)
 	}
+	web, err := webURL(c.WebURL, base)
+	if err != nil {
+		return nil, err
+	}
 	clk := clock.Or(c.Clock)
-	var rt http.RoundTripper = &RetryTransport{Base: c.Transport, Clock: clk, Log: c.Log}
+	var rt http.RoundTripper = &httpx.Transport{Base: c.Transport, Policy: policy(clk), Limits: c.Limits, Clock: clk, Log: c.Log}
 	switch {
 	case c.AppID != 0:
 		if c.InstallationID == 0 {
@@ -127,15 +141,36 @@ func New(c Config) (*Client, error) {
 	default:
 		return nil, errors.New("no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY")
 	}
-	hc := &http.Client{Transport: &ETagTransport{Base: rt, Dir: c.CacheDir}}
+	hc := &http.Client{Transport: &httpx.ETagCache{Base: rt, Dir: c.CacheDir}}
 	rest := github.NewClient(hc)
 	rest.BaseURL = base
 	gql := strings.TrimSuffix(api, "/") + "/graphql"
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{REST: rest, http: hc, graphql: gql, clock: clk}, nil
+	return &Client{REST: rest, http: hc, graphql: gql, web: web, clock: clk}, nil
 }
+
+// webURL is the configured web host, or the one the API URL implies:
+// api.github.com is github.com, https://HOST/api/v3/ is https://HOST.
+func webURL(configured string, api *url.URL) (string, error) {
+	if configured != "" {
+		u, err := url.Parse(configured)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return "", fmt.Errorf("GITHUB_SERVER_URL: %q is not a URL", configured)
+		}
+		return strings.TrimSuffix(configured, "/"), nil
+	}
+	host := api.Host
+	if host == "api.github.com" {
+		host = "github.com"
+	}
+	return api.Scheme + "://" + host, nil
+}
+
+// WebURL is GitHub's web host without a trailing slash, for links that no
+// API answer carries (a file on a branch).
+func (c *Client) WebURL() string { return c.web }
 
 // findInstallation asks GitHub, as the App, which installation covers Repo.
 func findInstallation(rt http.RoundTripper, base *url.URL, c Config) (int64, error) {
@@ -189,54 +224,42 @@ func (e GraphQLErrors) Error() string {
 }
 
 // GraphQL sends a document with variables and decodes data into out. GitHub
-// answers a rate limit with 200 and an errors array: that is waited out
-// like a REST limit, a bounded number of times.
+// answers a rate limit with 200 and an errors array: the transport waits
+// that out like a REST limit, within the same bounds.
 func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any, out any) error {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return err
 	}
-	for attempt := 1; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.graphql, bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return fmt.Errorf("GitHub GraphQL: %w", err)
-		}
-		raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-		resp.Body.Close()
-		if err != nil {
-			return fmt.Errorf("GitHub GraphQL: %w", err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GitHub GraphQL: %s: %.300s", resp.Status, raw)
-		}
-		var answer struct {
-			Data   json.RawMessage `json:"data"`
-			Errors GraphQLErrors   `json:"errors"`
-		}
-		if err := json.Unmarshal(raw, &answer); err != nil {
-			return fmt.Errorf("GitHub GraphQL: %w", err)
-		}
-		if len(answer.Errors) > 0 && answer.Errors[0].Type == "RATE_LIMITED" && attempt < 4 {
-			wait := time.Minute
-			if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-				wait = max(time.Unix(reset, 0).Sub(c.clock.Now())+time.Second, time.Second)
-			}
-			if err := c.clock.Sleep(ctx, wait); err != nil {
-				return err
-			}
-			continue
-		}
-		if len(answer.Errors) > 0 {
-			return answer.Errors
-		}
-		if out != nil {
-			return json.Unmarshal(answer.Data, out)
-		}
-		return nil
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.graphql, bytes.NewReader(body))
+	if err != nil {
+		return err
 	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GitHub GraphQL: %s: %.300s", resp.Status, raw)
+	}
+	var answer struct {
+		Data   json.RawMessage `json:"data"`
+		Errors GraphQLErrors   `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		return fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	if len(answer.Errors) > 0 {
+		return answer.Errors
+	}
+	if out != nil {
+		return json.Unmarshal(answer.Data, out)
+	}
+	return nil
 }

@@ -16,12 +16,24 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/httpx"
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
-func start(t *testing.T, o sandbox.GitHubOptions) (*sandbox.GitHub, *gh.Client, *sandbox.ManualClock) {
+func start(t testing.TB, o sandbox.GitHubOptions) (*sandbox.GitHub, *gh.Client, *sandbox.ManualClock) {
+	t.Helper()
+	g, url, clock := serve(t, o)
+	c, err := gh.New(gh.Config{APIURL: url, Token: "tok", Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, c, clock
+}
+
+// serve starts a GitHub sandbox with acme/support, on a clock of its own.
+func serve(t testing.TB, o sandbox.GitHubOptions) (*sandbox.GitHub, string, *sandbox.ManualClock) {
 	t.Helper()
 	clock := sandbox.NewManualClock(t0)
 	o.Clock = clock
@@ -32,11 +44,7 @@ func start(t *testing.T, o sandbox.GitHubOptions) (*sandbox.GitHub, *gh.Client, 
 	g.AddRepo("acme", "support", "main", nil)
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	c, err := gh.New(gh.Config{APIURL: srv.URL, Token: "tok", Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g, c, clock
+	return g, srv.URL, clock
 }
 
 func TestRetriesReadsThroughFaultsAndLimits(t *testing.T) {
@@ -104,10 +112,11 @@ func TestPrimaryLimitWaitsForTheResetOrGivesUp(t *testing.T) {
 			t.Fatal("issue exists")
 		}
 	}
-	// The reset is an hour away, more than steward waits: the 403 comes back.
-	_, resp, err := c.REST.Issues.Get(ctx, "acme", "support", 1)
-	var rl *github.RateLimitError
-	if !errors.As(err, &rl) || resp.StatusCode != 403 {
+	// The reset is an hour away, more than steward waits: the step fails
+	// now, saying when to try again.
+	_, _, err := c.REST.Issues.Get(ctx, "acme", "support", 1)
+	var later *httpx.RetryLaterError
+	if !errors.As(err, &later) || !later.At.Equal(t0.Add(time.Hour+time.Second)) || !strings.Contains(err.Error(), "retry after 2026-11-02T10:00:01Z") {
 		t.Fatalf("over the limit: %v", err)
 	}
 	if clock.Slept() != 0 {
@@ -117,7 +126,12 @@ func TestPrimaryLimitWaitsForTheResetOrGivesUp(t *testing.T) {
 }
 
 func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
-	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 1})
+	g, url, clock := serve(t, sandbox.GitHubOptions{RateLimit: 1})
+	// The sandbox's limit resets in an hour: allow waits that long.
+	c, err := gh.New(gh.Config{APIURL: url, Token: "tok", Clock: clock, Limits: httpx.Limits{MaxWait: 2 * time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	g.AddProject("acme", 1, "Board")
 	ctx := context.Background()
 	var out struct {
@@ -133,10 +147,24 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 	if clock.Slept() < 59*time.Minute {
 		t.Errorf("slept %s; the GraphQL limit resets in an hour", clock.Slept())
 	}
-	err := c.GraphQL(ctx, gh.QueryFindProject, map[string]any{"owner": "nobody", "number": 1}, &out)
+	err = c.GraphQL(ctx, gh.QueryFindProject, map[string]any{"owner": "nobody", "number": 1}, &out)
 	var ge gh.GraphQLErrors
 	if !errors.As(err, &ge) || ge[0].Type != "NOT_FOUND" {
 		t.Errorf("a missing organization: %v", err)
+	}
+}
+
+func TestAGraphQLLimitBeyondTheCapFailsTheStepNow(t *testing.T) {
+	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 1})
+	g.AddProject("acme", 1, "Board")
+	vars := map[string]any{"owner": "acme", "number": 1}
+	if err := c.GraphQL(context.Background(), gh.QueryFindProject, vars, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := c.GraphQL(context.Background(), gh.QueryFindProject, vars, nil)
+	var later *httpx.RetryLaterError
+	if !errors.As(err, &later) || !strings.Contains(err.Error(), "GraphQL RATE_LIMITED") || clock.Slept() != 0 {
+		t.Errorf("a RATE_LIMITED answer that resets in an hour: %v, slept %s", err, clock.Slept())
 	}
 }
 
@@ -191,5 +219,22 @@ func TestConfigFromEnvNamesWhatIsWrong(t *testing.T) {
 	}
 	if _, err := gh.New(gh.Config{AppID: 1, PrivateKey: []byte("not a key"), InstallationID: 2}); err == nil || !strings.Contains(err.Error(), "GITHUB_APP_PRIVATE_KEY") {
 		t.Errorf("a bad key: %v", err)
+	}
+}
+
+func TestTheWebHostComesFromTheConfigurationOrTheAPIURL(t *testing.T) {
+	for _, tt := range []struct{ api, web, want string }{
+		{"", "", "https://github.com"},
+		{"https://api.github.com/", "", "https://github.com"},
+		{"https://ghe.example.com/api/v3/", "", "https://ghe.example.com"},
+		{"https://ghe.example.com/api/v3/", "https://code.example.com/", "https://code.example.com"},
+	} {
+		c, err := gh.New(gh.Config{APIURL: tt.api, WebURL: tt.web, Token: "t"})
+		if err != nil || c.WebURL() != tt.want {
+			t.Errorf("%q %q: %v %q, want %q", tt.api, tt.web, err, c.WebURL(), tt.want)
+		}
+	}
+	if _, err := gh.New(gh.Config{WebURL: "ghe", Token: "t"}); err == nil || !strings.Contains(err.Error(), "GITHUB_SERVER_URL") {
+		t.Errorf("a bad web URL: %v", err)
 	}
 }

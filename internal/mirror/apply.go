@@ -15,6 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/httpx"
 )
 
 // Board names the project and its fields.
@@ -130,7 +131,7 @@ func (a *Applier) do(ctx context.Context, w *Work, act Action, st *State) error 
 		if err != nil {
 			return err
 		}
-		w.Issue, w.NodeID, w.Body = is.GetNumber(), is.GetNodeID(), body
+		w.Issue, w.NodeID, w.URL, w.Body = is.GetNumber(), is.GetNodeID(), is.GetHTMLURL(), body
 	case UpdateTitle:
 		if _, _, err := rest.Edit(ctx, a.Owner, a.Repo, w.Issue, &github.IssueRequest{Title: github.String(act.Title)}); err != nil {
 			return err
@@ -158,7 +159,7 @@ func (a *Applier) do(ctx context.Context, w *Work, act Action, st *State) error 
 		}
 	case LinkTicket:
 		// An issue created in this run cannot have a note yet: skip looking.
-		if err := a.link(ctx, w.Ticket, w.Issue, w.Recorded.Ticket == 0); err != nil {
+		if err := a.link(ctx, w.Ticket, w.Issue, a.issueURL(w), w.Recorded.Ticket == 0); err != nil {
 			return err
 		}
 		st.Linked = true
@@ -206,26 +207,59 @@ func (a *Applier) do(ctx context.Context, w *Work, act Action, st *State) error 
 	return nil
 }
 
-func (a *Applier) issueURL(n int) string {
-	return fmt.Sprintf("https://github.com/%s/%s/issues/%d", a.Owner, a.Repo, n)
+// issueURL is the issue's html_url as GitHub gave it; only when no answer
+// carried one, the configured web host's address of it.
+func (a *Applier) issueURL(w *Work) string {
+	if w.URL != "" {
+		return w.URL
+	}
+	return fmt.Sprintf("%s/%s/%s/issues/%d", a.GH.WebURL(), a.Owner, a.Repo, w.Issue)
 }
 
+// linkTries bounds the attempts to leave the link note within one run.
+const linkTries = 3
+
 // link posts the note that links the ticket to the issue, unless a note
-// (from a run whose answer was lost) already does.
-func (a *Applier) link(ctx context.Context, ticket int64, issue int, fresh bool) error {
-	if !fresh {
-		convs, err := a.FD.Conversations(ctx, ticket)
-		if err != nil {
-			return err
-		}
-		for _, c := range convs {
-			if strings.Contains(c.Body, linkMarker(issue)) {
+// (from an attempt whose answer was lost) already does. A failed post is
+// tried again within the run, after reading the ticket's conversations
+// again, so the note is neither missing nor doubled.
+func (a *Applier) link(ctx context.Context, ticket int64, issue int, url string, fresh bool) error {
+	var err error
+	for attempt := 1; attempt <= linkTries; attempt++ {
+		// An issue created in this run cannot have a note yet: skip looking
+		// the first time.
+		if !fresh || attempt > 1 {
+			convs, cerr := a.FD.Conversations(ctx, ticket)
+			if cerr != nil {
+				return cerr // the transport has retried the read already
+			}
+			if slices.ContainsFunc(convs, func(c freshdesk.Conversation) bool { return strings.Contains(c.Body, linkMarker(issue)) }) {
 				return nil
 			}
 		}
+		if _, err = a.FD.AddNote(ctx, ticket, LinkNote(a.Owner+"/"+a.Repo, issue, url), true); err == nil || !worthAnotherTry(ctx, err) {
+			return err
+		}
+		if a.Log != nil {
+			a.Log.Info("link note failed; checking the ticket and trying again", "ticket", ticket, "issue", issue, "attempt", attempt, "err", err)
+		}
 	}
-	_, err := a.FD.AddNote(ctx, ticket, LinkNote(a.Owner+"/"+a.Repo, issue, a.issueURL(issue)), true)
 	return err
+}
+
+// worthAnotherTry tells a post that may succeed if sent again (a lost
+// answer, a server error) from one that will not (refused as invalid, or
+// a wait the service asked for that is longer than a run waits).
+func worthAnotherTry(ctx context.Context, err error) bool {
+	var fe *freshdesk.Error
+	var later *httpx.RetryLaterError
+	switch {
+	case ctx.Err() != nil, errors.As(err, &later):
+		return false
+	case errors.As(err, &fe):
+		return fe.Status >= 500
+	}
+	return true
 }
 
 // resolve re-reads the ticket, leaves the summary note once, and resolves.
@@ -269,7 +303,7 @@ func (a *Applier) resolve(ctx context.Context, w *Work, st *State) error {
 	if !slices.ContainsFunc(convs, func(c freshdesk.Conversation) bool {
 		return strings.Contains(c.Body, resolvedMarker(w.Issue, w.ClosedAt))
 	}) {
-		note := ResolvedNote(a.Owner+"/"+a.Repo, w.Issue, a.issueURL(w.Issue), w.ClosedBy, w.ClosedAt, pulls)
+		note := ResolvedNote(a.Owner+"/"+a.Repo, w.Issue, a.issueURL(w), w.ClosedBy, w.ClosedAt, pulls)
 		conv, err := a.FD.AddNote(ctx, w.Ticket, note, true)
 		if err != nil {
 			return err

@@ -140,3 +140,42 @@ func TestTwoSyncsAtOnceLeaveNoDuplicateBehind(t *testing.T) {
 func containsLink(body string, n int) bool {
 	return strings.Contains(body, fmt.Sprintf("<!-- steward:link issue=%d -->", n))
 }
+
+// A failed POST of the link note is tried again within the run, after
+// reading the ticket's conversations, so under 30 % FreshDesk faults every
+// ticket has exactly one link note after three runs (without the retry,
+// seeds 2, 3 and 5 each left a ticket without one).
+func TestEveryTicketHasExactlyOneLinkNoteUnderFaults(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		w := newWorld(t, sandbox.FreshdeskOptions{Faults: allFaults(seed)}, sandbox.GitHubOptions{})
+		for i := range 100 {
+			w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("ticket ", i), Tags: []string{"engineering"}, CompanyID: int64(1 + i%2)})
+		}
+		for range 3 {
+			w.clock.Advance(10 * time.Minute)
+			w.applier().Sync(context.Background(), w.config, "support", 24*time.Hour, false)
+		}
+		issues := map[int64]int{} // ticket -> its issue
+		for _, is := range w.issues() {
+			issues[ticketOf(t, is)] = is.Number
+		}
+		missing, doubled := 0, 0
+		for id := int64(1); id <= 100; id++ {
+			n := 0
+			for _, c := range w.fd.Conversations(id) {
+				if containsLink(c.Body, issues[id]) {
+					n++
+				}
+			}
+			switch {
+			case issues[id] == 0 || n == 0:
+				missing++
+			case n > 1:
+				doubled++
+			}
+		}
+		if missing > 0 || doubled > 0 {
+			t.Errorf("seed %d: after 3 runs, %d of 100 tickets have no link note and %d have more than one", seed, missing, doubled)
+		}
+	}
+}

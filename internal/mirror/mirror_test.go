@@ -11,6 +11,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/httpx"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
@@ -30,6 +31,8 @@ type world struct {
 	config mirror.Config
 	render mirror.Render
 	board  *mirror.Board
+	// ghLimits are the GitHub client's bounds (zero: the defaults).
+	ghLimits httpx.Limits
 }
 
 func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitHubOptions) *world {
@@ -67,7 +70,7 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 }
 
 func (w *world) applier() *mirror.Applier {
-	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock})
+	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock, Limits: w.ghLimits})
 	if err != nil {
 		w.t.Fatal(err)
 	}

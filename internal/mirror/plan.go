@@ -9,6 +9,7 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/privacy"
 	"github.com/support-steward/steward/internal/roster"
 )
 
@@ -25,6 +26,10 @@ type Config struct {
 	Location           *time.Location
 	IncludeRequester   bool
 	IncludeDescription bool
+	// KeepSubjects turns off scrubbing e-mail addresses and phone numbers
+	// from subjects (integrations.freshdesk.scrub_subjects: false); by
+	// default they never reach GitHub.
+	KeepSubjects bool
 	// Board is true when a project is configured.
 	Board bool
 }
@@ -40,6 +45,9 @@ type Issue struct {
 	Labels      []string
 	ClosedAt    time.Time
 	ClosedBy    string
+	// URL is the issue's html_url: links are built from it, never by
+	// formatting https://github.com/... (GitHub Enterprise Server).
+	URL string
 }
 
 // Input is everything observed for one run.
@@ -87,6 +95,8 @@ type Work struct {
 	Ticket int64  `json:"ticket"`
 	Issue  int    `json:"issue,omitempty"` // 0 until created
 	NodeID string `json:"-"`
+	// URL is the issue's html_url, once it exists.
+	URL string `json:"-"`
 	// Body is the issue's body now; Recorded is the state in it.
 	Body     string `json:"-"`
 	Recorded State  `json:"-"`
@@ -168,7 +178,7 @@ func Plan(c Config, in Input) []Work {
 		survivor := issues[0]
 		for _, dup := range issues[1:] {
 			if dup.State == "open" {
-				works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
+				works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, URL: dup.URL, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
 					Actions: []Action{{Kind: CloseDuplicate, Survivor: survivor.Number,
 						Reason:  fmt.Sprintf("ticket %d has two issues; #%d is the oldest", id, survivor.Number),
 						Comment: fmt.Sprintf("Duplicate of #%d: steward found two issues for the same support ticket and keeps the oldest.", survivor.Number)}}})
@@ -181,13 +191,22 @@ func Plan(c Config, in Input) []Work {
 	return works
 }
 
+// subject is a ticket's subject as GitHub may see it: e-mail addresses
+// and phone numbers scrubbed unless configured otherwise.
+func (c Config) subject(s string) string {
+	if c.KeepSubjects {
+		return s
+	}
+	return privacy.Scrub(s)
+}
+
 // target is the state that ticket t (or, without it, the recorded state)
 // asks for.
 func (c Config) target(in Input, r State, t *freshdesk.Ticket) State {
 	s := r
 	s.Domain = c.Domain
 	if t != nil {
-		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, t.Subject, t.Priority, t.CreatedAt
+		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, c.subject(t.Subject), t.Priority, t.CreatedAt
 		s.HubDown = t.HasTag("hub-down")
 		var company int64
 		if t.CompanyID != nil {
@@ -239,8 +258,10 @@ func (c Config) create(in Input, t freshdesk.Ticket) Work {
 
 func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Work, bool) {
 	tgt := c.target(in, r, t)
-	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
-	if t != nil && t.Subject != r.Subject && t.Subject != "" {
+	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, URL: is.URL, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
+	// Compared scrubbed: an issue recorded before scrubbing gets its title
+	// and marker scrubbed once.
+	if t != nil && tgt.Subject != r.Subject && tgt.Subject != "" {
 		w.Actions = append(w.Actions, Action{Kind: UpdateTitle, Title: Title(tgt), Reason: "the ticket's subject changed in FreshDesk"})
 	}
 	if tgt.Priority != r.Priority || tgt.Event != r.Event {

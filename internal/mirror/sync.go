@@ -78,7 +78,8 @@ func (a *Applier) listIssues(ctx context.Context, label string) ([]Issue, error)
 			continue
 		}
 		x := Issue{Number: is.GetNumber(), NodeID: is.GetNodeID(), Title: is.GetTitle(), Body: is.GetBody(),
-			State: is.GetState(), StateReason: is.GetStateReason(), ClosedAt: is.GetClosedAt().Time, ClosedBy: is.GetClosedBy().GetLogin()}
+			State: is.GetState(), StateReason: is.GetStateReason(), ClosedAt: is.GetClosedAt().Time, ClosedBy: is.GetClosedBy().GetLogin(),
+			URL: is.GetHTMLURL()}
 		for _, l := range is.Labels {
 			x.Labels = append(x.Labels, l.GetName())
 		}

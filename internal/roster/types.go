@@ -197,6 +197,10 @@ type FreshdeskIntegration struct {
 	StewardsGroupID    int64 `yaml:"stewards_group_id"`
 	IncludeRequester   bool  `yaml:"include_requester"`
 	IncludeDescription bool  `yaml:"include_description"`
+	// ScrubSubjects removes e-mail addresses and phone numbers from ticket
+	// subjects before they reach GitHub (titles, markers, board items),
+	// Slack and logs. Default true; false keeps subjects as written.
+	ScrubSubjects *bool `yaml:"scrub_subjects"`
 }
 
 // TimeZone is an IANA time zone name, checked when decoded.
@@ -301,6 +305,10 @@ func (f *FreshdeskIntegration) MirrorTags() []string {
 	}
 	return f.Tags
 }
+
+// Scrubs reports whether subjects are scrubbed of personal data: true
+// unless scrub_subjects is false.
+func (f *FreshdeskIntegration) Scrubs() bool { return f.ScrubSubjects == nil || *f.ScrubSubjects }
 
 // Host is the account's host name, acme.freshdesk.com.
 func (f *FreshdeskIntegration) Host() string { return f.Domain + ".freshdesk.com" }

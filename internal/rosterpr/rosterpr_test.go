@@ -52,7 +52,8 @@ func newWorld(t *testing.T, today string) *world {
 		t.Fatal(err)
 	}
 	clock := sandbox.NewManualClock(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC))
-	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"tok": "steward[bot]"}, Clock: clock})
+	// A GitHub Enterprise Server: links must name its web host, not github.com.
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"tok": "steward[bot]"}, Clock: clock, WebURL: "https://ghe.example.com"})
 	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(sample), "README.md": "# support\n"})
 	r, _ := roster.Parse("roster.yaml", sample)
 	for _, e := range r.Engineers {
@@ -62,7 +63,7 @@ func newWorld(t *testing.T, today string) *world {
 	ghSrv, fdSrv := httptest.NewServer(g), httptest.NewServer(fd)
 	t.Cleanup(ghSrv.Close)
 	t.Cleanup(fdSrv.Close)
-	ghc, err := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "tok", Clock: clock})
+	ghc, err := gh.New(gh.Config{APIURL: ghSrv.URL, WebURL: "https://ghe.example.com", Token: "tok", Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

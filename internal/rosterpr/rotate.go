@@ -124,7 +124,9 @@ func (r *Rotator) Rotate(ctx context.Context, dryRun bool) (Result, error) {
 	}
 	calURL := ""
 	if r.Repo.CalendarPath != "" {
-		calURL = fmt.Sprintf("https://github.com/%s/%s/blob/%s/%s", r.Repo.Owner, r.Repo.Name, base, r.Repo.CalendarPath)
+		// No answer carries this link (the file may not exist yet): the
+		// configured web host, so it works on GitHub Enterprise Server.
+		calURL = fmt.Sprintf("%s/%s/%s/blob/%s/%s", r.GH.WebURL(), r.Repo.Owner, r.Repo.Name, base, r.Repo.CalendarPath)
 	}
 	body := func(m proposalMarker) string { return Body(prop, lists, calURL, m) }
 

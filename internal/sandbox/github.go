@@ -36,8 +36,11 @@ type GitHubOptions struct {
 	MaxConcurrent int
 	// SearchLag is how far the search index trails writes.
 	SearchLag time.Duration
-	Clock     Clock
-	Faults    *Faults
+	// WebURL is the web host in every html_url (default
+	// https://github.com); a GitHub Enterprise Server's is its own host.
+	WebURL string
+	Clock  Clock
+	Faults *Faults
 }
 
 // GitHub is an in-memory GitHub REST and GraphQL API for the operations

@@ -122,11 +122,11 @@ func (repo *ghRepo) commitAt(ref string) *ghCommit {
 	return repo.commits[repo.refs["heads/"+strings.TrimPrefix(ref, "refs/heads/")]]
 }
 
-func contentJSON(api string, repo *ghRepo, p string, ref string, content []byte) map[string]any {
+func (g *GitHub) contentJSON(api string, repo *ghRepo, p string, ref string, content []byte) map[string]any {
 	sha := blobSHA(content)
 	self := fmt.Sprintf("%s/repos/%s/contents/%s?ref=%s", api, repo.fullName(), p, ref)
 	git := fmt.Sprintf("%s/repos/%s/git/blobs/%s", api, repo.fullName(), sha)
-	html := fmt.Sprintf("%s/%s/blob/%s/%s", webURL, repo.fullName(), ref, p)
+	html := fmt.Sprintf("%s/%s/blob/%s/%s", g.web(), repo.fullName(), ref, p)
 	return map[string]any{
 		"type": "file", "encoding": "base64", "size": len(content), "name": path.Base(p), "path": p,
 		"content": base64.StdEncoding.EncodeToString(content), "sha": sha, "url": self, "git_url": git,
@@ -156,7 +156,7 @@ func (g *GitHub) getContent(w http.ResponseWriter, r *http.Request, _ caller) {
 	if ref == "" {
 		ref = repo.defaultBranch
 	}
-	writeJSON(w, r, http.StatusOK, contentJSON(apiBase(r), repo, p, ref, content))
+	writeJSON(w, r, http.StatusOK, g.contentJSON(apiBase(r), repo, p, ref, content))
 }
 
 func (g *GitHub) putContent(w http.ResponseWriter, r *http.Request, c caller) {
@@ -214,7 +214,7 @@ func (g *GitHub) putContent(w http.ResponseWriter, r *http.Request, c caller) {
 		status = http.StatusCreated
 	}
 	api := apiBase(r)
-	cj := contentJSON(api, repo, p, branch, content)
+	cj := g.contentJSON(api, repo, p, branch, content)
 	delete(cj, "content")
 	delete(cj, "encoding")
 	person := map[string]any{"name": c.login, "email": c.login + "@users.noreply.github.com", "date": ghTime(now)}
@@ -223,11 +223,11 @@ func (g *GitHub) putContent(w http.ResponseWriter, r *http.Request, c caller) {
 		"commit": map[string]any{
 			"sha": commit.sha, "node_id": nodeID("C", int64(len(repo.commits))),
 			"url":      fmt.Sprintf("%s/repos/%s/git/commits/%s", api, repo.fullName(), commit.sha),
-			"html_url": fmt.Sprintf("%s/%s/commit/%s", webURL, repo.fullName(), commit.sha),
+			"html_url": fmt.Sprintf("%s/%s/commit/%s", g.web(), repo.fullName(), commit.sha),
 			"author":   person, "committer": person, "message": in.Message,
 			"tree": map[string]any{"url": fmt.Sprintf("%s/repos/%s/git/trees/%s", api, repo.fullName(), commit.sha), "sha": commit.sha},
 			"parents": []any{map[string]any{"url": fmt.Sprintf("%s/repos/%s/git/commits/%s", api, repo.fullName(), head.sha),
-				"html_url": fmt.Sprintf("%s/%s/commit/%s", webURL, repo.fullName(), head.sha), "sha": head.sha}},
+				"html_url": fmt.Sprintf("%s/%s/commit/%s", g.web(), repo.fullName(), head.sha), "sha": head.sha}},
 			"verification": map[string]any{"verified": false, "reason": "unsigned", "signature": nil, "payload": nil, "verified_at": nil},
 		},
 	})

@@ -11,7 +11,14 @@ import (
 // The JSON GitHub answers with, field for field as its OpenAPI description
 // requires; the contract tests validate every answer against it.
 
-const webURL = "https://github.com"
+// web is the web host html_url fields name: GitHubOptions.WebURL, or
+// https://github.com.
+func (g *GitHub) web() string {
+	if g.opts.WebURL != "" {
+		return strings.TrimSuffix(g.opts.WebURL, "/")
+	}
+	return "https://github.com"
+}
 
 func apiBase(r *http.Request) string {
 	scheme := "http"
@@ -38,7 +45,7 @@ func (g *GitHub) userJSON(api, login string) map[string]any {
 	return map[string]any{
 		"login": u.login, "id": u.id, "node_id": nodeID("U", u.id), "type": u.typ, "site_admin": false,
 		"avatar_url": "https://avatars.githubusercontent.com/u/" + fmt.Sprint(u.id), "gravatar_id": "",
-		"url": base, "html_url": webURL + "/" + u.login,
+		"url": base, "html_url": g.web() + "/" + u.login,
 		"followers_url": base + "/followers", "following_url": base + "/following{/other_user}",
 		"gists_url": base + "/gists{/gist_id}", "starred_url": base + "/starred{/owner}{/repo}",
 		"subscriptions_url": base + "/subscriptions", "organizations_url": base + "/orgs",
@@ -80,7 +87,7 @@ func (g *GitHub) repoJSON(api string, r *ghRepo, full bool) map[string]any {
 	base := api + "/repos/" + r.fullName()
 	m := map[string]any{
 		"id": r.id, "node_id": nodeID("R", r.id), "name": r.name, "full_name": r.fullName(),
-		"owner": g.userJSON(api, r.owner), "private": r.private, "html_url": webURL + "/" + r.fullName(),
+		"owner": g.userJSON(api, r.owner), "private": r.private, "html_url": g.web() + "/" + r.fullName(),
 		"description": nil, "fork": false, "url": base, "homepage": nil, "language": "Go",
 		"archive_url": base + "/{archive_format}{/ref}", "assignees_url": base + "/assignees{/user}",
 		"blobs_url": base + "/git/blobs{/sha}", "branches_url": base + "/branches{/branch}",
@@ -100,8 +107,8 @@ func (g *GitHub) repoJSON(api string, r *ghRepo, full bool) map[string]any {
 		"ssh_url": "git@github.com:" + r.fullName() + ".git", "stargazers_url": base + "/stargazers",
 		"statuses_url": base + "/statuses/{sha}", "subscribers_url": base + "/subscribers",
 		"subscription_url": base + "/subscription", "tags_url": base + "/tags", "teams_url": base + "/teams",
-		"trees_url": base + "/git/trees{/sha}", "clone_url": webURL + "/" + r.fullName() + ".git",
-		"mirror_url": nil, "svn_url": webURL + "/" + r.fullName(),
+		"trees_url": base + "/git/trees{/sha}", "clone_url": g.web() + "/" + r.fullName() + ".git",
+		"mirror_url": nil, "svn_url": g.web() + "/" + r.fullName(),
 		"forks": 0, "forks_count": 0, "stargazers_count": 0, "watchers_count": 0, "watchers": 0, "size": 0,
 		"default_branch": r.defaultBranch, "open_issues_count": r.openIssues(), "open_issues": r.openIssues(),
 		"has_issues": true, "has_projects": true, "has_wiki": false, "has_pages": false, "has_downloads": true,
@@ -162,7 +169,7 @@ func (g *GitHub) issueJSON(api string, r *ghRepo, is *ghIssue) map[string]any {
 	m := map[string]any{
 		"id": is.id, "node_id": nodeID("I", is.id), "url": base, "repository_url": api + "/repos/" + r.fullName(),
 		"labels_url": base + "/labels{/name}", "comments_url": base + "/comments", "events_url": base + "/events",
-		"html_url": fmt.Sprintf("%s/%s/%s/%d", webURL, r.fullName(), kind, is.number),
+		"html_url": fmt.Sprintf("%s/%s/%s/%d", g.web(), r.fullName(), kind, is.number),
 		"number":   is.number, "state": is.state, "state_reason": nilIfEmpty(is.stateReason), "title": is.title,
 		"body": nilIfEmpty(is.body), "user": g.userJSON(api, is.user), "labels": labels, "assignee": assignee,
 		"assignees": assignees, "milestone": nil, "locked": is.locked, "active_lock_reason": nil,
@@ -174,7 +181,7 @@ func (g *GitHub) issueJSON(api string, r *ghRepo, is *ghIssue) map[string]any {
 	}
 	if p := is.pull; p != nil {
 		pb := api + "/repos/" + r.fullName() + "/pulls/" + fmt.Sprint(is.number)
-		m["pull_request"] = map[string]any{"url": pb, "html_url": fmt.Sprintf("%s/%s/pull/%d", webURL, r.fullName(), is.number),
+		m["pull_request"] = map[string]any{"url": pb, "html_url": fmt.Sprintf("%s/%s/pull/%d", g.web(), r.fullName(), is.number),
 			"diff_url": pb + ".diff", "patch_url": pb + ".patch", "merged_at": ghTime(p.mergedAt)}
 		m["draft"] = p.draft
 	}
@@ -185,7 +192,7 @@ func (g *GitHub) commentJSON(api string, r *ghRepo, c *ghComment) map[string]any
 	return map[string]any{
 		"id": c.id, "node_id": nodeID("IC", c.id), "body": c.body, "user": g.userJSON(api, c.user),
 		"url":        fmt.Sprintf("%s/repos/%s/issues/comments/%d", api, r.fullName(), c.id),
-		"html_url":   fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), c.issue, c.id),
+		"html_url":   fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", g.web(), r.fullName(), c.issue, c.id),
 		"issue_url":  fmt.Sprintf("%s/repos/%s/issues/%d", api, r.fullName(), c.issue),
 		"created_at": ghTime(c.created), "updated_at": ghTime(c.updated), "author_association": "MEMBER",
 	}
@@ -225,8 +232,8 @@ func (g *GitHub) pullJSON(api string, r *ghRepo, is *ghIssue, full bool) map[str
 	}
 	out := map[string]any{
 		"url": self, "id": is.id, "node_id": nodeID("PR", is.id), "html_url": m["html_url"],
-		"diff_url":  fmt.Sprintf("%s/%s/pull/%d.diff", webURL, r.fullName(), is.number),
-		"patch_url": fmt.Sprintf("%s/%s/pull/%d.patch", webURL, r.fullName(), is.number),
+		"diff_url":  fmt.Sprintf("%s/%s/pull/%d.diff", g.web(), r.fullName(), is.number),
+		"patch_url": fmt.Sprintf("%s/%s/pull/%d.patch", g.web(), r.fullName(), is.number),
 		"issue_url": fmt.Sprintf("%s/issues/%d", base, is.number), "commits_url": self + "/commits",
 		"review_comments_url": self + "/comments", "review_comment_url": base + "/pulls/comments{/number}",
 		"comments_url": fmt.Sprintf("%s/issues/%d/comments", base, is.number),
@@ -269,7 +276,7 @@ func (g *GitHub) checkRunJSON(api string, r *ghRepo, c *ghCheckRun) map[string]a
 	url := fmt.Sprintf("%s/repos/%s/check-runs/%d", api, r.fullName(), c.id)
 	return map[string]any{
 		"id": c.id, "node_id": nodeID("CR", c.id), "head_sha": c.headSHA, "name": c.name,
-		"external_id": c.externalID, "url": url, "html_url": fmt.Sprintf("%s/%s/runs/%d", webURL, r.fullName(), c.id),
+		"external_id": c.externalID, "url": url, "html_url": fmt.Sprintf("%s/%s/runs/%d", g.web(), r.fullName(), c.id),
 		"details_url": c.detailsURL, "status": c.status, "conclusion": nilIfEmpty(c.conclusion),
 		"started_at": ghTime(c.started), "completed_at": ghTime(c.completed),
 		"output": map[string]any{"title": nilIfEmpty(c.title), "summary": nilIfEmpty(c.summary), "text": nilIfEmpty(c.text),
@@ -283,7 +290,7 @@ func (g *GitHub) appJSON(api string) map[string]any {
 	return map[string]any{
 		"id": g.opts.AppID, "node_id": nodeID("A", g.opts.AppID), "slug": g.opts.AppSlug, "name": g.opts.AppSlug,
 		"owner": g.userJSON(api, g.opts.AppSlug+"-owner"), "description": nil,
-		"external_url": webURL, "html_url": webURL + "/apps/" + g.opts.AppSlug, "created_at": now, "updated_at": now,
+		"external_url": g.web(), "html_url": g.web() + "/apps/" + g.opts.AppSlug, "created_at": now, "updated_at": now,
 		"permissions": map[string]any{"issues": "write", "checks": "write", "contents": "write", "metadata": "read"},
 		"events":      []string{"issues", "pull_request"},
 	}

@@ -328,7 +328,7 @@ func (g *GitHub) repoInstallation(w http.ResponseWriter, r *http.Request) {
 				"account": g.userJSON(api, in.account), "repository_selection": "all", "single_file_name": nil,
 				"access_tokens_url": fmt.Sprintf("%s/app/installations/%d/access_tokens", api, in.id),
 				"repositories_url":  api + "/installation/repositories",
-				"html_url":          fmt.Sprintf("%s/organizations/%s/settings/installations/%d", webURL, in.account, in.id),
+				"html_url":          fmt.Sprintf("%s/organizations/%s/settings/installations/%d", g.web(), in.account, in.id),
 				"events":            []string{"issues", "pull_request"},
 				"permissions":       map[string]string{"issues": "write", "pull_requests": "write", "contents": "write", "checks": "write"},
 				"created_at":        stamp, "updated_at": stamp, "suspended_by": nil, "suspended_at": nil,

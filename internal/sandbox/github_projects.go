@@ -374,7 +374,7 @@ func (g *GitHub) gqlIssue(r *ghRepo, is *ghIssue) *gqlObject {
 				pr := r.issues[n-1]
 				prs = append(prs, obj("PullRequest", map[string]func(map[string]any) (any, error){
 					"id": val(nodeID("PR", pr.id)), "number": val(pr.number), "title": val(pr.title),
-					"url":    val(fmt.Sprintf("%s/%s/pull/%d", webURL, r.fullName(), pr.number)),
+					"url":    val(fmt.Sprintf("%s/%s/pull/%d", g.web(), r.fullName(), pr.number)),
 					"author": val(obj("User", map[string]func(map[string]any) (any, error){"login": val(pr.user)})),
 				}))
 			}

@@ -278,8 +278,8 @@ func (g *GitHub) listPullFiles(w http.ResponseWriter, r *http.Request, _ caller)
 		out = append(out, map[string]any{
 			"sha": f.sha, "filename": f.name, "status": f.status, "additions": f.additions,
 			"deletions": f.deletions, "changes": f.additions + f.deletions, "patch": f.patch,
-			"blob_url":     fmt.Sprintf("%s/%s/blob/%s/%s", webURL, repo.fullName(), is.pull.headSHA, f.name),
-			"raw_url":      fmt.Sprintf("%s/%s/raw/%s/%s", webURL, repo.fullName(), is.pull.headSHA, f.name),
+			"blob_url":     fmt.Sprintf("%s/%s/blob/%s/%s", g.web(), repo.fullName(), is.pull.headSHA, f.name),
+			"raw_url":      fmt.Sprintf("%s/%s/raw/%s/%s", g.web(), repo.fullName(), is.pull.headSHA, f.name),
 			"contents_url": fmt.Sprintf("%s/repos/%s/contents/%s?ref=%s", api, repo.fullName(), f.name, is.pull.headSHA),
 		})
 	}

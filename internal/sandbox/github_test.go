@@ -17,7 +17,7 @@ import (
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
 
-	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/httpx"
 )
 
 const token = "ghp_test"
@@ -37,7 +37,7 @@ func newGH(t *testing.T, o GitHubOptions) (*GitHub, *github.Client, *contract, *
 	c := newContract(t, g)
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
-	return g, ghClient(srv.URL, &gh.ETagTransport{}), c, clock
+	return g, ghClient(srv.URL, &httpx.ETagCache{}), c, clock
 }
 
 // ghClient is a go-github v60 client for an emulator at base.
