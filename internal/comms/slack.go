@@ -7,6 +7,7 @@ package comms
 
 import (
 	"fmt"
+	"github.com/support-steward/steward/internal/privacy"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func (t Ticket) title() string {
 // on duty.
 func ThreadParent(t Ticket, stewards []Person) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":ticket: *%s*: %s\n", t.title(), escape(Scrub(strings.TrimSpace(t.Subject))))
+	fmt.Fprintf(&b, ":ticket: *%s*: %s\n", t.title(), escape(privacy.Scrub(strings.TrimSpace(t.Subject))))
 	var facts []string
 	if t.Priority != "" {
 		facts = append(facts, "Priority: *"+escape(t.Priority)+"*")
@@ -182,7 +183,7 @@ func Reopened(at time.Time, loc *time.Location) string {
 func Resolved(summary string, links []Link) string {
 	s := ":white_check_mark: Resolved."
 	if summary = strings.TrimSpace(summary); summary != "" {
-		s += " " + escape(Scrub(summary))
+		s += " " + escape(privacy.Scrub(summary))
 	}
 	if len(links) > 0 {
 		ls := make([]string, len(links))
@@ -277,7 +278,7 @@ func EventMessage(n EventNotice, open []Ticket, stewards []Person) string {
 	}
 	fmt.Fprintf(&b, "\nOpen tickets for %s (%d):", escape(e.Hub), len(open))
 	for _, t := range open {
-		fmt.Fprintf(&b, "\n• %s: %s", t.title(), escape(Scrub(strings.TrimSpace(t.Subject))))
+		fmt.Fprintf(&b, "\n• %s: %s", t.title(), escape(privacy.Scrub(strings.TrimSpace(t.Subject))))
 		if t.Priority != "" {
 			b.WriteString(" (" + escape(t.Priority) + ")")
 		}

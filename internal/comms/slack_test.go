@@ -82,18 +82,3 @@ func TestNoPersonalDataReachesTheChannel(t *testing.T) {
 	}
 }
 
-func TestScrub(t *testing.T) {
-	for in, want := range map[string]string{
-		"Contact me at a.b+c@mail.example.co.uk":    "Contact me at [email]",
-		"Call +44 20 7946 0018 or (555) 123-4567":   "Call [phone] or [phone]",
-		"phone 555.123.4567":                        "phone [phone]",
-		"Since 2026-11-02 on 1.2.3, 10.0.0.12 down": "Since 2026-11-02 on 1.2.3, 10.0.0.12 down",
-		"Ticket #12345 and issue 42":                "Ticket #12345 and issue 42",
-		"Error 500 at 12:30":                        "Error 500 at 12:30",
-		"":                                          "",
-	} {
-		if got := Scrub(in); got != want {
-			t.Errorf("Scrub(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -26,6 +26,10 @@ func TestScrubRemovesEmailAddressesAndPhoneNumbers(t *testing.T) {
 		{"Order 1234567 missing", "Order 1234567 missing"},
 		{"12/25/2026 downtime", "12/25/2026 downtime"},
 		{"", ""},
+		{"Contact me at a.b+c@mail.example.co.uk", "Contact me at [email]"},
+		{"Call +44 20 7946 0018 or (555) 123-4567", "Call [phone] or [phone]"},
+		{"Since 2026-11-02 on 1.2.3, 10.0.0.12 down", "Since 2026-11-02 on 1.2.3, 10.0.0.12 down"},
+		{"Error 500 at 12:30", "Error 500 at 12:30"},
 	} {
 		if got := privacy.Scrub(tt.in); got != tt.want {
 			t.Errorf("Scrub(%q) = %q, want %q", tt.in, got, tt.want)
