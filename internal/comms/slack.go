@@ -7,11 +7,11 @@ package comms
 
 import (
 	"fmt"
-	"github.com/support-steward/steward/internal/privacy"
 	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/privacy"
 )
 
 // Person is someone a message names.
