@@ -81,4 +81,3 @@ func TestNoPersonalDataReachesTheChannel(t *testing.T) {
 		}
 	}
 }
-

@@ -90,7 +90,9 @@ func TestAcknowledgeOverAMonth(t *testing.T) {
 					id := w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprintf("Problem %d", hour), Priority: 2, RequesterID: 9, CreatedAt: w.clock.Now()})
 					ids = append(ids, id)
 					if len(ids)%4 == 0 { // an agent is quicker than the next run
-						w.fd.AgentUpdate(id, func(t *sandbox.FDTicket) { t.Stats.FirstRespondedAt, t.Stats.AgentRespondedAt = w.clock.Now(), w.clock.Now() })
+						w.fd.AgentUpdate(id, func(t *sandbox.FDTicket) {
+							t.Stats.FirstRespondedAt, t.Stats.AgentRespondedAt = w.clock.Now(), w.clock.Now()
+						})
 						answered = append(answered, id)
 					}
 				}
