@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -63,7 +62,7 @@ func oneOf(name, value string, allowed ...string) error {
 	return usagef("--%s %q: use one of %s", name, value, strings.Join(allowed, ", "))
 }
 
-func cmdSchedule(_ context.Context, e env, args []string) int {
+func cmdSchedule(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "schedule", "[--roster FILE] [--from DATE] [--until DATE] [--engineer HANDLE] [--format table|json|ics|markdown]")
 	path := rosterFlag(fs, e)
 	var from, until dateFlag
@@ -97,11 +96,16 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 			return fail(e, "schedule", usagef("--engineer %q is not on the roster", *engineer))
 		}
 	}
-	s := rotation.Compute(r, from.d, until.d)
+	if err := rotation.CheckRange(from.d, until.d); err != nil {
+		return fail(e, "schedule", usagef("--from %s --until %s: %v", from.d, until.d, err))
+	}
+	s, err := rotation.ComputeContext(ctx, r, from.d, until.d)
+	if err != nil {
+		return fail(e, "schedule", err)
+	}
 	if *engineer != "" {
 		s = s.For(*engineer)
 	}
-	var err error
 	switch *format {
 	case "json":
 		err = s.WriteJSON(e.stdout)
@@ -119,7 +123,7 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 	return exitOK
 }
 
-func cmdWho(_ context.Context, e env, args []string) int {
+func cmdWho(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "who", "[--roster FILE] [--on DATE] [--format text|json]")
 	path := rosterFlag(fs, e)
 	var on dateFlag
@@ -138,7 +142,10 @@ func cmdWho(_ context.Context, e env, args []string) int {
 	if on.d.IsZero() {
 		on.d = r.Today(e.now())
 	}
-	st := rotation.Who(r, on.d)
+	st, err := rotation.WhoContext(ctx, r, on.d)
+	if err != nil {
+		return fail(e, "who", err)
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -196,7 +203,7 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 	if err := oneOf("format", *format, "text", "github"); err != nil {
 		return fail(e, "validate", err)
 	}
-	data, err := os.ReadFile(*path)
+	data, err := roster.ReadFile(*path)
 	if err != nil {
 		return fail(e, "validate", err)
 	}

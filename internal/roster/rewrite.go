@@ -262,7 +262,7 @@ func quote(s string) string {
 }
 
 func decodeShifts(n *yaml.Node) ([]Shift, error) {
-	d := &decoder{file: "roster", pos: map[string]position{}}
+	d := newDecoder("roster")
 	var out []Shift
 	d.decode(n, reflect.ValueOf(&out).Elem(), "shifts")
 	if len(d.problems) > 0 {

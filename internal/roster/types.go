@@ -191,25 +191,37 @@ func (z TimeZone) IsZero() bool { return z.Loc == nil }
 // Duration is a whole number of days, written Nd or Nw.
 type Duration struct{ Days int }
 
-// UnmarshalText reads Nd or Nw with N > 0.
+// MaxDurationDays is the longest duration a roster may write (52w): no
+// shift, handoff or lead is longer than a year, and the bound keeps every
+// schedule computation small.
+const MaxDurationDays = 52 * 7
+
+// UnmarshalText reads Nd or Nw with 1d <= N <= 52w.
 func (d *Duration) UnmarshalText(b []byte) error {
 	s := string(b)
 	bad := fmt.Errorf("%q is not a duration: write a whole number of days or weeks, e.g. 14d or 2w", s)
 	if len(s) < 2 {
 		return bad
 	}
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 || strings.ContainsAny(s[:len(s)-1], "+- ") {
+	digits := s[:len(s)-1]
+	if strings.Trim(digits, "0123456789") != "" {
 		return bad
 	}
+	per := 1
 	switch s[len(s)-1] {
 	case 'd':
-		d.Days = n
 	case 'w':
-		d.Days = 7 * n
+		per = 7
 	default:
 		return bad
 	}
+	// Compare as a number only once it is known to be small: a long run of
+	// digits would overflow the multiplication by 7.
+	n, err := strconv.Atoi(digits)
+	if err != nil || n > MaxDurationDays/per || n < 1 {
+		return fmt.Errorf("%q is out of range: write 1d to %dd (52w)", s, MaxDurationDays)
+	}
+	d.Days = n * per
 	return nil
 }
 

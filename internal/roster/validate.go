@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -100,19 +101,25 @@ func (v *validator) holidays() {
 
 func (v *validator) support() {
 	s := v.r.Support
-	if v.has("support.team_size") && s.TeamSize < 1 {
-		v.errorf("support.team_size", "must be at least 1, found %d", s.TeamSize)
+	if v.has("support.team_size") && (s.TeamSize < 1 || s.TeamSize > MaxTeamSize) {
+		v.errorf("support.team_size", "must be 1 to %d stewards on duty at once, found %d", MaxTeamSize, s.TeamSize)
 	}
-	if v.has("support.tenure") && v.has("support.handoff_every") && v.has("support.team_size") && s.TeamSize >= 1 {
+	if v.has("support.tenure") && v.has("support.handoff_every") && v.has("support.team_size") && s.TeamSize >= 1 && s.TeamSize <= MaxTeamSize {
 		if s.Tenure.Days != s.TeamSize*s.HandoffEvery.Days {
 			v.errorf("support.handoff_every", "must equal tenure / team_size: tenure %s with team_size %d needs handoff_every %s, found %s",
 				s.Tenure, s.TeamSize, dayString(s.Tenure.Days, s.TeamSize), s.HandoffEvery)
 		}
 	}
-	if s.MaxAwayDays != nil && *s.MaxAwayDays < 0 {
-		v.errorf("support.max_away_days", "must be 0 or more, found %d", *s.MaxAwayDays)
+	if s.MaxAwayDays != nil && (*s.MaxAwayDays < 0 || *s.MaxAwayDays > MaxDurationDays) {
+		v.errorf("support.max_away_days", "must be 0 to %d days, found %d", MaxDurationDays, *s.MaxAwayDays)
 	}
 }
+
+// MaxTeamSize is the most stewards on duty at once.
+const MaxTeamSize = 10
+
+// MaxSLADays is the longest response target, in working days.
+const MaxSLADays = 60
 
 func dayString(days, parts int) string {
 	if days%parts != 0 {
@@ -207,18 +214,63 @@ func (v *validator) shifts() {
 		}
 		ok = append(ok, iv{i, s.Start, s.End, strings.ToLower(s.GitHub)})
 	}
-	for a := range ok {
-		for b := range a {
-			x, y := ok[b], ok[a]
-			if x.who == y.who && x.start.Before(y.end) && y.start.Before(x.end) {
-				v.errorf(fmt.Sprintf("shifts[%d]", y.i), "%s is already on duty in shifts[%d] (%s to %s)", r.Shifts[y.i].GitHub, x.i, x.start, x.end)
+	// One engineer twice at once: per engineer, in start order, a shift that
+	// starts before the latest end so far overlaps an earlier one.
+	byWho := slices.Clone(ok)
+	slices.SortStableFunc(byWho, func(a, b iv) int {
+		return cmp.Or(strings.Compare(a.who, b.who), a.start.Compare(b.start), cmp.Compare(a.i, b.i))
+	})
+	var overlaps []iv // pairs: the later-listed shift, then the one it overlaps
+	for k := 1; k < len(byWho); k++ {
+		x := byWho[k]
+		// The earlier shift (in start order) with the latest end is the one
+		// to name, unless an earlier-listed one overlaps too.
+		for j := k - 1; j >= 0 && byWho[j].who == x.who; j-- {
+			y := byWho[j]
+			if y.end.After(x.start) {
+				a, b := y, x
+				if a.i > b.i {
+					a, b = b, a
+				}
+				overlaps = append(overlaps, b, a)
+				break
 			}
+			if k-j > 1 {
+				break // sorted by start: only the nearest can reach, unless one is long
+			}
+		}
+	}
+	reportedDup := map[int]bool{}
+	for k := 0; k+1 < len(overlaps); k += 2 {
+		b, a := overlaps[k], overlaps[k+1]
+		if !reportedDup[b.i] {
+			reportedDup[b.i] = true
+			v.errorf(fmt.Sprintf("shifts[%d]", b.i), "%s is already on duty in shifts[%d] (%s to %s)", r.Shifts[b.i].GitHub, a.i, a.start, a.end)
 		}
 	}
 	// Never more than team_size at once. Load only rises at a start, so
 	// checking each distinct start date is enough; the finding goes to the
-	// last shift listed with that start.
+	// last shift listed with that start. A sweep over the starts and ends
+	// keeps it O(k log k).
 	if n := r.Support.TeamSize; n > 0 {
+		type edge struct {
+			at    civil.Date
+			delta int
+		}
+		edges := make([]edge, 0, 2*len(ok))
+		for _, x := range ok {
+			edges = append(edges, edge{x.start, +1}, edge{x.end, -1})
+		}
+		// Ends before starts on the same day: [start, end) ranges touch.
+		slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.delta, b.delta)) })
+		load := map[civil.Date]int{}
+		count := 0
+		for _, e := range edges {
+			count += e.delta
+			if e.delta > 0 {
+				load[e.at] = count
+			}
+		}
 		reported := map[civil.Date]bool{}
 		for k := len(ok) - 1; k >= 0; k-- {
 			d := ok[k].start
@@ -226,14 +278,8 @@ func (v *validator) shifts() {
 				continue
 			}
 			reported[d] = true
-			count := 0
-			for _, x := range ok {
-				if !x.start.After(d) && d.Before(x.end) {
-					count++
-				}
-			}
-			if count > n {
-				v.errorf(fmt.Sprintf("shifts[%d]", ok[k].i), "%d stewards would be on duty on %s, more than team_size %d", count, d, n)
+			if load[d] > n {
+				v.errorf(fmt.Sprintf("shifts[%d]", ok[k].i), "%d stewards would be on duty on %s, more than team_size %d", load[d], d, n)
 			}
 		}
 	}
@@ -299,8 +345,8 @@ func (v *validator) sla() {
 		path string
 		p    *int
 	}{{"sla.first_response", v.r.SLA.FirstResponse}, {"sla.update_every", v.r.SLA.UpdateEvery}} {
-		if k.p != nil && *k.p < 1 {
-			v.errorf(k.path, "must be at least 1 working day, found %d", *k.p)
+		if k.p != nil && (*k.p < 1 || *k.p > MaxSLADays) {
+			v.errorf(k.path, "must be 1 to %d working days, found %d", MaxSLADays, *k.p)
 		}
 	}
 }
