@@ -6,6 +6,8 @@ package rotation
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -69,10 +71,18 @@ func (p *person) less(q *person) bool {
 	return p.handle < q.handle
 }
 
-// awayDays counts the days of [s, e) covered by away ranges.
+// awayDays counts the days of [s, e) covered by away ranges. The ranges are
+// merged and sorted, so the first that can count is found by binary search:
+// a long history of absences costs nothing for today's shift.
 func (p *person) awayDays(s, e civil.Date) int {
 	n := 0
-	for _, a := range p.away {
+	i, _ := slices.BinarySearchFunc(p.away, s, func(a span, d civil.Date) int {
+		if a.to.After(d) {
+			return 1
+		}
+		return -1
+	})
+	for _, a := range p.away[i:] {
 		if !a.from.Before(e) {
 			break
 		}
@@ -82,6 +92,20 @@ func (p *person) awayDays(s, e civil.Date) int {
 		}
 	}
 	return n
+}
+
+// merge joins overlapping or touching sorted spans, so that both ends are
+// sorted and no day is counted twice.
+func merge(sp []span) []span {
+	out := sp[:0]
+	for _, a := range sp {
+		if k := len(out) - 1; k >= 0 && !a.from.After(out[k].to) {
+			out[k].to = civil.Max(out[k].to, a.to)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // seat is one of the team_size steward places.
@@ -104,7 +128,7 @@ func (s *seat) next() civil.Date {
 type engine struct {
 	tenure, handoff int
 	maxAway         int
-	people          []*person
+	people          []*person // the eligible, by joined (absent first)
 	byHandle        map[string]*person
 	seats           []*seat
 	shifts          []Shift
@@ -132,9 +156,14 @@ func newEngine(r *roster.Roster) *engine {
 			p.away = append(p.away, span{a.From, a.To.AddDays(1)})
 		}
 		slices.SortFunc(p.away, func(a, b span) int { return a.from.Compare(b.from) })
-		e.people = append(e.people, p)
+		p.away = merge(p.away)
+		if p.eligible {
+			e.people = append(e.people, p)
+		}
 		e.byHandle[strings.ToLower(en.GitHub)] = p
 	}
+	// choose stops at the first engineer who has not joined yet.
+	slices.SortStableFunc(e.people, func(a, b *person) int { return a.joined.Compare(b.joined) })
 	return e
 }
 
@@ -146,16 +175,22 @@ func (e *engine) available(p *person, s, end civil.Date) bool {
 		p.awayDays(s, end) <= e.maxAway
 }
 
-// choose is rule 3: the available engineer off duty whose last start is oldest.
+// choose is rule 3: the available engineer off duty whose last start is
+// oldest. The order is checked before availability, which counts absences:
+// only someone who would be chosen needs it.
 func (e *engine) choose(s, end civil.Date) *person {
 	var best *person
 	for _, p := range e.people {
+		if p.joined.After(s) {
+			break // sorted by joined: nobody later has joined either
+		}
+		if best != nil && !p.less(best) {
+			continue
+		}
 		if p.busyUntil.After(s) || !e.available(p, s, end) {
 			continue
 		}
-		if best == nil || p.less(best) {
-			best = p
-		}
+		best = p
 	}
 	return best
 }
@@ -184,14 +219,108 @@ func (e *engine) try(st *seat, t civil.Date) {
 	if !st.inGap {
 		st.inGap, st.gapStart = true, t
 	}
+	// Retry at the first handoff step on which someone could be available:
+	// the steps before it would find nobody, and skipping them keeps a
+	// roster where nobody is available for centuries cheap.
 	st.retryAt = civil.Date{}
-	if r := t.AddDays(e.handoff); r.Before(st.windowEnd) {
+	steps := max(1, (e.nextChance(t, st.windowEnd).Sub(t)+e.handoff-1)/e.handoff)
+	if r := t.AddDays(steps * e.handoff); r.Before(st.windowEnd) {
 		st.retryAt = r
 	}
 }
 
-// Compute returns the schedule of r overlapping [from, until).
+// nextChance is the earliest day after t from which someone could be
+// available for the rest of a window ending at w, or w when nobody can be.
+// For a fixed window end, rule 2 only becomes easier as the start moves on
+// (joined passes, fewer away days remain), so before this day every retry
+// would fail; someone chosen for another seat meanwhile only delays it.
+func (e *engine) nextChance(t, w civil.Date) civil.Date {
+	best := w
+	for _, p := range e.people {
+		if !p.left.IsZero() && p.left.Before(w) {
+			continue
+		}
+		s := civil.Max(t.AddDays(1), civil.Max(p.joined, p.busyUntil))
+		if s.Before(best) {
+			best = civil.Min(best, p.freeFrom(s, w, e.maxAway))
+		}
+	}
+	return best
+}
+
+// freeFrom is the first day d >= s with at most max away days in [d, w),
+// or w.
+func (p *person) freeFrom(s, w civil.Date, max int) civil.Date {
+	excess := p.awayDays(s, w) - max
+	if excess <= 0 {
+		return s
+	}
+	for _, a := range p.away {
+		lo, hi := civil.Max(a.from, s), civil.Min(a.to, w)
+		if !lo.Before(hi) {
+			continue
+		}
+		if n := hi.Sub(lo); n >= excess {
+			return lo.AddDays(excess)
+		} else {
+			excess -= n
+		}
+	}
+	return w
+}
+
+// MaxRangeYears is the longest range a schedule covers.
+const MaxRangeYears = 50
+
+// Dates a schedule may ask about: the roster's own dates (1900..2199) and a
+// little beyond, so that the rotation from the roster's start to any asked
+// day is bounded in time and memory.
+var (
+	FirstDay = civil.New(1900, 1, 1)
+	LastDay  = civil.New(2210, 1, 1)
+)
+
+// RangeError says why a schedule range was refused.
+type RangeError struct{ From, Until civil.Date }
+
+func (e RangeError) Error() string {
+	switch {
+	case !e.Until.After(e.From):
+		return fmt.Sprintf("the schedule range %s to %s is empty: the end must be after the start", e.From, e.Until)
+	case e.Until.After(e.From.AddYears(MaxRangeYears)):
+		return fmt.Sprintf("the schedule range %s to %s is longer than %d years: ask for a shorter range", e.From, e.Until, MaxRangeYears)
+	}
+	return fmt.Sprintf("the schedule range %s to %s is outside %s to %s", e.From, e.Until, FirstDay, LastDay)
+}
+
+// CheckRange returns a RangeError unless [from, until) is a range a schedule
+// may cover: not empty, at most MaxRangeYears, within FirstDay..LastDay.
+func CheckRange(from, until civil.Date) error {
+	if !until.After(from) || until.After(from.AddYears(MaxRangeYears)) || from.Before(FirstDay) || until.After(LastDay) {
+		return RangeError{from, until}
+	}
+	return nil
+}
+
+// Compute returns the schedule of r overlapping [from, until). It is
+// ComputeContext without a deadline, for callers whose range is fixed and
+// short (a year around today); a range CheckRange refuses gives an empty
+// schedule. Callers with a range from a user, or a context, use
+// ComputeContext.
 func Compute(r *roster.Roster, from, until civil.Date) Schedule {
+	s, err := ComputeContext(context.Background(), r, from, until)
+	if err != nil {
+		return Schedule{}
+	}
+	return s
+}
+
+// ComputeContext returns the schedule of r overlapping [from, until), or an
+// error when the range is refused (CheckRange) or ctx ends first.
+func ComputeContext(ctx context.Context, r *roster.Roster, from, until civil.Date) (Schedule, error) {
+	if err := CheckRange(from, until); err != nil {
+		return Schedule{}, err
+	}
 	e := newEngine(r)
 	n := r.Support.TeamSize
 	for i := range n {
@@ -206,7 +335,9 @@ func Compute(r *roster.Roster, from, until civil.Date) Schedule {
 	} else {
 		e.continueFrom(r)
 	}
-	e.run(until)
+	if err := e.run(ctx, until); err != nil {
+		return Schedule{}, err
+	}
 
 	var out Schedule
 	for _, s := range e.shifts {
@@ -225,7 +356,7 @@ func Compute(r *roster.Roster, from, until civil.Date) Schedule {
 	slices.SortStableFunc(out.Gaps, func(a, b Gap) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Seat, b.Seat))
 	})
-	return out
+	return out, nil
 }
 
 // continueFrom is rule 5's start: confirmed shifts stand as written; the
@@ -327,11 +458,17 @@ func (e *engine) confirmedGaps(confirmed []Shift, t civil.Date) {
 }
 
 // run is rule 5's loop with rule 6's retries, until every shift starting
-// before until exists.
-func (e *engine) run(until civil.Date) {
+// before until exists, or ctx ends.
+func (e *engine) run(ctx context.Context, until civil.Date) error {
 	ending := make([]*seat, 0, len(e.seats))
 	retrying := make([]*seat, 0, len(e.seats))
-	for {
+	for step := 0; ; step++ {
+		// Often enough to stop within milliseconds, rarely enough to cost nothing.
+		if step%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("computing the schedule: %w", err)
+			}
+		}
 		t := e.seats[0].next()
 		for _, st := range e.seats[1:] {
 			t = civil.Min(t, st.next())
@@ -372,4 +509,5 @@ func (e *engine) run(until civil.Date) {
 			e.gaps = append(e.gaps, Gap{Start: st.gapStart, End: st.next(), Seat: st.idx})
 		}
 	}
+	return nil
 }

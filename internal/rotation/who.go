@@ -1,6 +1,7 @@
 package rotation
 
 import (
+	"context"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -25,9 +26,24 @@ type Handoff struct {
 }
 
 // Who returns the stewards on duty on day d and the next handoff after it.
+// It is WhoContext without a deadline, for today's date; a day out of
+// range gives a Status with nobody on duty.
 func Who(r *roster.Roster, d civil.Date) Status {
+	st, err := WhoContext(context.Background(), r, d)
+	if err != nil {
+		return Status{Date: d, OnDuty: []Shift{}, Unfilled: []Gap{}}
+	}
+	return st
+}
+
+// WhoContext returns the stewards on duty on day d and the next handoff
+// after it, or an error when d is out of range or ctx ends first.
+func WhoContext(ctx context.Context, r *roster.Roster, d civil.Date) (Status, error) {
 	horizon := d.AddDays(3*r.Support.Tenure.Days + 1)
-	s := Compute(r, d, horizon)
+	s, err := ComputeContext(ctx, r, d, horizon)
+	if err != nil {
+		return Status{}, err
+	}
 	st := Status{Date: d, OnDuty: []Shift{}, Unfilled: []Gap{}}
 	for _, sh := range s.Shifts {
 		if covers(sh.Start, sh.End, d) {
@@ -40,7 +56,7 @@ func Who(r *roster.Roster, d civil.Date) Status {
 		}
 	}
 	st.Next = nextHandoff(s, d, horizon)
-	return st
+	return st, nil
 }
 
 func covers(start, end, d civil.Date) bool { return !start.After(d) && end.After(d) }
