@@ -72,6 +72,10 @@ func Parse(file string, data []byte) (r *Roster, problems Problems) {
 	d.decodeStruct(root, reflect.ValueOf(r).Elem(), "")
 	r.pos = d.pos
 	problems = d.problems
+	if d.spent {
+		// Everything else found is the same few nodes seen many times over.
+		return nil, problems[len(problems)-1:]
+	}
 	if !hasKeyError(problems, "version") {
 		if _, ok := r.pos["version"]; ok && r.Version != 1 {
 			problems = append(problems, r.problem(Error, "version", "unsupported version %d: this steward reads version 1", r.Version))
@@ -79,6 +83,11 @@ func Parse(file string, data []byte) (r *Roster, problems Problems) {
 	}
 	problems = append(problems, validate(r, problems)...)
 	sortProblems(problems)
+	if len(problems) > MaxProblems {
+		more := len(problems) - MaxProblems
+		problems = append(problems[:MaxProblems], Problem{File: file, Line: problems[MaxProblems].Line, Col: problems[MaxProblems].Col,
+			Message: fmt.Sprintf("and %d more problems: fix these first", more), Severity: Error})
+	}
 	if len(problems.Errors()) > 0 {
 		return nil, problems
 	}

@@ -69,7 +69,7 @@ engineers:
 colour: blue
 `, []string{
 			`r.yaml:9:55: shifts[0].who: unknown key; expected one of: end, github, note, start`,
-			`r.yaml:10:1: colour: unknown key; expected one of: engineers, events, holidays, integrations, shifts, sla, support, team, timezone, version`,
+			`r.yaml:10:1: colour: unknown key; expected one of: engineers, events, holidays, integrations, overrides, shifts, sla, support, team, timezone, version`,
 		}},
 		{"bad values are each reported", `version: 1
 team: T

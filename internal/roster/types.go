@@ -20,6 +20,7 @@ type Roster struct {
 	Support      Support      `yaml:"support,required"`
 	Engineers    []Engineer   `yaml:"engineers,required"`
 	Shifts       []Shift      `yaml:"shifts"`
+	Overrides    []Override   `yaml:"overrides"`
 	Events       []Event      `yaml:"events"`
 	Integrations Integrations `yaml:"integrations"`
 	SLA          SLA          `yaml:"sla"`
@@ -71,6 +72,16 @@ type Engineer struct {
 // (support_rotation absent or true).
 func (e Engineer) InRotation() bool { return e.SupportRotation == nil || *e.SupportRotation }
 
+// AwayOn reports whether the engineer is away on day.
+func (e Engineer) AwayOn(day civil.Date) (AwayPeriod, bool) {
+	for _, a := range e.Away {
+		if !day.Before(a.From) && !day.After(a.To) {
+			return a, true
+		}
+	}
+	return AwayPeriod{}, false
+}
+
 // AwayPeriod is an inclusive range of days an engineer is away.
 type AwayPeriod struct {
 	From civil.Date `yaml:"from,required"`
@@ -83,6 +94,17 @@ type Shift struct {
 	GitHub string     `yaml:"github,required" json:"github"`
 	Start  civil.Date `yaml:"start,required" json:"start"`
 	End    civil.Date `yaml:"end,required" json:"end"`
+	Note   string     `yaml:"note" json:"note,omitempty"`
+}
+
+// Override is a cover: GitHub is on duty in place of the steward For, from
+// From to To inclusive. It changes nobody's shift: the rotation's handoffs
+// and turns stay as they were (design.md, Rotation, rule 8).
+type Override struct {
+	GitHub string     `yaml:"github,required" json:"github"`
+	For    string     `yaml:"for,required" json:"for"`
+	From   civil.Date `yaml:"from,required" json:"from"`
+	To     civil.Date `yaml:"to,required" json:"to"` // inclusive
 	Note   string     `yaml:"note" json:"note,omitempty"`
 }
 

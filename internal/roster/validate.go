@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/support-steward/steward/internal/civil"
 )
@@ -51,9 +52,12 @@ func parent(p string) string {
 }
 
 type validator struct {
-	r     *Roster
-	out   Problems
-	known map[string]bool // paths that already have a decoding problem
+	r *Roster
+	// awaySpans and coverSpans are merged away days and covers by handle
+	// (lower case), built on first use.
+	awaySpans, coverSpans map[string][]dayRange
+	out                   Problems
+	known                 map[string]bool // paths that already have a decoding problem
 }
 
 func (v *validator) errorf(path, format string, args ...any) {
@@ -83,6 +87,8 @@ func validate(r *Roster, decoding Problems) Problems {
 	v.support()
 	v.engineers()
 	v.shifts()
+	v.overrides()
+	v.shiftWarnings()
 	v.events()
 	v.integrations()
 	v.sla()
@@ -283,6 +289,210 @@ func (v *validator) shifts() {
 			}
 		}
 	}
+}
+
+func (v *validator) overrides() {
+	r := v.r
+	type cover struct {
+		i             int
+		who, for_     string
+		from, through civil.Date
+	}
+	var ok []cover
+	for i, o := range r.Overrides {
+		p := fmt.Sprintf("overrides[%d]", i)
+		good := true
+		for _, f := range []struct{ key, handle string }{{"github", o.GitHub}, {"for", o.For}} {
+			if !v.has(p+"."+f.key) || f.handle == "" {
+				good = false
+				continue
+			}
+			if _, found := r.Engineer(f.handle); !found {
+				v.errorf(p+"."+f.key, "%q is not on the roster: a cover names engineers listed under engineers", f.handle)
+				good = false
+			}
+		}
+		if good && strings.EqualFold(o.GitHub, o.For) {
+			v.errorf(p+".for", "%q cannot cover for themselves", o.For)
+			good = false
+		}
+		if o.From.IsZero() || o.To.IsZero() {
+			continue
+		}
+		if o.To.Before(o.From) {
+			v.errorf(p+".to", "%s is before from (%s); to is the last day of the cover, inclusive", o.To, o.From)
+			continue
+		}
+		if e, found := r.Engineer(o.GitHub); found && !e.Left.IsZero() && o.To.AddDays(1).After(e.Left) {
+			v.warnf(p+".github", "%q leaves on %s, before this cover ends", o.GitHub, e.Left)
+		}
+		if good {
+			ok = append(ok, cover{i, strings.ToLower(o.GitHub), strings.ToLower(o.For), o.From, o.To})
+		}
+	}
+	// Two covers for one steward on one day, or one person covering two at
+	// once, leave it unclear who is on duty. Sorted by start, an overlap is
+	// always with the cover reaching furthest so far.
+	for _, k := range []struct {
+		by   func(c cover) string
+		what string
+	}{{func(c cover) string { return c.for_ }, "%s is already covered in overrides[%d] (%s to %s)"},
+		{func(c cover) string { return c.who }, "%s is already covering in overrides[%d] (%s to %s)"}} {
+		sorted := slices.Clone(ok)
+		slices.SortStableFunc(sorted, func(a, b cover) int {
+			return cmp.Or(strings.Compare(k.by(a), k.by(b)), a.from.Compare(b.from), cmp.Compare(a.i, b.i))
+		})
+		for j := 1; j < len(sorted); j++ {
+			x, y := sorted[j-1], sorted[j]
+			if k.by(x) == k.by(y) && !y.from.After(x.through) {
+				a, b := x, y
+				if a.i > b.i {
+					a, b = b, a
+				}
+				name := r.Overrides[b.i].For
+				if strings.HasPrefix(k.what, "%s is already covering") {
+					name = r.Overrides[b.i].GitHub
+				}
+				v.errorf(fmt.Sprintf("overrides[%d]", b.i), k.what, name, a.i, a.from, a.through)
+			}
+		}
+	}
+}
+
+// shiftWarnings are the findings that leave a usable roster but a
+// rotation that will surprise someone (issue #17): each says what to do.
+func (v *validator) shiftWarnings() {
+	r := v.r
+	s := r.Support
+	if v.has("support.start") && !s.Start.IsZero() && s.Start.Weekday() != time.Monday {
+		monday := s.Start.AddDays(-((int(s.Start.Weekday()) + 6) % 7))
+		v.warnf("support.start", "%s is a %s: every handoff falls on this weekday; start on a Monday, e.g. %s", s.Start, s.Start.Weekday(), monday)
+	}
+	holiday := map[civil.Date]bool{}
+	for _, h := range r.Holidays {
+		holiday[h] = true
+	}
+	if v.has("support.start") && holiday[s.Start] && len(r.Shifts) == 0 {
+		v.warnf("support.start", "%s is a holiday: nobody is there for the first handoff; start on the next working day's week", s.Start)
+	}
+	handoff, tenure := s.HandoffEvery.Days, s.Tenure.Days
+	served := map[string]int{}
+	for i, sh := range r.Shifts {
+		p := fmt.Sprintf("shifts[%d]", i)
+		served[strings.ToLower(sh.GitHub)]++
+		if sh.Start.IsZero() || sh.End.IsZero() || !sh.End.After(sh.Start) {
+			continue
+		}
+		if n := sh.End.Sub(sh.Start); handoff > 0 && tenure > 0 && (n%handoff != 0 || n > tenure) {
+			v.warnf(p, "%d days is not a whole number of handoffs (every %s) up to the tenure (%s): every projected handoff after it moves to another day; "+
+				"keep the shift whole and write who stands in for part of it under overrides (steward cover)", n, s.HandoffEvery, s.Tenure)
+		}
+		if holiday[sh.Start] {
+			v.warnf(p+".start", "%s is a holiday: the handoff falls on a day nobody works; hand over on the working day before", sh.Start)
+		}
+		e, found := r.Engineer(sh.GitHub)
+		if !found {
+			continue
+		}
+		if !e.Joined.IsZero() && sh.Start.Before(e.Joined) {
+			v.warnf(p+".github", "%q joined on %s, after this shift starts: fix joined or the shift", sh.GitHub, e.Joined)
+		}
+		if away := v.uncoveredAway(e, sh.Start, sh.End); away > s.AwayLimit() {
+			v.warnf(p+".github", "%q is away %d days of this shift, more than max_away_days (%d), and nobody covers them: "+
+				"add a cover under overrides (steward cover HANDLE --for %s --from DATE --to DATE) or swap the shift (steward swap)",
+				sh.GitHub, away, s.AwayLimit(), e.GitHub)
+		}
+	}
+	// Once someone has served twice the rotation has gone round: an
+	// engineer in it who never served and has no joined date is new, and
+	// counts as waiting since the beginning of time.
+	twice := false
+	for _, n := range served {
+		twice = twice || n >= 2
+	}
+	if !twice {
+		return
+	}
+	for i, e := range r.Engineers {
+		if e.InRotation() && e.Left.IsZero() && e.Joined.IsZero() && served[strings.ToLower(e.GitHub)] == 0 && e.GitHub != "" {
+			v.warnf(fmt.Sprintf("engineers[%d].github", i), "%q has no joined date and no shift yet: they take the next handoff and every projected shift moves; "+
+				"add joined: with their first day to have them wait a full cycle", e.GitHub)
+		}
+	}
+}
+
+// uncoveredAway counts the days of [s, end) e is away and no override
+// covers them: away days less those also covered.
+func (v *validator) uncoveredAway(e *Engineer, s, end civil.Date) int {
+	if len(e.Away) == 0 {
+		return 0
+	}
+	key := strings.ToLower(e.GitHub)
+	if v.awaySpans == nil {
+		v.awaySpans, v.coverSpans = map[string][]dayRange{}, map[string][]dayRange{}
+		for _, en := range v.r.Engineers {
+			var sp []dayRange
+			for _, a := range en.Away {
+				sp = append(sp, dayRange{a.From, a.To.AddDays(1)})
+			}
+			v.awaySpans[strings.ToLower(en.GitHub)] = mergeRanges(sp)
+		}
+		for _, o := range v.r.Overrides {
+			k := strings.ToLower(o.For)
+			v.coverSpans[k] = append(v.coverSpans[k], dayRange{o.From, o.To.AddDays(1)})
+		}
+		for k, sp := range v.coverSpans {
+			v.coverSpans[k] = mergeRanges(sp)
+		}
+	}
+	away := clip(v.awaySpans[key], s, end)
+	n := 0
+	for _, a := range away {
+		n += a.to.Sub(a.from)
+		for _, c := range clip(v.coverSpans[key], a.from, a.to) {
+			n -= c.to.Sub(c.from)
+		}
+	}
+	return n
+}
+
+// dayRange is [from, to).
+type dayRange struct{ from, to civil.Date }
+
+// mergeRanges sorts and joins overlapping or touching ranges.
+func mergeRanges(sp []dayRange) []dayRange {
+	slices.SortFunc(sp, func(a, b dayRange) int { return a.from.Compare(b.from) })
+	out := sp[:0]
+	for _, a := range sp {
+		if !a.to.After(a.from) {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && !a.from.After(out[k].to) {
+			out[k].to = civil.Max(out[k].to, a.to)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// clip returns the parts of merged ranges sp inside [s, e), finding the
+// first by binary search.
+func clip(sp []dayRange, s, e civil.Date) []dayRange {
+	i, _ := slices.BinarySearchFunc(sp, s, func(a dayRange, d civil.Date) int {
+		if a.to.After(d) {
+			return 1
+		}
+		return -1
+	})
+	var out []dayRange
+	for _, a := range sp[i:] {
+		if !a.from.Before(e) {
+			break
+		}
+		out = append(out, dayRange{civil.Max(a.from, s), civil.Min(a.to, e)})
+	}
+	return out
 }
 
 func (v *validator) events() {

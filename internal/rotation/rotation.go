@@ -26,6 +26,9 @@ type Shift struct {
 	Confirmed bool       `json:"confirmed"`
 	// Seat is the steward seat the shift fills, 0..team_size-1.
 	Seat int `json:"-"`
+	// Covering, set only in OnDuty's answers, is the rostered steward this
+	// person stands in for; Start and End are then the cover's.
+	Covering string `json:"covering,omitempty"`
 }
 
 // Gap is a span of one seat that nobody could fill, [Start, End).
@@ -40,6 +43,9 @@ type Gap struct {
 type Schedule struct {
 	Shifts []Shift `json:"shifts"`
 	Gaps   []Gap   `json:"gaps"`
+	// Covers are the roster's overrides in the range, sorted by start then
+	// handle; they change no shift (see OnDuty).
+	Covers []Cover `json:"covers,omitempty"`
 }
 
 // person is an engineer as the engine sees one.
@@ -356,6 +362,7 @@ func ComputeContext(ctx context.Context, r *roster.Roster, from, until civil.Dat
 	slices.SortStableFunc(out.Gaps, func(a, b Gap) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Seat, b.Seat))
 	})
+	out.Covers = coversOf(r, from, until)
 	return out, nil
 }
 

@@ -10,11 +10,28 @@ import (
 
 // Status is who is on duty on a day and what changes next.
 type Status struct {
-	Date   civil.Date `json:"date"`
-	OnDuty []Shift    `json:"on_duty"`
+	Date civil.Date `json:"date"`
+	// OnDuty is who is actually on duty, covers applied (Schedule.OnDuty).
+	OnDuty []Shift `json:"on_duty"`
+	// Away lists stewards on duty on Date who are away that day with
+	// nobody covering: someone should (steward cover).
+	Away []Absence `json:"away,omitempty"`
 	// Unfilled lists the seats nobody holds on Date.
 	Unfilled []Gap    `json:"unfilled"`
 	Next     *Handoff `json:"next_handoff"`
+	// Starts is the rotation's first day when Date is before it (nobody
+	// on duty and no seat open yet).
+	Starts civil.Date `json:"starts,omitzero"`
+}
+
+// Absence is a steward on duty who is away, from the roster's away list
+// (To inclusive, as written there).
+type Absence struct {
+	GitHub string     `json:"github"`
+	Name   string     `json:"name"`
+	From   civil.Date `json:"from"`
+	To     civil.Date `json:"to"`
+	Note   string     `json:"note,omitempty"`
 }
 
 // Handoff is a day on which the stewards change.
@@ -44,18 +61,25 @@ func WhoContext(ctx context.Context, r *roster.Roster, d civil.Date) (Status, er
 	if err != nil {
 		return Status{}, err
 	}
-	st := Status{Date: d, OnDuty: []Shift{}, Unfilled: []Gap{}}
-	for _, sh := range s.Shifts {
-		if covers(sh.Start, sh.End, d) {
-			st.OnDuty = append(st.OnDuty, sh)
+	st := Status{Date: d, OnDuty: s.OnDuty(d), Unfilled: []Gap{}}
+	for _, sh := range st.OnDuty {
+		if e, ok := r.Engineer(sh.GitHub); ok {
+			if a, away := e.AwayOn(d); away {
+				st.Away = append(st.Away, Absence{GitHub: e.GitHub, Name: e.Name, From: a.From, To: a.To, Note: a.Note})
+			}
 		}
 	}
+
 	for _, g := range s.Gaps {
 		if covers(g.Start, g.End, d) {
 			st.Unfilled = append(st.Unfilled, g)
 		}
 	}
 	st.Next = nextHandoff(s, d, horizon)
+	if len(st.OnDuty) == 0 && len(st.Unfilled) == 0 && st.Next != nil {
+		// Nobody on duty and no seat open: the rotation has not begun.
+		st.Starts = st.Next.Date
+	}
 	return st, nil
 }
 
@@ -89,13 +113,18 @@ func nextHandoff(s Schedule, d, horizon civil.Date) *Handoff {
 	return h
 }
 
-// For returns the shifts of one engineer (handle compared case-insensitively)
-// and no gaps.
+// For returns the shifts of one engineer (handle compared case-insensitively),
+// the covers they give or get, and no gaps.
 func (s Schedule) For(handle string) Schedule {
 	out := Schedule{Shifts: []Shift{}, Gaps: []Gap{}}
 	for _, sh := range s.Shifts {
 		if strings.EqualFold(sh.GitHub, handle) {
 			out.Shifts = append(out.Shifts, sh)
+		}
+	}
+	for _, c := range s.Covers {
+		if strings.EqualFold(c.GitHub, handle) || strings.EqualFold(c.For, handle) {
+			out.Covers = append(out.Covers, c)
 		}
 	}
 	return out
