@@ -65,6 +65,7 @@ func (s Schedule) coverFor(handle string, d civil.Date) (Cover, bool) {
 // covering d, or, where someone stands in, a Shift for the cover's span
 // naming the stand-in with Covering set to the rostered steward. Use it
 // wherever "who is on duty" matters (membership, routing, the dashboard).
+// d must lie in the range the schedule was computed for.
 func (s Schedule) OnDuty(d civil.Date) []Shift {
 	out := []Shift{}
 	for _, sh := range s.Shifts {
