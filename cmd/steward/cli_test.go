@@ -199,3 +199,38 @@ func TestDemoTellsTheStory(t *testing.T) {
 		t.Errorf("demo --format json: %d %.300s", code, out)
 	}
 }
+
+// steward swap and cover --dry-run print the pull request they would open,
+// with no credentials at all.
+func TestSwapAndCoverDryRun(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"swap.txt", []string{"swap", "aturing", "grace", "--shift", "2026-10-26", "--with", "2026-11-09", "--dry-run"}},
+		{"cover.txt", []string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-01", "--to", "2026-12-04", "--note", "conference", "--dry-run"}},
+	} {
+		out, errs, code := steward(t, tt.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, errs)
+		}
+		golden(t, tt.name, out)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		in   string
+	}{
+		{[]string{"swap", "grace", "--dry-run"}, 2, "expected 2 handle(s), found 1"},
+		{[]string{"swap", "grace", "dknuth", "--dry-run"}, 1, "@dknuth has no confirmed shift after 2026-11-26"},
+		{[]string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-04", "--to", "2026-12-01", "--dry-run"}, 2, "--to 2026-12-01 is before --from 2026-12-04"},
+		{[]string{"cover", "ewd", "--for", "ewd", "--from", "2026-12-01", "--to", "2026-12-04", "--dry-run"}, 1, `"ewd" cannot cover for themselves`},
+		{[]string{"cover", "ewd", "--from", "2026-12-01", "--to", "2026-12-04"}, 2, "--for, --from and --to are required"},
+		{[]string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-01", "--to", "2026-12-04"}, 1, "GITHUB"},
+	} {
+		out, errs, code := steward(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.in) {
+			t.Errorf("steward %v: exit %d (want %d)\nstdout: %s\nstderr: %s\nwant to see %q", tt.args, code, tt.code, out, errs, tt.in)
+		}
+	}
+}

@@ -397,7 +397,9 @@ func (v *validator) shiftWarnings() {
 		if !e.Joined.IsZero() && sh.Start.Before(e.Joined) {
 			v.warnf(p+".github", "%q joined on %s, after this shift starts: fix joined or the shift", sh.GitHub, e.Joined)
 		}
-		if away := v.uncoveredAway(e, sh.Start, sh.End); away > s.AwayLimit() {
+		if limit := s.AwayLimit(); limit < 0 || limit > MaxDurationDays {
+			continue // an error already
+		} else if away := v.uncoveredAway(e, sh.Start, sh.End); away > limit {
 			v.warnf(p+".github", "%q is away %d days of this shift, more than max_away_days (%d), and nobody covers them: "+
 				"add a cover under overrides (steward cover HANDLE --for %s --from DATE --to DATE) or swap the shift (steward swap)",
 				sh.GitHub, away, s.AwayLimit(), e.GitHub)

@@ -154,10 +154,10 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "⚠️ New gap: nobody is available from %s until %s.\n", g.Start, g.End)
 	}
 	for _, c := range d.CoversAdded {
-		fmt.Fprintf(&b, "New cover: %s (@%s) stands in for %s (@%s) from %s until %s; no shift moves.\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End)
+		fmt.Fprintf(&b, "New cover: %s (@%s) stands in for %s (@%s) from %s to %s (inclusive); no shift moves.\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
 	}
 	for _, c := range d.CoversRemoved {
-		fmt.Fprintf(&b, "Cover removed: %s (@%s) no longer stands in for %s (@%s) from %s until %s.\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End)
+		fmt.Fprintf(&b, "Cover removed: %s (@%s) no longer stands in for %s (@%s) from %s to %s (inclusive).\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

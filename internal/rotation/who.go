@@ -135,3 +135,36 @@ func (s Schedule) For(handle string) Schedule {
 func DefaultRange(today civil.Date) (from, until civil.Date) {
 	return today.AddDays(-28), today.AddDays(26 * 7)
 }
+
+// Sentence says what happens at the handoff, verbs agreeing with how many:
+// "Ada Lovelace (@ada-l) joins, Grace Hopper (@grace) and Alan Turing
+// (@aturing) leave, Katherine Johnson (@kjohnson) stays".
+func (h Handoff) Sentence() string {
+	var parts []string
+	for _, g := range []struct {
+		shifts    []Shift
+		one, many string
+	}{{h.Joining, "joins", "join"}, {h.Leaving, "leaves", "leave"}, {h.Staying, "stays", "stay"}} {
+		if len(g.shifts) == 0 {
+			continue
+		}
+		parts = append(parts, People(g.shifts)+" "+verb(len(g.shifts), g.one, g.many))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// People names shifts' stewards as "Ada Lovelace (@ada-l) and Grace Hopper
+// (@grace)", or "nobody".
+func People(shifts []Shift) string {
+	if len(shifts) == 0 {
+		return "nobody"
+	}
+	n := make([]string, len(shifts))
+	for i, s := range shifts {
+		n[i] = s.Name + " (@" + s.GitHub + ")"
+	}
+	if len(n) == 1 {
+		return n[0]
+	}
+	return strings.Join(n[:len(n)-1], ", ") + " and " + n[len(n)-1]
+}
