@@ -234,3 +234,38 @@ func TestSwapAndCoverDryRun(t *testing.T) {
 		}
 	}
 }
+
+// Covers in every format: the table and Markdown list them as rows, JSON
+// under "covers", the ICS as events categorised Cover; no shift moves.
+func TestScheduleShowsCoversInEveryFormat(t *testing.T) {
+	for _, f := range []string{"table", "json", "ics", "markdown"} {
+		out, errs, code := steward(t, "schedule", "--roster", "testdata/covers.yaml", "--from", "2026-01-05", "--until", "2026-04-06", "--format", f)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d: %s", f, code, errs)
+		}
+		golden(t, "covers."+f, out)
+	}
+}
+
+// who before the rotation begins, during a cover, and with an away steward
+// nobody covers.
+func TestWhoWithCoversAndAbsences(t *testing.T) {
+	var all strings.Builder
+	for _, d := range []string{"2026-01-01", "2026-02-10", "2026-02-17"} {
+		out, errs, code := steward(t, "who", "--roster", "testdata/covers.yaml", "--on", d)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d: %s", d, code, errs)
+		}
+		all.WriteString("$ steward who --on " + d + "\n" + out + "\n")
+	}
+	golden(t, "who-covers.txt", all.String())
+}
+
+// Every warning issue #17 lists, each at its line with what to do.
+func TestValidateWarnsAtEachLine(t *testing.T) {
+	out, _, code := steward(t, "validate", "--roster", "testdata/warnings.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	golden(t, "validate-warnings.txt", out)
+}
