@@ -117,3 +117,20 @@ func TestRosterSizeIsBounded(t *testing.T) {
 		t.Fatalf("got %v", probs.Errors())
 	}
 }
+
+// Problems are capped at MaxProblems; the line saying how many more is an
+// error only when an error is among them, so warnings never reject a roster.
+func TestProblemsAreCappedWithoutTurningWarningsIntoErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(minimal + "shifts:\n")
+	for i := range MaxProblems + 5 {
+		fmt.Fprintf(&b, "  - {github: nobody%d, start: %s, end: %s}\n", i, FirstDate.AddDays(14*i), FirstDate.AddDays(14*i+14))
+	}
+	r, probs := Parse("r.yaml", []byte(b.String()))
+	if r == nil || len(probs) != MaxProblems+1 || len(probs.Errors()) != 0 {
+		t.Fatalf("accepted %v, %d problems, errors %v", r != nil, len(probs), probs.Errors())
+	}
+	if last := probs[MaxProblems].Message; last != "and 5 more problems: fix these first" {
+		t.Errorf("last problem %q", last)
+	}
+}

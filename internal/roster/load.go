@@ -84,9 +84,13 @@ func Parse(file string, data []byte) (r *Roster, problems Problems) {
 	problems = append(problems, validate(r, problems)...)
 	sortProblems(problems)
 	if len(problems) > MaxProblems {
-		more := len(problems) - MaxProblems
-		problems = append(problems[:MaxProblems], Problem{File: file, Line: problems[MaxProblems].Line, Col: problems[MaxProblems].Col,
-			Message: fmt.Sprintf("and %d more problems: fix these first", more), Severity: Error})
+		rest := problems[MaxProblems:]
+		sev := Warning // the count is an error only if an error is among them
+		if len(rest.Errors()) > 0 {
+			sev = Error
+		}
+		problems = append(problems[:MaxProblems], Problem{File: file, Line: rest[0].Line, Col: rest[0].Col,
+			Message: fmt.Sprintf("and %d more problems: fix these first", len(rest)), Severity: sev})
 	}
 	if len(problems.Errors()) > 0 {
 		return nil, problems

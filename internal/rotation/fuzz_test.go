@@ -57,6 +57,7 @@ func FuzzAcceptedRosterBytes(f *testing.F) {
 	f.Add([]byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 2, tenure: 4w, handoff_every: 2w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n  - {name: B, github: b}\n"))
 	f.Add([]byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 2, tenure: 2635249153387078802w, handoff_every: 1317624576693539401w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n"))
 	f.Add([]byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 10, tenure: 10d, handoff_every: 1d, start: 1900-01-01, max_away_days: 0}\nengineers:\n  - {name: A, github: a, away: [{from: 1900-01-01, to: 2199-12-31}]}\n  - {name: B, github: b, joined: 2199-12-31}\n  - {name: C, github: c, left: 1900-01-02}\nshifts:\n  - {github: a, start: 1900-01-01, end: 1900-01-11}\n"))
+	f.Add([]byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n  - {name: B, github: b}\noverrides:\n  - {github: b, for: a, from: 2026-01-06, to: 2199-12-31}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { checkAccepted(t, data) })
 }
 
