@@ -269,3 +269,15 @@ func TestValidateWarnsAtEachLine(t *testing.T) {
 	}
 	golden(t, "validate-warnings.txt", out)
 }
+
+// Issue #17: the footer named today even when no row was starred.
+func TestScheduleFooterNamesTodayOnlyWhenARowIsMarked(t *testing.T) {
+	out, _, code := steward(t, "schedule", "--from", "2027-06-01", "--until", "2027-08-01")
+	if code != 0 || strings.Contains(out, "* on duty") || strings.Contains(out, " * ") || !strings.Contains(out, "Ranges are [start, end)") {
+		t.Errorf("a range without today:\n%s", out)
+	}
+	out, _, _ = steward(t, "schedule", "--from", "2026-11-01", "--until", "2026-12-01")
+	if !strings.Contains(out, "* on duty on 2026-11-26.") {
+		t.Errorf("a range with today:\n%s", out)
+	}
+}
