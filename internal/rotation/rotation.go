@@ -55,7 +55,8 @@ type person struct {
 	key      string // case-folded name: the alphabetical order
 	joined   civil.Date
 	left     civil.Date
-	away     []span // [from, to+1), sorted
+	away     []span // [from, to+1), merged and sorted
+	awayAt   int    // firstAwayEnding's last answer
 	eligible bool
 	// last is the most recent shift start, or joined, or the zero Date
 	// (earlier than every real date) for someone who never served.
@@ -82,13 +83,7 @@ func (p *person) less(q *person) bool {
 // a long history of absences costs nothing for today's shift.
 func (p *person) awayDays(s, e civil.Date) int {
 	n := 0
-	i, _ := slices.BinarySearchFunc(p.away, s, func(a span, d civil.Date) int {
-		if a.to.After(d) {
-			return 1
-		}
-		return -1
-	})
-	for _, a := range p.away[i:] {
+	for _, a := range p.away[p.firstAwayEnding(s):] {
 		if !a.from.Before(e) {
 			break
 		}
@@ -98,6 +93,23 @@ func (p *person) awayDays(s, e civil.Date) int {
 		}
 	}
 	return n
+}
+
+// firstAwayEnding returns the index of the first away span ending after s.
+// Schedules ask about ever later days, so the answer is nearly always the
+// last one's; otherwise it is found by binary search.
+func (p *person) firstAwayEnding(s civil.Date) int {
+	i := p.awayAt
+	if i > len(p.away) || (i < len(p.away) && !p.away[i].to.After(s)) || (i > 0 && p.away[i-1].to.After(s)) {
+		i, _ = slices.BinarySearchFunc(p.away, s, func(a span, d civil.Date) int {
+			if a.to.After(d) {
+				return 1
+			}
+			return -1
+		})
+		p.awayAt = i
+	}
+	return i
 }
 
 // merge joins overlapping or touching sorted spans, so that both ends are
@@ -139,6 +151,9 @@ type engine struct {
 	seats           []*seat
 	shifts          []Shift
 	gaps            []Gap
+	// nobodyUntil: nobody is available for a window starting before it
+	// that is longer than max_away_days (try, nobodyBefore).
+	nobodyUntil civil.Date
 }
 
 var folder = cases.Fold()
@@ -218,9 +233,16 @@ func (e *engine) open(st *seat, t, windowEnd civil.Date) {
 }
 
 func (e *engine) try(st *seat, t civil.Date) {
-	if p := e.choose(t, st.windowEnd); p != nil {
-		e.serve(st, p, t, st.windowEnd)
-		return
+	// A window longer than max_away_days starting before nobodyUntil has
+	// nobody to fill it (see nobodyBefore): no need to look. This keeps a
+	// roster where nobody can serve for centuries cheap.
+	long := st.windowEnd.Sub(t) > e.maxAway
+	known := long && t.Before(e.nobodyUntil)
+	if !known {
+		if p := e.choose(t, st.windowEnd); p != nil {
+			e.serve(st, p, t, st.windowEnd)
+			return
+		}
 	}
 	if !st.inGap {
 		st.inGap, st.gapStart = true, t
@@ -229,10 +251,40 @@ func (e *engine) try(st *seat, t civil.Date) {
 	// the steps before it would find nobody, and skipping them keeps a
 	// roster where nobody is available for centuries cheap.
 	st.retryAt = civil.Date{}
-	steps := max(1, (e.nextChance(t, st.windowEnd).Sub(t)+e.handoff-1)/e.handoff)
+	var next civil.Date
+	if known {
+		// Until the window is short enough for absences not to count.
+		next = civil.Min(e.nobodyUntil, st.windowEnd.AddDays(-e.maxAway))
+	} else {
+		next = e.nextChance(t, st.windowEnd)
+		e.nobodyUntil = e.nobodyBefore(t)
+	}
+	steps := max(1, (next.Sub(t)+e.handoff-1)/e.handoff)
 	if r := t.AddDays(steps * e.handoff); r.Before(st.windowEnd) {
 		st.retryAt = r
 	}
+}
+
+// nobodyBefore returns a day before which nobody is available for any
+// window starting on or after t that is longer than max_away_days, whatever
+// its end: everyone has not joined yet, is on duty, has left, or is away on
+// every one of the window's first max_away_days+1 days. As time goes on
+// engineers only get busier, so the day stays a bound.
+func (e *engine) nobodyBefore(t civil.Date) civil.Date {
+	bound := civil.Last
+	for _, p := range e.people {
+		if !p.left.IsZero() && !p.left.After(t) {
+			continue // gone: a window starting at t or later ends after left
+		}
+		s := civil.Max(t, civil.Max(p.joined, p.busyUntil))
+		if i := p.firstAwayEnding(s); i < len(p.away) && !p.away[i].from.After(s) {
+			// Away from before s until to: every start up to to-max_away
+			// has more than max_away_days away in a longer window.
+			s = civil.Max(s, p.away[i].to.AddDays(-e.maxAway))
+		}
+		bound = civil.Min(bound, s)
+	}
+	return bound
 }
 
 // nextChance is the earliest day after t from which someone could be
@@ -240,6 +292,7 @@ func (e *engine) try(st *seat, t civil.Date) {
 // For a fixed window end, rule 2 only becomes easier as the start moves on
 // (joined passes, fewer away days remain), so before this day every retry
 // would fail; someone chosen for another seat meanwhile only delays it.
+
 func (e *engine) nextChance(t, w civil.Date) civil.Date {
 	best := w
 	for _, p := range e.people {
