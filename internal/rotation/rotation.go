@@ -79,8 +79,9 @@ func (p *person) less(q *person) bool {
 }
 
 // awayDays counts the days of [s, e) covered by away ranges. The ranges are
-// merged and sorted, so the first that can count is found by binary search:
-// a long history of absences costs nothing for today's shift.
+// merged and sorted, so the first that can count is found directly
+// (firstAwayEnding): a long history of absences costs nothing for today's
+// shift.
 func (p *person) awayDays(s, e civil.Date) int {
 	n := 0
 	for _, a := range p.away[p.firstAwayEnding(s):] {
@@ -292,7 +293,6 @@ func (e *engine) nobodyBefore(t civil.Date) civil.Date {
 // For a fixed window end, rule 2 only becomes easier as the start moves on
 // (joined passes, fewer away days remain), so before this day every retry
 // would fail; someone chosen for another seat meanwhile only delays it.
-
 func (e *engine) nextChance(t, w civil.Date) civil.Date {
 	best := w
 	for _, p := range e.people {
