@@ -41,6 +41,8 @@ func init() {
 		"validate": {"check roster.yaml and report every problem at its line", cmdValidate},
 		"sync":     {"mirror FreshDesk tickets as support issues and keep both in step", cmdSync},
 		"rotate":   {"propose the next handoff as a pull request; keep the stewards' team and group", cmdRotate},
+		"swap":     {"propose, as a pull request, that two engineers exchange confirmed shifts", cmdSwap},
+		"cover":    {"propose, as a pull request, that someone stands in for a steward for some days", cmdCover},
 		"remind":   {"keep the support dashboard issue and comment once on each missed response target", cmdRemind},
 		"route":    {"ask a fairly chosen engineer to take a support issue", cmdRoute},
 		"fairness": {"how support work was spread: shifts, asks, declines and open issues per engineer", cmdFairness},

@@ -167,6 +167,9 @@ func TestExitCodesAndHelp(t *testing.T) {
 		{[]string{"schedule", "--format", "pdf"}, 2, `--format "pdf": use one of table, json, ics, markdown`},
 		{[]string{"schedule", "--from", "2026-02-30"}, 2, `"2026-02-30" is not a date`},
 		{[]string{"schedule", "--from", "2026-03-01", "--until", "2026-02-01"}, 2, "must be after --from"},
+		{[]string{"schedule", "--format", "ics", "--from", "0001-01-01", "--until", "9999-12-31"}, 2, "is longer than 50 years: ask for a shorter range"},
+		{[]string{"schedule", "--from", "2170-01-01", "--until", "2210-01-01"}, 0, "Support Stewards"},
+		{[]string{"schedule", "--from", "2200-01-01", "--until", "2230-01-01"}, 2, "is outside 1900-01-01 to 2210-01-01"},
 		{[]string{"schedule", "--engineer", "nobody"}, 2, `--engineer "nobody" is not on the roster`},
 		{[]string{"schedule", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"schedule", "--roster", "/nonexistent/roster.yaml"}, 1, "no such file"},
@@ -194,5 +197,87 @@ func TestDemoTellsTheStory(t *testing.T) {
 	var story map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &story) != nil || story["facts"] == nil {
 		t.Errorf("demo --format json: %d %.300s", code, out)
+	}
+}
+
+// steward swap and cover --dry-run print the pull request they would open,
+// with no credentials at all.
+func TestSwapAndCoverDryRun(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"swap.txt", []string{"swap", "aturing", "grace", "--shift", "2026-10-26", "--with", "2026-11-09", "--dry-run"}},
+		{"cover.txt", []string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-01", "--to", "2026-12-04", "--note", "conference", "--dry-run"}},
+	} {
+		out, errs, code := steward(t, tt.args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, errs)
+		}
+		golden(t, tt.name, out)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		in   string
+	}{
+		{[]string{"swap", "grace", "--dry-run"}, 2, "expected 2 handle(s), found 1"},
+		{[]string{"swap", "grace", "dknuth", "--dry-run"}, 1, "@dknuth has no confirmed shift after 2026-11-26"},
+		{[]string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-04", "--to", "2026-12-01", "--dry-run"}, 2, "--to 2026-12-01 is before --from 2026-12-04"},
+		{[]string{"cover", "ewd", "--for", "ewd", "--from", "2026-12-01", "--to", "2026-12-04", "--dry-run"}, 1, `"ewd" cannot cover for themselves`},
+		{[]string{"cover", "ewd", "--from", "2026-12-01", "--to", "2026-12-04"}, 2, "--for, --from and --to are required"},
+		{[]string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-01", "--to", "2026-12-04"}, 1, "GITHUB"},
+	} {
+		out, errs, code := steward(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.in) {
+			t.Errorf("steward %v: exit %d (want %d)\nstdout: %s\nstderr: %s\nwant to see %q", tt.args, code, tt.code, out, errs, tt.in)
+		}
+	}
+}
+
+// Covers in every format: the table and Markdown list them as rows, JSON
+// under "covers", the ICS as events categorised Cover; no shift moves.
+func TestScheduleShowsCoversInEveryFormat(t *testing.T) {
+	for _, f := range []string{"table", "json", "ics", "markdown"} {
+		out, errs, code := steward(t, "schedule", "--roster", "testdata/covers.yaml", "--from", "2026-01-05", "--until", "2026-04-06", "--format", f)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d: %s", f, code, errs)
+		}
+		golden(t, "covers."+f, out)
+	}
+}
+
+// who before the rotation begins, during a cover, and with an away steward
+// nobody covers.
+func TestWhoWithCoversAndAbsences(t *testing.T) {
+	var all strings.Builder
+	for _, d := range []string{"2026-01-01", "2026-02-10", "2026-02-17"} {
+		out, errs, code := steward(t, "who", "--roster", "testdata/covers.yaml", "--on", d)
+		if code != 0 || errs != "" {
+			t.Fatalf("%s: exit %d: %s", d, code, errs)
+		}
+		all.WriteString("$ steward who --on " + d + "\n" + out + "\n")
+	}
+	golden(t, "who-covers.txt", all.String())
+}
+
+// Every warning issue #17 lists, each at its line with what to do.
+func TestValidateWarnsAtEachLine(t *testing.T) {
+	out, _, code := steward(t, "validate", "--roster", "testdata/warnings.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	golden(t, "validate-warnings.txt", out)
+}
+
+// Issue #17: the footer named today even when no row was starred.
+func TestScheduleFooterNamesTodayOnlyWhenARowIsMarked(t *testing.T) {
+	out, _, code := steward(t, "schedule", "--from", "2027-06-01", "--until", "2027-08-01")
+	if code != 0 || strings.Contains(out, "* on duty") || strings.Contains(out, " * ") || !strings.Contains(out, "Ranges are [start, end)") {
+		t.Errorf("a range without today:\n%s", out)
+	}
+	out, _, _ = steward(t, "schedule", "--from", "2026-11-01", "--until", "2026-12-01")
+	if !strings.Contains(out, "* on duty on 2026-11-26.") {
+		t.Errorf("a range with today:\n%s", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/workdays"
 )
 
 func cmdRotate(ctx context.Context, e env, args []string) int {
@@ -51,6 +52,15 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 		notes = append(notes, "FreshDesk off: "+c.FDErr.Error())
 	}
 	res, err := rot.Rotate(ctx, *dry)
+	if err == nil && !*dry {
+		// An unmerged rotation pull request is reminded the working day
+		// before its handoff and on the day (issue #17).
+		reminded, rerr := rot.RemindUnmerged(ctx, workdays.New(r.Location(), r.Holidays).IsWorkingDay)
+		for _, m := range reminded {
+			notes = append(notes, m.Message)
+		}
+		err = rerr
+	}
 	out := struct {
 		Rotation   rosterpr.Result            `json:"rotation"`
 		Membership *rosterpr.MembershipResult `json:"membership,omitempty"`

@@ -1,11 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func oneOf(name, value string, allowed ...string) error {
 	return usagef("--%s %q: use one of %s", name, value, strings.Join(allowed, ", "))
 }
 
-func cmdSchedule(_ context.Context, e env, args []string) int {
+func cmdSchedule(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "schedule", "[--roster FILE] [--from DATE] [--until DATE] [--engineer HANDLE] [--format table|json|ics|markdown|html] [--calendar-url URL]")
 	path := rosterFlag(fs, e)
 	var from, until dateFlag
@@ -101,11 +102,16 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 			return fail(e, "schedule", usagef("--engineer %q is not on the roster", *engineer))
 		}
 	}
-	s := rotation.Compute(r, from.d, until.d)
+	if err := rotation.CheckRange(from.d, until.d); err != nil {
+		return fail(e, "schedule", usagef("--from %s --until %s: %v", from.d, until.d, err))
+	}
+	s, err := rotation.ComputeContext(ctx, r, from.d, until.d)
+	if err != nil {
+		return fail(e, "schedule", err)
+	}
 	if *engineer != "" {
 		s = s.For(*engineer)
 	}
-	var err error
 	switch *format {
 	case "json":
 		err = s.WriteJSON(e.stdout)
@@ -125,7 +131,7 @@ func cmdSchedule(_ context.Context, e env, args []string) int {
 	return exitOK
 }
 
-func cmdWho(_ context.Context, e env, args []string) int {
+func cmdWho(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "who", "[--roster FILE] [--on DATE] [--format text|json]")
 	path := rosterFlag(fs, e)
 	var on dateFlag
@@ -144,7 +150,10 @@ func cmdWho(_ context.Context, e env, args []string) int {
 	if on.d.IsZero() {
 		on.d = r.Today(e.now())
 	}
-	st := rotation.Who(r, on.d)
+	st, err := rotation.WhoContext(ctx, r, on.d)
+	if err != nil {
+		return fail(e, "who", err)
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -157,20 +166,17 @@ func cmdWho(_ context.Context, e env, args []string) int {
 	return exitOK
 }
 
-func people(shifts []rotation.Shift) string {
-	if len(shifts) == 0 {
-		return "nobody"
-	}
-	names := make([]string, len(shifts))
-	for i, s := range shifts {
-		names[i] = fmt.Sprintf("%s (@%s)", s.Name, s.GitHub)
-	}
-	return strings.Join(names, " and ")
-}
-
 func writeWho(w io.Writer, st rotation.Status) {
-	fmt.Fprintf(w, "Support Stewards on %s:\n", st.Date)
+	if !st.Starts.IsZero() {
+		fmt.Fprintf(w, "No Support Stewards yet on %s: the rotation starts on %s.\n", st.Date, st.Starts)
+	} else {
+		fmt.Fprintf(w, "Support Stewards on %s:\n", st.Date)
+	}
 	for _, s := range st.OnDuty {
+		if s.Covering != "" {
+			fmt.Fprintf(w, "  %s (@%s), covering @%s through %s\n", s.Name, s.GitHub, s.Covering, s.End.AddDays(-1))
+			continue
+		}
 		mark := "projected"
 		if s.Confirmed {
 			mark = "confirmed"
@@ -180,16 +186,29 @@ func writeWho(w io.Writer, st rotation.Status) {
 	for _, g := range st.Unfilled {
 		fmt.Fprintf(w, "  (unfilled seat until %s: nobody is available)\n", g.End)
 	}
+	for _, a := range st.Away {
+		until := a.To
+		for _, s := range st.OnDuty {
+			if s.GitHub == a.GitHub && s.End.AddDays(-1).Before(until) {
+				until = s.End.AddDays(-1)
+			}
+		}
+		note := ""
+		if a.Note != "" {
+			note = " (" + a.Note + ")"
+		}
+		fmt.Fprintf(w, "  ! %s (@%s) is away until %s%s and nobody covers: steward cover HANDLE --for %s --from %s --to %s\n",
+			a.Name, a.GitHub, a.To, note, a.GitHub, st.Date, until)
+	}
 	if st.Next == nil {
 		fmt.Fprintln(w, "No handoff is scheduled.")
 		return
 	}
-	h := st.Next
-	fmt.Fprintf(w, "Next handoff on %s: %s joins, %s leaves", h.Date, people(h.Joining), people(h.Leaving))
-	if len(h.Staying) > 0 {
-		fmt.Fprintf(w, ", %s stays", people(h.Staying))
+	if !st.Starts.IsZero() {
+		fmt.Fprintf(w, "First stewards on %s: %s.\n", st.Next.Date, st.Next.Sentence())
+		return
 	}
-	fmt.Fprintln(w, ".")
+	fmt.Fprintf(w, "Next handoff on %s: %s.\n", st.Next.Date, st.Next.Sentence())
 }
 
 func cmdValidate(_ context.Context, e env, args []string) int {
@@ -202,11 +221,17 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 	if err := oneOf("format", *format, "text", "github"); err != nil {
 		return fail(e, "validate", err)
 	}
-	data, err := os.ReadFile(*path)
+	data, err := roster.ReadFile(*path)
 	if err != nil {
 		return fail(e, "validate", err)
 	}
-	_, probs := roster.Parse(*path, data)
+	r, probs := roster.Parse(*path, data)
+	if r != nil {
+		// The findings that need the schedule: handoffs on holidays, covers
+		// that do nothing or double someone up.
+		probs = append(probs, rotation.Check(r, r.Today(e.now()))...)
+		slices.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
+	}
 	for _, p := range probs {
 		if *format == "github" {
 			fmt.Fprintln(e.stdout, annotation(p))

@@ -1,5 +1,6 @@
 // Package calendar owns the iCalendar (RFC 5545) rendering of a steward
-// schedule: one all-day event per shift, and one per gap.
+// schedule: one all-day event per shift, one per gap and one per cover
+// (categorised "Cover", the covered shift's event left as it is).
 package calendar
 
 import (
@@ -65,6 +66,23 @@ func Write(w io.Writer, s rotation.Schedule, o Options) error {
 		ev.SetDescription(fmt.Sprintf("Nobody on the roster is available for this steward seat from %s until %s.", g.Start, g.End))
 		ev.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
 		ev.AddCategory("Support Steward")
+	}
+	for _, c := range s.Covers {
+		ev := cal.AddEvent(fmt.Sprintf("%s-cover-%s-for-%s@%s", c.Start.Compact(), strings.ToLower(c.GitHub), strings.ToLower(c.For), domain))
+		ev.SetDtStampTime(o.Stamp)
+		ev.SetAllDayStartAt(c.Start.UTC())
+		ev.SetAllDayEndAt(c.End.UTC())
+		ev.SetSummary(fmt.Sprintf("Support Steward cover: %s for %s", c.Name, c.ForName))
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+		desc := fmt.Sprintf("%s (@%s) is Support Steward in place of %s (@%s) from %s until %s; the rotation's shifts and handoffs do not move.",
+			c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End)
+		if c.Note != "" {
+			desc += " Note: " + c.Note
+		}
+		ev.SetDescription(desc)
+		ev.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
+		ev.AddCategory("Support Steward")
+		ev.AddCategory("Cover")
 	}
 	return cal.SerializeTo(w, ics.WithNewLine("\r\n"))
 }

@@ -20,10 +20,22 @@ var epochDays = int64(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 // New returns the date y-m-d, normalising out-of-range months and days the
 // way time.Date does.
 func New(y int, m time.Month, d int) Date {
+	// Far beyond 9999 time.Time's seconds would overflow; clamp first.
+	y = min(max(y, -100000), 100000)
 	return fromUnixDays(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-func fromUnixDays(u int64) Date { return Date{n: int32(u-epochDays) + 1} }
+// lastN is 9999-12-31, the last day YYYY-MM-DD can write.
+var lastN = int64(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Unix()/86400-epochDays) + 1
+
+// clamp keeps a day count within 0001-01-01..9999-12-31, so that no
+// arithmetic on dates can wrap around: a date pushed past either end
+// stays at that end.
+func clamp(n int64) Date {
+	return Date{n: int32(min(max(n, 1), lastN))}
+}
+
+func fromUnixDays(u int64) Date { return clamp(u - epochDays + 1) }
 
 func (d Date) unixDays() int64 { return int64(d.n-1) + epochDays }
 
@@ -80,8 +92,31 @@ func (d Date) Time(loc *time.Location) time.Time {
 // UTC returns midnight UTC at the start of d.
 func (d Date) UTC() time.Time { return time.Unix(d.unixDays()*86400, 0).UTC() }
 
-// AddDays returns d moved by n days.
-func (d Date) AddDays(n int) Date { return Date{n: d.n + int32(n)} }
+// First and Last are the earliest and latest dates a Date holds: every
+// result of arithmetic is kept between them rather than wrapping around.
+var (
+	First = Date{n: 1}
+	Last  = Date{n: int32(lastN)}
+)
+
+// AddDays returns d moved by n days, kept within First..Last.
+func (d Date) AddDays(n int) Date {
+	// d.n fits in 32 bits, so clamping n first keeps the sum from overflowing.
+	return clamp(int64(d.n) + min(max(int64(n), -lastN), lastN))
+}
+
+// AddYears returns the same day n years later (29 February becomes 1 March
+// in a year without it), kept within First..Last.
+func (d Date) AddYears(n int) Date {
+	y, m, day := d.UTC().Date()
+	switch {
+	case n > 9999-y:
+		return Last
+	case n < 1-y:
+		return First
+	}
+	return New(y+n, m, day)
+}
 
 // Sub returns the number of days from o to d.
 func (d Date) Sub(o Date) int { return int(d.n - o.n) }

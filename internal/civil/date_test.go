@@ -1,6 +1,7 @@
 package civil
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -54,5 +55,32 @@ func TestTimeFindsTheStartOfADayWithoutMidnight(t *testing.T) {
 	}
 	if next := d.AddDays(1).Time(cairo); next.Sub(start) != 23*time.Hour {
 		t.Errorf("2024-04-26 in Cairo lasts %s, want 23h", next.Sub(start))
+	}
+}
+
+func TestArithmeticNeverWrapsAround(t *testing.T) {
+	d := MustParse("2026-01-05")
+	for _, n := range []int{1 << 40, math.MaxInt, math.MaxInt32, math.MaxInt32 + 1} {
+		if got := d.AddDays(n); got != Last {
+			t.Errorf("AddDays(%d) = %s, want %s", n, got, Last)
+		}
+		if got := d.AddDays(-n); got != First {
+			t.Errorf("AddDays(%d) = %s, want %s", -n, got, First)
+		}
+	}
+	if Last.String() != "9999-12-31" || First.String() != "0001-01-01" {
+		t.Errorf("bounds %s..%s", First, Last)
+	}
+	if got := New(1<<40, 1, 1); got != Last {
+		t.Errorf("New(huge year) = %s", got)
+	}
+	if got := d.AddYears(50).String(); got != "2076-01-05" {
+		t.Errorf("AddYears(50) = %s", got)
+	}
+	if got := MustParse("2024-02-29").AddYears(1).String(); got != "2025-03-01" {
+		t.Errorf("AddYears from 29 February = %s", got)
+	}
+	if d.AddYears(math.MaxInt) != Last || d.AddYears(math.MinInt) != First {
+		t.Error("AddYears wraps around")
 	}
 }

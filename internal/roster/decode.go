@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/support-steward/steward/internal/civil"
 )
 
 type position struct{ line, col int }
@@ -24,6 +26,12 @@ type decoder struct {
 	// text records where each text value starts, so that a finding inside
 	// a multi-line value (a template) can name its own line.
 	text map[string]textPos
+	// budget is how many more YAML nodes the decoder may visit. Aliases let
+	// a small file name the same node many times over (a "billion laughs"
+	// file); counting visits rather than nodes bounds the work either way.
+	budget int
+	// spent is set once the budget runs out, so that it is reported once.
+	spent bool
 }
 
 // textPos is where a text value's first line stands; block is true for
@@ -33,9 +41,66 @@ type textPos struct {
 	block bool
 }
 
+// Bounds on what a roster may hold. A real team's roster is a few hundred
+// lines; these leave room for a century of history while keeping a check
+// or a schedule of any accepted roster well under a second.
+const (
+	// MaxFileBytes is the largest roster file read.
+	MaxFileBytes = 1 << 20
+	// maxNodes is how many YAML values the decoder visits, aliases expanded.
+	maxNodes = 1_000_000
+	// MaxProblems is how many problems are reported before giving up.
+	MaxProblems = 1000
+)
+
+// MaxItems caps each list in the roster, by key path without indices.
+var MaxItems = map[string]int{
+	"holidays":                    5000,
+	"engineers":                   200,
+	"engineers.away":              500,
+	"engineers.skills":            100,
+	"shifts":                      10000,
+	"overrides":                   10000,
+	"events":                      5000,
+	"integrations.freshdesk.tags": 100,
+}
+
+// Dates a roster may write: anything else is a typo (2062 for 2026 is
+// fine; 0206 is not) and would only make schedules long to compute.
+var (
+	FirstDate = civil.New(1900, 1, 1)
+	LastDate  = civil.New(2199, 12, 31)
+)
+
+var dateType = reflect.TypeFor[civil.Date]()
+
+// listKey is path without its [i] indices: engineers[3].away -> engineers.away.
+func listKey(path string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range path {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func newDecoder(file string) *decoder {
+	return &decoder{file: file, pos: map[string]position{}, text: map[string]textPos{}, budget: maxNodes}
+}
+
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
+	if len(d.problems) >= MaxProblems {
+		return
+	}
 	d.problems = append(d.problems, Problem{
 		File: d.file, Line: n.Line, Col: n.Column, Path: path,
 		Message: fmt.Sprintf(format, args...),
@@ -70,8 +135,18 @@ func kindName(n *yaml.Node) string {
 
 // decode fills v (addressable) from n; path names n in messages.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	first := n
 	n = resolve(n)
-	if n == nil {
+	if n == nil || d.spent {
+		return
+	}
+	// A node costs its children too: a mapping of many keys named by many
+	// aliases is walked once per alias.
+	if d.budget -= 1 + len(n.Content); d.budget < 0 {
+		d.spent = true
+		// Past MaxProblems too: this is the finding that explains the rest.
+		d.problems = append(d.problems, Problem{File: d.file, Line: first.Line, Col: first.Column, Path: path,
+			Message: fmt.Sprintf("the roster holds more than %d values (counting each use of a YAML alias): write it out plainly", maxNodes)})
 		return
 	}
 	if v.Kind() == reflect.Pointer {
@@ -91,6 +166,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
 			d.errorf(n, path, "%v", err)
+			return
+		}
+		if v.Type() == dateType {
+			if day := v.Interface().(civil.Date); day.Before(FirstDate) || day.After(LastDate) {
+				d.errorf(n, path, "%s is out of range: write a date from %s to %s", day, FirstDate, LastDate)
+				v.Set(reflect.Zero(dateType))
+			}
 		}
 		return
 	}
@@ -103,6 +185,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		if n.Kind != yaml.SequenceNode {
 			d.errorf(n, path, "expected a list, found %s", kindName(n))
+			return
+		}
+		if max, ok := MaxItems[listKey(path)]; ok && len(n.Content) > max {
+			d.errorf(n, path, "%d items is more than the %d a roster may list", len(n.Content), max)
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))

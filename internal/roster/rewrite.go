@@ -18,58 +18,75 @@ import (
 // inserted after the last one, so the existing entries keep their own
 // formatting and comments too.
 func SetShifts(data []byte, shifts []Shift) ([]byte, error) {
+	return setList(data, "shifts", shifts, appendShift)
+}
+
+// SetOverrides is SetShifts for the overrides list (covers).
+func SetOverrides(data []byte, overrides []Override) ([]byte, error) {
+	return setList(data, "overrides", overrides, appendOverride)
+}
+
+// setList replaces the top-level list named key, changing no other byte.
+func setList[T comparable](data []byte, key string, shifts []T, write func([]byte, T) []byte) ([]byte, error) {
+	appendItems := func(out []byte, indent string, items []T) []byte {
+		for _, it := range items {
+			out = append(out, indent...)
+			out = write(out, it)
+		}
+		return out
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("rewriting shifts: %w", err)
+		return nil, fmt.Errorf("rewriting %s: %w", key, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("rewriting shifts: the roster is not a mapping")
+		return nil, fmt.Errorf("rewriting %s: the roster is not a mapping", key)
 	}
 	root := doc.Content[0]
 	lines := splitLines(data)
-	var key, val *yaml.Node
+	var keyNode, val *yaml.Node
 	nextKeyLine := len(lines) + 1
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if key != nil {
+		if keyNode != nil {
 			nextKeyLine = root.Content[i].Line
 			break
 		}
-		if root.Content[i].Value == "shifts" {
-			key, val = root.Content[i], resolve(root.Content[i+1])
+		if root.Content[i].Value == key {
+			keyNode, val = root.Content[i], resolve(root.Content[i+1])
 		}
 	}
 
 	var out []byte
 	switch {
-	case key == nil:
+	case keyNode == nil:
 		out = append(out, data...)
 		if len(out) > 0 && out[len(out)-1] != '\n' {
 			out = append(out, '\n')
 		}
 		if len(shifts) == 0 {
-			out = append(out, "shifts: []\n"...)
+			out = append(out, key+": []\n"...)
 		} else {
-			out = append(out, "shifts:\n"...)
+			out = append(out, key+":\n"...)
 			out = appendItems(out, "  ", shifts)
 		}
 
 	case val.Kind == yaml.SequenceNode && val.Style&yaml.FlowStyle == 0 && len(val.Content) > 0:
-		last := lastContentLine(lines, key.Line, nextKeyLine)
+		last := lastContentLine(lines, keyNode.Line, nextKeyLine)
 		indent := dashIndent(lines[val.Content[0].Line-1])
-		old, err := decodeShifts(val)
+		old, err := decodeList[T](val, key)
 		switch {
 		case err == nil && len(shifts) >= len(old) && slices.Equal(old, shifts[:len(old)]):
 			out = append(out, bytes.Join(lines[:last], nil)...)
 			out = appendItems(out, indent, shifts[len(old):])
 		case len(shifts) == 0:
-			out = append(out, bytes.Join(lines[:key.Line-1], nil)...)
-			kl := lines[key.Line-1]
-			colon := afterColon(kl, key.Column)
+			out = append(out, bytes.Join(lines[:keyNode.Line-1], nil)...)
+			kl := lines[keyNode.Line-1]
+			colon := afterColon(kl, keyNode.Column)
 			out = append(out, kl[:colon]...)
 			out = append(out, " []"...)
 			out = append(out, kl[colon:]...)
 		default:
-			out = append(out, bytes.Join(lines[:key.Line], nil)...)
+			out = append(out, bytes.Join(lines[:keyNode.Line], nil)...)
 			out = appendItems(out, indent, shifts)
 		}
 		out = append(out, bytes.Join(lines[last:], nil)...)
@@ -81,16 +98,16 @@ func SetShifts(data []byte, shifts []Shift) ([]byte, error) {
 			start = offset(lines, val.Line, val.Column)
 			var err error
 			if end, err = flowEnd(data, start); err != nil {
-				return nil, fmt.Errorf("rewriting shifts: line %d: %w", val.Line, err)
+				return nil, fmt.Errorf("rewriting %s: line %d: %w", key, val.Line, err)
 			}
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!null" && val.Value != "":
 			start = offset(lines, val.Line, val.Column)
 			end = start + len(val.Value)
 		case val.Kind == yaml.ScalarNode && val.Tag == "!!null":
-			start = offset(lines, key.Line, 1) + afterColon(lines[key.Line-1], key.Column)
+			start = offset(lines, keyNode.Line, 1) + afterColon(lines[keyNode.Line-1], keyNode.Column)
 			end = start
 		default:
-			return nil, fmt.Errorf("rewriting shifts: line %d: shifts is %s, not a list", val.Line, kindName(val))
+			return nil, fmt.Errorf("rewriting %s: line %d: %s is %s, not a list", key, val.Line, key, kindName(val))
 		}
 		if len(shifts) == 0 {
 			out = append(out, data[:start]...)
@@ -120,12 +137,12 @@ func SetShifts(data []byte, shifts []Shift) ([]byte, error) {
 		}
 	}
 
-	got, err := shiftsOf(out)
+	got, err := listOf[T](out, key)
 	if err != nil {
-		return nil, fmt.Errorf("rewriting shifts produced a roster that does not read back: %w", err)
+		return nil, fmt.Errorf("rewriting %s produced a roster that does not read back: %w", key, err)
 	}
 	if !slices.Equal(got, shifts) {
-		return nil, errors.New("rewriting shifts: the result does not read back as the new shifts")
+		return nil, fmt.Errorf("rewriting %s: the result does not read back as the new list", key)
 	}
 	return out, nil
 }
@@ -222,16 +239,22 @@ func flowEnd(data []byte, start int) (int, error) {
 	return 0, errors.New("unterminated flow list")
 }
 
-// appendItems writes one flow-mapping line per shift.
-func appendItems(out []byte, indent string, shifts []Shift) []byte {
-	for _, s := range shifts {
-		out = fmt.Appendf(out, "%s- {github: %s, start: %s, end: %s", indent, scalar(s.GitHub), s.Start, s.End)
-		if s.Note != "" {
-			out = fmt.Appendf(out, ", note: %s", quote(s.Note))
-		}
-		out = append(out, "}\n"...)
+// appendShift writes a shift as one flow-mapping line.
+func appendShift(out []byte, s Shift) []byte {
+	out = fmt.Appendf(out, "- {github: %s, start: %s, end: %s", scalar(s.GitHub), s.Start, s.End)
+	if s.Note != "" {
+		out = fmt.Appendf(out, ", note: %s", quote(s.Note))
 	}
-	return out
+	return append(out, "}\n"...)
+}
+
+// appendOverride writes a cover as one flow-mapping line.
+func appendOverride(out []byte, o Override) []byte {
+	out = fmt.Appendf(out, "- {github: %s, for: %s, from: %s, to: %s", scalar(o.GitHub), scalar(o.For), o.From, o.To)
+	if o.Note != "" {
+		out = fmt.Appendf(out, ", note: %s", quote(o.Note))
+	}
+	return append(out, "}\n"...)
 }
 
 // scalar writes a handle plain unless YAML would read it as something else.
@@ -261,26 +284,26 @@ func quote(s string) string {
 	return b.String()
 }
 
-func decodeShifts(n *yaml.Node) ([]Shift, error) {
-	d := &decoder{file: "roster", pos: map[string]position{}}
-	var out []Shift
-	d.decode(n, reflect.ValueOf(&out).Elem(), "shifts")
+func decodeList[T any](n *yaml.Node, key string) ([]T, error) {
+	d := newDecoder("roster")
+	var out []T
+	d.decode(n, reflect.ValueOf(&out).Elem(), key)
 	if len(d.problems) > 0 {
 		return nil, d.problems
 	}
 	return out, nil
 }
 
-func shiftsOf(data []byte) ([]Shift, error) {
+func listOf[T any](data []byte, key string) ([]T, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	root := doc.Content[0]
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "shifts" {
-			return decodeShifts(root.Content[i+1])
+		if root.Content[i].Value == key {
+			return decodeList[T](root.Content[i+1], key)
 		}
 	}
-	return nil, errors.New("no shifts key")
+	return nil, fmt.Errorf("no %s key", key)
 }

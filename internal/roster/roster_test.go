@@ -69,7 +69,7 @@ engineers:
 colour: blue
 `, []string{
 			`r.yaml:9:55: shifts[0].who: unknown key; expected one of: end, github, note, start`,
-			`r.yaml:10:1: colour: unknown key; expected one of: communication, engineers, events, holidays, integrations, shifts, sla, support, team, timezone, version`,
+			`r.yaml:10:1: colour: unknown key; expected one of: communication, engineers, events, holidays, integrations, overrides, shifts, sla, support, team, timezone, version`,
 		}},
 		{"bad values are each reported", `version: 1
 team: T
@@ -83,7 +83,7 @@ engineers:
 			`r.yaml:3:11: timezone: "Mars/Olympus_Mons" is not an IANA time zone name (e.g. America/Los_Angeles)`,
 			`r.yaml:4:12: holidays[0]: "2026-02-30" is not a date: write YYYY-MM-DD`,
 			`r.yaml:5:33: support.tenure: "4 weeks" is not a duration: write a whole number of days or weeks, e.g. 14d or 2w`,
-			`r.yaml:5:80: support.max_away_days: must be 0 or more, found -1`,
+			`r.yaml:5:80: support.max_away_days: must be 0 to 364 days, found -1`,
 			`r.yaml:7:17: engineers[0].github: "-ada-" is not a GitHub login (letters, digits and single hyphens, at most 39)`,
 			`r.yaml:7:52: engineers[0].left: 2026-04-01 must be after joined (2026-05-01)`,
 			`r.yaml:8:56: engineers[1].away[0].to: 2026-03-01 is before from (2026-03-10); to is the last day away, inclusive`,

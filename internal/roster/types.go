@@ -20,6 +20,7 @@ type Roster struct {
 	Support      Support      `yaml:"support,required"`
 	Engineers    []Engineer   `yaml:"engineers,required"`
 	Shifts       []Shift      `yaml:"shifts"`
+	Overrides    []Override   `yaml:"overrides"`
 	Events       []Event      `yaml:"events"`
 	Integrations Integrations `yaml:"integrations"`
 	SLA          SLA          `yaml:"sla"`
@@ -93,14 +94,14 @@ func (e Engineer) OnTeam(day civil.Date) bool {
 	return (e.Joined.IsZero() || !e.Joined.After(day)) && (e.Left.IsZero() || e.Left.After(day))
 }
 
-// AwayOn reports whether day falls in one of the engineer's away ranges.
-func (e Engineer) AwayOn(day civil.Date) bool {
+// AwayOn reports whether the engineer is away on day.
+func (e Engineer) AwayOn(day civil.Date) (AwayPeriod, bool) {
 	for _, a := range e.Away {
 		if !day.Before(a.From) && !day.After(a.To) {
-			return true
+			return a, true
 		}
 	}
-	return false
+	return AwayPeriod{}, false
 }
 
 // AwayPeriod is an inclusive range of days an engineer is away.
@@ -115,6 +116,17 @@ type Shift struct {
 	GitHub string     `yaml:"github,required" json:"github"`
 	Start  civil.Date `yaml:"start,required" json:"start"`
 	End    civil.Date `yaml:"end,required" json:"end"`
+	Note   string     `yaml:"note" json:"note,omitempty"`
+}
+
+// Override is a cover: GitHub is on duty in place of the steward For, from
+// From to To inclusive. It changes nobody's shift: the rotation's handoffs
+// and turns stay as they were (design.md, Rotation, rule 8).
+type Override struct {
+	GitHub string     `yaml:"github,required" json:"github"`
+	For    string     `yaml:"for,required" json:"for"`
+	From   civil.Date `yaml:"from,required" json:"from"`
+	To     civil.Date `yaml:"to,required" json:"to"` // inclusive
 	Note   string     `yaml:"note" json:"note,omitempty"`
 }
 
@@ -232,25 +244,37 @@ func (z TimeZone) IsZero() bool { return z.Loc == nil }
 // Duration is a whole number of days, written Nd or Nw.
 type Duration struct{ Days int }
 
-// UnmarshalText reads Nd or Nw with N > 0.
+// MaxDurationDays is the longest duration a roster may write (52w): no
+// shift, handoff or lead is longer than a year, and the bound keeps every
+// schedule computation small.
+const MaxDurationDays = 52 * 7
+
+// UnmarshalText reads Nd or Nw with 1d <= N <= 52w.
 func (d *Duration) UnmarshalText(b []byte) error {
 	s := string(b)
 	bad := fmt.Errorf("%q is not a duration: write a whole number of days or weeks, e.g. 14d or 2w", s)
 	if len(s) < 2 {
 		return bad
 	}
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 || strings.ContainsAny(s[:len(s)-1], "+- ") {
+	digits := s[:len(s)-1]
+	if strings.Trim(digits, "0123456789") != "" {
 		return bad
 	}
+	per := 1
 	switch s[len(s)-1] {
 	case 'd':
-		d.Days = n
 	case 'w':
-		d.Days = 7 * n
+		per = 7
 	default:
 		return bad
 	}
+	// Compare as a number only once it is known to be small: a long run of
+	// digits would overflow the multiplication by 7.
+	n, err := strconv.Atoi(digits)
+	if err != nil || n > MaxDurationDays/per || n < 1 {
+		return fmt.Errorf("%q is out of range: write 1d to %dd (52w)", s, MaxDurationDays)
+	}
+	d.Days = n * per
 	return nil
 }
 

@@ -62,6 +62,7 @@ func (r *Rotator) CheckRoster(ctx context.Context, baseRef, headRef string, prNu
 		} else if found {
 			if base, _ := roster.Parse(r.Repo.Path, []byte(baseContent)); base != nil {
 				baseSched = rotation.Compute(base, from, until)
+				probs = append(probs, pastProblems(r.Repo.Path, base, head, r.Today)...)
 			}
 		}
 		d := rotation.Compare(baseSched, rotation.Compute(head, from, until), from, until)

@@ -18,6 +18,9 @@ type Diff struct {
 	Counts []CountChange
 	// NewGaps are gaps only the head has.
 	NewGaps []Gap
+	// CoversAdded and CoversRemoved are covers only the head, or only the
+	// base, has.
+	CoversAdded, CoversRemoved []Cover
 }
 
 // CountChange is one engineer's number of shifts before and after.
@@ -27,7 +30,9 @@ type CountChange struct {
 }
 
 // Empty reports whether the change moves nothing.
-func (d Diff) Empty() bool { return len(d.Removed) == 0 && len(d.Added) == 0 && len(d.NewGaps) == 0 }
+func (d Diff) Empty() bool {
+	return len(d.Removed) == 0 && len(d.Added) == 0 && len(d.NewGaps) == 0 && len(d.CoversAdded) == 0 && len(d.CoversRemoved) == 0
+}
 
 func key(s Shift) string {
 	return strings.ToLower(s.GitHub) + "|" + s.Start.String() + "|" + s.End.String()
@@ -86,7 +91,21 @@ func Compare(base, head Schedule, from, until civil.Date) Diff {
 			d.NewGaps = append(d.NewGaps, g)
 		}
 	}
+	d.CoversAdded, d.CoversRemoved = onlyIn(head.Covers, base.Covers), onlyIn(base.Covers, head.Covers)
 	return d
+}
+
+// onlyIn returns the covers of a that b does not have.
+func onlyIn(a, b []Cover) []Cover {
+	var out []Cover
+	for _, c := range a {
+		if !slices.ContainsFunc(b, func(x Cover) bool {
+			return strings.EqualFold(x.GitHub, c.GitHub) && strings.EqualFold(x.For, c.For) && x.Start == c.Start && x.End == c.End
+		}) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // WriteMarkdown renders the diff for a pull request comment or summary.
@@ -133,6 +152,12 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 	}
 	for _, g := range d.NewGaps {
 		fmt.Fprintf(&b, "⚠️ New gap: nobody is available from %s until %s.\n", g.Start, g.End)
+	}
+	for _, c := range d.CoversAdded {
+		fmt.Fprintf(&b, "New cover: %s (@%s) stands in for %s (@%s) from %s to %s (inclusive); no shift moves.\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
+	}
+	for _, c := range d.CoversRemoved {
+		fmt.Fprintf(&b, "Cover removed: %s (@%s) no longer stands in for %s (@%s) from %s to %s (inclusive).\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

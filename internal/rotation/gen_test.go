@@ -88,6 +88,12 @@ func mustValid(t testing.TB, r *roster.Roster) *roster.Roster {
 			fmt.Fprintf(&b, "  - {github: %s, start: %s, end: %s}\n", s.GitHub, s.Start, s.End)
 		}
 	}
+	if len(r.Overrides) > 0 {
+		b.WriteString("overrides:\n")
+		for _, o := range r.Overrides {
+			fmt.Fprintf(&b, "  - {github: %s, for: %s, from: %s, to: %s}\n", o.GitHub, o.For, o.From, o.To)
+		}
+	}
 	out, probs := roster.Parse("gen.yaml", []byte(b.String()))
 	if out == nil {
 		t.Fatalf("generated roster is invalid: %v\n%s", probs, b.String())

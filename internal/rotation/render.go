@@ -30,7 +30,11 @@ func (s Schedule) rows() []row {
 	for _, g := range s.Gaps {
 		rows = append(rows, row{g.Start, g.End, "— nobody available —", "GAP"})
 	}
-	// Stable: on the same start, shifts (appended first) come before gaps.
+	for _, c := range s.Covers {
+		rows = append(rows, row{c.Start, c.End, fmt.Sprintf("%s (@%s) covers %s (@%s)", c.Name, c.GitHub, c.ForName, c.For), "cover"})
+	}
+	// Stable: on the same start, shifts (appended first) come before gaps,
+	// then covers.
 	slices.SortStableFunc(rows, func(a, b row) int { return a.start.Compare(b.start) })
 	return rows
 }
@@ -49,21 +53,31 @@ func (s Schedule) WriteJSON(w io.Writer) error {
 	return enc.Encode(s)
 }
 
-// WriteTable writes an aligned table for a terminal; today's rows are marked.
+// WriteTable writes an aligned table for a terminal; today's rows are
+// marked, and the footer names today only when a row is.
 func (s Schedule) WriteTable(w io.Writer, today civil.Date) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\tSTART\tEND\tSTEWARD\tSTATUS")
+	marked := false
 	for _, r := range s.rows() {
 		mark := " "
 		if covers(r.start, r.end, today) {
-			mark = "*"
+			mark, marked = "*", true
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", mark, r.start, r.end, r.who, r.status)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n* on duty on %s. Ranges are [start, end): a steward hands off on the end date.\n", today)
+	foot := "\n"
+	if marked {
+		foot += fmt.Sprintf("* on duty on %s. ", today)
+	}
+	foot += "Ranges are [start, end): a steward hands off on the end date."
+	if len(s.Covers) > 0 {
+		foot += " A cover stands in without moving any shift."
+	}
+	_, err := fmt.Fprintln(w, foot)
 	return err
 }
 

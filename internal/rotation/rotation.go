@@ -6,6 +6,8 @@ package rotation
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -24,6 +26,9 @@ type Shift struct {
 	Confirmed bool       `json:"confirmed"`
 	// Seat is the steward seat the shift fills, 0..team_size-1.
 	Seat int `json:"-"`
+	// Covering, set only in OnDuty's answers, is the rostered steward this
+	// person stands in for; Start and End are then the cover's.
+	Covering string `json:"covering,omitempty"`
 }
 
 // Gap is a span of one seat that nobody could fill, [Start, End).
@@ -38,6 +43,9 @@ type Gap struct {
 type Schedule struct {
 	Shifts []Shift `json:"shifts"`
 	Gaps   []Gap   `json:"gaps"`
+	// Covers are the roster's overrides in the range, sorted by start then
+	// handle; they change no shift (see OnDuty).
+	Covers []Cover `json:"covers,omitempty"`
 }
 
 // person is an engineer as the engine sees one.
@@ -47,7 +55,8 @@ type person struct {
 	key      string // case-folded name: the alphabetical order
 	joined   civil.Date
 	left     civil.Date
-	away     []span // [from, to+1), sorted
+	away     []span // [from, to+1), merged and sorted
+	awayAt   int    // firstAwayEnding's last answer
 	eligible bool
 	// last is the most recent shift start, or joined, or the zero Date
 	// (earlier than every real date) for someone who never served.
@@ -69,10 +78,13 @@ func (p *person) less(q *person) bool {
 	return p.handle < q.handle
 }
 
-// awayDays counts the days of [s, e) covered by away ranges.
+// awayDays counts the days of [s, e) covered by away ranges. The ranges are
+// merged and sorted, so the first that can count is found directly
+// (firstAwayEnding): a long history of absences costs nothing for today's
+// shift.
 func (p *person) awayDays(s, e civil.Date) int {
 	n := 0
-	for _, a := range p.away {
+	for _, a := range p.away[p.firstAwayEnding(s):] {
 		if !a.from.Before(e) {
 			break
 		}
@@ -82,6 +94,37 @@ func (p *person) awayDays(s, e civil.Date) int {
 		}
 	}
 	return n
+}
+
+// firstAwayEnding returns the index of the first away span ending after s.
+// Schedules ask about ever later days, so the answer is nearly always the
+// last one's; otherwise it is found by binary search.
+func (p *person) firstAwayEnding(s civil.Date) int {
+	i := p.awayAt
+	if i > len(p.away) || (i < len(p.away) && !p.away[i].to.After(s)) || (i > 0 && p.away[i-1].to.After(s)) {
+		i, _ = slices.BinarySearchFunc(p.away, s, func(a span, d civil.Date) int {
+			if a.to.After(d) {
+				return 1
+			}
+			return -1
+		})
+		p.awayAt = i
+	}
+	return i
+}
+
+// merge joins overlapping or touching sorted spans, so that both ends are
+// sorted and no day is counted twice.
+func merge(sp []span) []span {
+	out := sp[:0]
+	for _, a := range sp {
+		if k := len(out) - 1; k >= 0 && !a.from.After(out[k].to) {
+			out[k].to = civil.Max(out[k].to, a.to)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // seat is one of the team_size steward places.
@@ -104,11 +147,14 @@ func (s *seat) next() civil.Date {
 type engine struct {
 	tenure, handoff int
 	maxAway         int
-	people          []*person
+	people          []*person // the eligible, by joined (absent first)
 	byHandle        map[string]*person
 	seats           []*seat
 	shifts          []Shift
 	gaps            []Gap
+	// nobodyUntil: nobody is available for a window starting before it
+	// that is longer than max_away_days (try, nobodyBefore).
+	nobodyUntil civil.Date
 }
 
 var folder = cases.Fold()
@@ -132,9 +178,14 @@ func newEngine(r *roster.Roster) *engine {
 			p.away = append(p.away, span{a.From, a.To.AddDays(1)})
 		}
 		slices.SortFunc(p.away, func(a, b span) int { return a.from.Compare(b.from) })
-		e.people = append(e.people, p)
+		p.away = merge(p.away)
+		if p.eligible {
+			e.people = append(e.people, p)
+		}
 		e.byHandle[strings.ToLower(en.GitHub)] = p
 	}
+	// choose stops at the first engineer who has not joined yet.
+	slices.SortStableFunc(e.people, func(a, b *person) int { return a.joined.Compare(b.joined) })
 	return e
 }
 
@@ -146,16 +197,22 @@ func (e *engine) available(p *person, s, end civil.Date) bool {
 		p.awayDays(s, end) <= e.maxAway
 }
 
-// choose is rule 3: the available engineer off duty whose last start is oldest.
+// choose is rule 3: the available engineer off duty whose last start is
+// oldest. The order is checked before availability, which counts absences:
+// only someone who would be chosen needs it.
 func (e *engine) choose(s, end civil.Date) *person {
 	var best *person
 	for _, p := range e.people {
+		if p.joined.After(s) {
+			break // sorted by joined: nobody later has joined either
+		}
+		if best != nil && !p.less(best) {
+			continue
+		}
 		if p.busyUntil.After(s) || !e.available(p, s, end) {
 			continue
 		}
-		if best == nil || p.less(best) {
-			best = p
-		}
+		best = p
 	}
 	return best
 }
@@ -177,21 +234,152 @@ func (e *engine) open(st *seat, t, windowEnd civil.Date) {
 }
 
 func (e *engine) try(st *seat, t civil.Date) {
-	if p := e.choose(t, st.windowEnd); p != nil {
-		e.serve(st, p, t, st.windowEnd)
-		return
+	// A window longer than max_away_days starting before nobodyUntil has
+	// nobody to fill it (see nobodyBefore): no need to look. This keeps a
+	// roster where nobody can serve for centuries cheap.
+	long := st.windowEnd.Sub(t) > e.maxAway
+	known := long && t.Before(e.nobodyUntil)
+	if !known {
+		if p := e.choose(t, st.windowEnd); p != nil {
+			e.serve(st, p, t, st.windowEnd)
+			return
+		}
 	}
 	if !st.inGap {
 		st.inGap, st.gapStart = true, t
 	}
+	// Retry at the first handoff step on which someone could be available:
+	// the steps before it would find nobody, and skipping them keeps a
+	// roster where nobody is available for centuries cheap.
 	st.retryAt = civil.Date{}
-	if r := t.AddDays(e.handoff); r.Before(st.windowEnd) {
+	var next civil.Date
+	if known {
+		// Until the window is short enough for absences not to count.
+		next = civil.Min(e.nobodyUntil, st.windowEnd.AddDays(-e.maxAway))
+	} else {
+		next = e.nextChance(t, st.windowEnd)
+		e.nobodyUntil = e.nobodyBefore(t)
+	}
+	steps := max(1, (next.Sub(t)+e.handoff-1)/e.handoff)
+	if r := t.AddDays(steps * e.handoff); r.Before(st.windowEnd) {
 		st.retryAt = r
 	}
 }
 
-// Compute returns the schedule of r overlapping [from, until).
+// nobodyBefore returns a day before which nobody is available for any
+// window starting on or after t that is longer than max_away_days, whatever
+// its end: everyone has not joined yet, is on duty, has left, or is away on
+// every one of the window's first max_away_days+1 days. As time goes on
+// engineers only get busier, so the day stays a bound.
+func (e *engine) nobodyBefore(t civil.Date) civil.Date {
+	bound := civil.Last
+	for _, p := range e.people {
+		if !p.left.IsZero() && !p.left.After(t) {
+			continue // gone: a window starting at t or later ends after left
+		}
+		s := civil.Max(t, civil.Max(p.joined, p.busyUntil))
+		if i := p.firstAwayEnding(s); i < len(p.away) && !p.away[i].from.After(s) {
+			// Away from before s until to: every start up to to-max_away
+			// has more than max_away_days away in a longer window.
+			s = civil.Max(s, p.away[i].to.AddDays(-e.maxAway))
+		}
+		bound = civil.Min(bound, s)
+	}
+	return bound
+}
+
+// nextChance is the earliest day after t from which someone could be
+// available for the rest of a window ending at w, or w when nobody can be.
+// For a fixed window end, rule 2 only becomes easier as the start moves on
+// (joined passes, fewer away days remain), so before this day every retry
+// would fail; someone chosen for another seat meanwhile only delays it.
+func (e *engine) nextChance(t, w civil.Date) civil.Date {
+	best := w
+	for _, p := range e.people {
+		if !p.left.IsZero() && p.left.Before(w) {
+			continue
+		}
+		s := civil.Max(t.AddDays(1), civil.Max(p.joined, p.busyUntil))
+		if s.Before(best) {
+			best = civil.Min(best, p.freeFrom(s, w, e.maxAway))
+		}
+	}
+	return best
+}
+
+// freeFrom is the first day d >= s with at most max away days in [d, w),
+// or w.
+func (p *person) freeFrom(s, w civil.Date, max int) civil.Date {
+	excess := p.awayDays(s, w) - max
+	if excess <= 0 {
+		return s
+	}
+	for _, a := range p.away {
+		lo, hi := civil.Max(a.from, s), civil.Min(a.to, w)
+		if !lo.Before(hi) {
+			continue
+		}
+		if n := hi.Sub(lo); n >= excess {
+			return lo.AddDays(excess)
+		} else {
+			excess -= n
+		}
+	}
+	return w
+}
+
+// MaxRangeYears is the longest range a schedule covers.
+const MaxRangeYears = 50
+
+// Dates a schedule may ask about: the roster's own dates (1900..2199) and a
+// little beyond, so that the rotation from the roster's start to any asked
+// day is bounded in time and memory.
+var (
+	FirstDay = civil.New(1900, 1, 1)
+	LastDay  = civil.New(2210, 1, 1)
+)
+
+// RangeError says why a schedule range was refused.
+type RangeError struct{ From, Until civil.Date }
+
+func (e RangeError) Error() string {
+	switch {
+	case !e.Until.After(e.From):
+		return fmt.Sprintf("the schedule range %s to %s is empty: the end must be after the start", e.From, e.Until)
+	case e.Until.After(e.From.AddYears(MaxRangeYears)):
+		return fmt.Sprintf("the schedule range %s to %s is longer than %d years: ask for a shorter range", e.From, e.Until, MaxRangeYears)
+	}
+	return fmt.Sprintf("the schedule range %s to %s is outside %s to %s", e.From, e.Until, FirstDay, LastDay)
+}
+
+// CheckRange returns a RangeError unless [from, until) is a range a schedule
+// may cover: not empty, at most MaxRangeYears, within FirstDay..LastDay.
+func CheckRange(from, until civil.Date) error {
+	if !until.After(from) || until.After(from.AddYears(MaxRangeYears)) || from.Before(FirstDay) || until.After(LastDay) {
+		return RangeError{from, until}
+	}
+	return nil
+}
+
+// Compute returns the schedule of r overlapping [from, until). It is
+// ComputeContext without a deadline, for callers whose range is fixed and
+// short (a year around today); a range CheckRange refuses gives an empty
+// schedule. Callers with a range from a user, or a context, use
+// ComputeContext.
 func Compute(r *roster.Roster, from, until civil.Date) Schedule {
+	s, err := ComputeContext(context.Background(), r, from, until)
+	if err != nil {
+		return Schedule{}
+	}
+	return s
+}
+
+// ComputeContext returns the schedule of r overlapping [from, until), or an
+// error when the range is refused (CheckRange) or ctx ends first.
+func ComputeContext(ctx context.Context, r *roster.Roster, from, until civil.Date) (Schedule, error) {
+	if err := CheckRange(from, until); err != nil {
+		return Schedule{}, err
+	}
 	e := newEngine(r)
 	n := r.Support.TeamSize
 	for i := range n {
@@ -206,7 +394,9 @@ func Compute(r *roster.Roster, from, until civil.Date) Schedule {
 	} else {
 		e.continueFrom(r)
 	}
-	e.run(until)
+	if err := e.run(ctx, until); err != nil {
+		return Schedule{}, err
+	}
 
 	var out Schedule
 	for _, s := range e.shifts {
@@ -225,7 +415,8 @@ func Compute(r *roster.Roster, from, until civil.Date) Schedule {
 	slices.SortStableFunc(out.Gaps, func(a, b Gap) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Seat, b.Seat))
 	})
-	return out
+	out.Covers = coversOf(r, from, until)
+	return out, nil
 }
 
 // continueFrom is rule 5's start: confirmed shifts stand as written; the
@@ -327,11 +518,17 @@ func (e *engine) confirmedGaps(confirmed []Shift, t civil.Date) {
 }
 
 // run is rule 5's loop with rule 6's retries, until every shift starting
-// before until exists.
-func (e *engine) run(until civil.Date) {
+// before until exists, or ctx ends.
+func (e *engine) run(ctx context.Context, until civil.Date) error {
 	ending := make([]*seat, 0, len(e.seats))
 	retrying := make([]*seat, 0, len(e.seats))
-	for {
+	for step := 0; ; step++ {
+		// Often enough to stop within milliseconds, rarely enough to cost nothing.
+		if step%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("computing the schedule: %w", err)
+			}
+		}
 		t := e.seats[0].next()
 		for _, st := range e.seats[1:] {
 			t = civil.Min(t, st.next())
@@ -372,4 +569,5 @@ func (e *engine) run(until civil.Date) {
 			e.gaps = append(e.gaps, Gap{Start: st.gapStart, End: st.next(), Seat: st.idx})
 		}
 	}
+	return nil
 }

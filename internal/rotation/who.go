@@ -1,6 +1,7 @@
 package rotation
 
 import (
+	"context"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -9,11 +10,28 @@ import (
 
 // Status is who is on duty on a day and what changes next.
 type Status struct {
-	Date   civil.Date `json:"date"`
-	OnDuty []Shift    `json:"on_duty"`
+	Date civil.Date `json:"date"`
+	// OnDuty is who is actually on duty, covers applied (Schedule.OnDuty).
+	OnDuty []Shift `json:"on_duty"`
+	// Away lists stewards on duty on Date who are away that day with
+	// nobody covering: someone should (steward cover).
+	Away []Absence `json:"away,omitempty"`
 	// Unfilled lists the seats nobody holds on Date.
 	Unfilled []Gap    `json:"unfilled"`
 	Next     *Handoff `json:"next_handoff"`
+	// Starts is the rotation's first day when Date is before it (nobody
+	// on duty and no seat open yet).
+	Starts civil.Date `json:"starts,omitzero"`
+}
+
+// Absence is a steward on duty who is away, from the roster's away list
+// (To inclusive, as written there).
+type Absence struct {
+	GitHub string     `json:"github"`
+	Name   string     `json:"name"`
+	From   civil.Date `json:"from"`
+	To     civil.Date `json:"to"`
+	Note   string     `json:"note,omitempty"`
 }
 
 // Handoff is a day on which the stewards change.
@@ -25,22 +43,44 @@ type Handoff struct {
 }
 
 // Who returns the stewards on duty on day d and the next handoff after it.
+// It is WhoContext without a deadline, for today's date; a day out of
+// range gives a Status with nobody on duty.
 func Who(r *roster.Roster, d civil.Date) Status {
+	st, err := WhoContext(context.Background(), r, d)
+	if err != nil {
+		return Status{Date: d, OnDuty: []Shift{}, Unfilled: []Gap{}}
+	}
+	return st
+}
+
+// WhoContext returns the stewards on duty on day d and the next handoff
+// after it, or an error when d is out of range or ctx ends first.
+func WhoContext(ctx context.Context, r *roster.Roster, d civil.Date) (Status, error) {
 	horizon := d.AddDays(3*r.Support.Tenure.Days + 1)
-	s := Compute(r, d, horizon)
-	st := Status{Date: d, OnDuty: []Shift{}, Unfilled: []Gap{}}
-	for _, sh := range s.Shifts {
-		if covers(sh.Start, sh.End, d) {
-			st.OnDuty = append(st.OnDuty, sh)
+	s, err := ComputeContext(ctx, r, d, horizon)
+	if err != nil {
+		return Status{}, err
+	}
+	st := Status{Date: d, OnDuty: s.OnDuty(d), Unfilled: []Gap{}}
+	for _, sh := range st.OnDuty {
+		if e, ok := r.Engineer(sh.GitHub); ok {
+			if a, away := e.AwayOn(d); away {
+				st.Away = append(st.Away, Absence{GitHub: e.GitHub, Name: e.Name, From: a.From, To: a.To, Note: a.Note})
+			}
 		}
 	}
+
 	for _, g := range s.Gaps {
 		if covers(g.Start, g.End, d) {
 			st.Unfilled = append(st.Unfilled, g)
 		}
 	}
 	st.Next = nextHandoff(s, d, horizon)
-	return st
+	if len(st.OnDuty) == 0 && len(st.Unfilled) == 0 && st.Next != nil {
+		// Nobody on duty and no seat open: the rotation has not begun.
+		st.Starts = st.Next.Date
+	}
+	return st, nil
 }
 
 func covers(start, end, d civil.Date) bool { return !start.After(d) && end.After(d) }
@@ -73,13 +113,18 @@ func nextHandoff(s Schedule, d, horizon civil.Date) *Handoff {
 	return h
 }
 
-// For returns the shifts of one engineer (handle compared case-insensitively)
-// and no gaps.
+// For returns the shifts of one engineer (handle compared case-insensitively),
+// the covers they give or get, and no gaps.
 func (s Schedule) For(handle string) Schedule {
 	out := Schedule{Shifts: []Shift{}, Gaps: []Gap{}}
 	for _, sh := range s.Shifts {
 		if strings.EqualFold(sh.GitHub, handle) {
 			out.Shifts = append(out.Shifts, sh)
+		}
+	}
+	for _, c := range s.Covers {
+		if strings.EqualFold(c.GitHub, handle) || strings.EqualFold(c.For, handle) {
+			out.Covers = append(out.Covers, c)
 		}
 	}
 	return out
@@ -89,4 +134,37 @@ func (s Schedule) For(handle string) Schedule {
 // weeks back, to see who just served, and 26 weeks ahead.
 func DefaultRange(today civil.Date) (from, until civil.Date) {
 	return today.AddDays(-28), today.AddDays(26 * 7)
+}
+
+// Sentence says what happens at the handoff, verbs agreeing with how many:
+// "Ada Lovelace (@ada-l) joins, Grace Hopper (@grace) and Alan Turing
+// (@aturing) leave, Katherine Johnson (@kjohnson) stays".
+func (h Handoff) Sentence() string {
+	var parts []string
+	for _, g := range []struct {
+		shifts    []Shift
+		one, many string
+	}{{h.Joining, "joins", "join"}, {h.Leaving, "leaves", "leave"}, {h.Staying, "stays", "stay"}} {
+		if len(g.shifts) == 0 {
+			continue
+		}
+		parts = append(parts, People(g.shifts)+" "+verb(len(g.shifts), g.one, g.many))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// People names shifts' stewards as "Ada Lovelace (@ada-l) and Grace Hopper
+// (@grace)", or "nobody".
+func People(shifts []Shift) string {
+	if len(shifts) == 0 {
+		return "nobody"
+	}
+	n := make([]string, len(shifts))
+	for i, s := range shifts {
+		n[i] = s.Name + " (@" + s.GitHub + ")"
+	}
+	if len(n) == 1 {
+		return n[0]
+	}
+	return strings.Join(n[:len(n)-1], ", ") + " and " + n[len(n)-1]
 }

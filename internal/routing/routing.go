@@ -176,7 +176,10 @@ func plural(n int) string {
 }
 
 // available: on the team today, in no away range.
-func available(e roster.Engineer, today civil.Date) bool { return e.OnTeam(today) && !e.AwayOn(today) }
+func available(e roster.Engineer, today civil.Date) bool {
+	_, away := e.AwayOn(today)
+	return e.OnTeam(today) && !away
+}
 
 func filter(cs []candidate, keep func(candidate) bool) []candidate {
 	var out []candidate

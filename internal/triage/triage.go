@@ -170,7 +170,7 @@ func (t *Triage) mentions(l sla.Lapse, assignees []string, st rotation.Status) [
 	case sla.Team:
 		today := t.Roster.Today(t.Now)
 		for _, e := range t.Roster.Engineers {
-			if e.OnTeam(today) && !e.AwayOn(today) {
+			if _, away := e.AwayOn(today); e.OnTeam(today) && !away {
 				who = append(who, e.GitHub)
 			}
 		}
