@@ -20,11 +20,9 @@ func DefaultRange(today civil.Date) (from, until civil.Date) {
 // FromRotation is the adapter from the rotation package's output to the
 // page's view model: the roster's schedule over [from, until), who is on
 // duty on today and the next handoff, the roster's holidays and events.
-// It is the one place that knows both shapes.
-//
-// Covers come from the rotation package's covers once it reports them
-// (design.md rule 8); until then the roster has none to map and Covers
-// stays empty.
+// It is the one place that knows both shapes. Covers (the roster's
+// overrides, design.md rule 8) are marked in the timeline, and on duty
+// shows the stand-in with the steward they cover for.
 func FromRotation(r *roster.Roster, today, from, until civil.Date, links Links) Model {
 	m := Model{
 		Team: r.Team, TimeZone: r.Timezone.Name, Today: today, From: from, Until: until,
@@ -37,12 +35,24 @@ func FromRotation(r *roster.Roster, today, from, until civil.Date, links Links) 
 	for _, g := range s.Gaps {
 		m.Gaps = append(m.Gaps, Gap{Start: g.Start, End: g.End})
 	}
+	for _, c := range s.CoversIn(from, until) {
+		m.Covers = append(m.Covers, Cover{Who: Person{Handle: c.GitHub, Name: c.Name}, For: Person{Handle: c.For, Name: c.ForName},
+			From: c.Start, To: c.End.AddDays(-1), Note: c.Note})
+	}
 	for _, e := range r.Events {
 		m.Events = append(m.Events, Event{Name: e.Name, Hub: e.Hub, From: e.From, To: e.To})
 	}
 	st := rotation.Who(r, today)
 	for _, sh := range st.OnDuty {
-		m.OnDuty = append(m.OnDuty, Duty{Person: person(sh), Until: sh.End, Confirmed: sh.Confirmed})
+		d := Duty{Person: person(sh), Until: sh.End, Confirmed: sh.Confirmed}
+		if sh.Covering != "" {
+			p := Person{Handle: sh.Covering, Name: sh.Covering}
+			if e, ok := r.Engineer(sh.Covering); ok {
+				p = Person{Handle: e.GitHub, Name: e.Name}
+			}
+			d.CoveringFor = &p
+		}
+		m.OnDuty = append(m.OnDuty, d)
 	}
 	for _, g := range st.Unfilled {
 		m.Unfilled = append(m.Unfilled, Gap{Start: g.Start, End: g.End})
