@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/app"
@@ -41,7 +42,10 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 		for _, p := range rep.Parts {
 			switch {
 			case p.Error != "":
-				fmt.Fprintf(e.stdout, "%-8s FAILED: %s %s\n", p.Name, p.Message, p.Error)
+				fmt.Fprintf(e.stdout, "%-8s FAILED: %s\n", p.Name, strings.TrimSpace(p.Message+" "+p.Error))
+				if p.Fix != "" {
+					fmt.Fprintf(e.stdout, "%-8s to fix: %s\n", "", p.Fix)
+				}
 			case p.Skipped != "":
 				fmt.Fprintf(e.stdout, "%-8s skipped: %s\n", p.Name, p.Skipped)
 			default:
