@@ -96,3 +96,21 @@ func TestInitFromAGitHubTeam(t *testing.T) {
 		t.Errorf("without credentials: %d %s", code, errs)
 	}
 }
+
+// demo needs no roster.yaml where it runs: the sample is in the binary.
+// On main it failed outside the repository's root.
+func TestDemoRunsFromAnyDirectory(t *testing.T) {
+	t.Chdir(t.TempDir())
+	out, errs, code := runIn(t, nil, "demo")
+	if code != 0 || !strings.Contains(out, "== What it cost") || !strings.Contains(out, "Open Infrastructure Engineering Team") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	// And with a new team's roster.
+	if _, errs, code := runIn(t, nil, "init"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code = runIn(t, nil, "demo", "--roster", "roster.yaml")
+	if code != 0 || !strings.Contains(out, "Example Support Team") || !strings.Contains(out, "sandbox stand-ins") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+}
