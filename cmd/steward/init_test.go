@@ -114,3 +114,29 @@ func TestDemoRunsFromAnyDirectory(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// rotate --dry-run needs no credentials: it prints the pull request it
+// would open, title, body and the change to roster.yaml. On main it
+// stopped at "roster.yaml has no integrations.github".
+func TestRotateDryRunWithoutCredentials(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "roster.yaml")
+	if _, errs, code := runIn(t, nil, "init", "--roster", path, "--team", "Platform", "--engineer", "Ada Lovelace, ada", "--engineer", "Grace Hopper, grace", "--engineer", "Alan Turing, aturing"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := runIn(t, nil, "rotate", "--dry-run", "--roster", path)
+	for _, want := range []string{
+		`Would open "Support Stewards: `, "== Title", "== Body", "## Support Steward handoff on 2026-11-30",
+		"+  - {github: ada, start: 2026-11-30, end: 2026-12-14}", "-shifts: []", "hand-over checklist",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	if code != 0 || t.Failed() {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	// Without --dry-run it still needs GitHub, and says how to get there.
+	if _, errs, code := runIn(t, nil, "rotate", "--roster", path); code != 1 || !strings.Contains(errs, "no integrations.github") {
+		t.Errorf("a real rotate: %d %s", code, errs)
+	}
+}

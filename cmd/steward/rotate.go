@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/support-steward/steward/internal/app"
@@ -47,8 +48,13 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 		today = r.Today(e.now())
 	}
 	rot, err := c.Rotator(today, lead)
+	if err != nil && *dry {
+		// Without GitHub, a dry run still shows the pull request it would
+		// open, from the roster on disk.
+		return previewRotation(e, *path, today, lead, *format, err)
+	}
 	if err != nil {
-		return fail(e, "rotate", err)
+		return fail(e, "rotate", withFix(err))
 	}
 	var notes []string
 	if c.FDErr != nil {
@@ -87,6 +93,33 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(e, "rotate", err)
 	}
+	return exitOK
+}
+
+func previewRotation(e env, path string, today civil.Date, lead int, format string, why error) int {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return fail(e, "rotate", err)
+	}
+	p, err := rosterpr.PreviewRotation(filepath.Base(path), content, today, lead)
+	if err != nil {
+		return fail(e, "rotate", err)
+	}
+	note := fmt.Sprintf("A preview from %s alone (%v): the hand-over checklist of the leaver's open issues and tickets is added when steward can reach GitHub and FreshDesk.", path, why)
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			Preview rosterpr.Preview `json:"preview"`
+			Notes   []string         `json:"notes"`
+		}{p, []string{note}})
+		return exitOK
+	}
+	fmt.Fprintln(e.stdout, p.Message)
+	if p.Title != "" {
+		fmt.Fprintf(e.stdout, "\n== Title\n%s\n\n== Body\n%s\n== The change to %s\n%s", p.Title, p.Body, path, p.Diff)
+	}
+	fmt.Fprintf(e.stdout, "\n%s\n", note)
 	return exitOK
 }
 
