@@ -79,6 +79,7 @@ type job struct {
 	env        map[string]string // the job's environment
 	inputs     map[string]string // the `with:` of the workflow's step
 	temp       string
+	contexts   map[string]string // other context values by path (vars.X, github.event_name)
 
 	steps   map[string]map[string]string // steps.<id>.outputs
 	ran     []string                     // names of the steps that ran
@@ -272,6 +273,9 @@ func (p *parser) unary() string {
 
 // lookup resolves a context path.
 func (j *job) lookup(path string) string {
+	if v, ok := j.contexts[path]; ok {
+		return v
+	}
 	parts := strings.Split(path, ".")
 	switch {
 	case parts[0] == "inputs" && len(parts) == 2:

@@ -49,7 +49,7 @@ func TestCheckRosterWithoutIntegrationsOrCredentials(t *testing.T) {
 	// A broken change: exit 1, annotated at its line.
 	os.WriteFile("roster.yaml", []byte(strings.Replace(changed, "github: aturing", "github: ada", 1)), 0o644)
 	git(t, "commit", "-qam", "oops")
-	out, _, code = runIn(t, vars, "check-roster", "--base", "main", "--head", "HEAD")
+	out, _, code = runIn(t, vars, "check-roster", "--base", "main", "--head", "HEAD", "--annotate")
 	if code != 1 || !strings.Contains(out, "::error file=roster.yaml,line=") {
 		t.Errorf("a broken roster: exit %d\n%s", code, out)
 	}

@@ -124,11 +124,12 @@ func previewRotation(e env, path string, today civil.Date, lead int, format stri
 }
 
 func cmdCheckRoster(ctx context.Context, e env, args []string) int {
-	fs := flags(e, "check-roster", "--base REF --head REF [--pr N] [--roster FILE]")
+	fs := flags(e, "check-roster", "--base REF --head REF [--pr N] [--annotate] [--roster FILE]")
 	path := rosterFlag(fs, e)
 	base := fs.String("base", "", "the branch or commit the change merges into (required)")
 	head := fs.String("head", "", "the branch or commit with the change (required)")
 	pr := fs.Int("pr", 0, "the pull request to comment on (default: found from --head)")
+	annotate := fs.Bool("annotate", false, "also print each problem as a workflow annotation (::error file=...) at its line")
 	if code := parse(fs, e, args); code >= 0 {
 		return code
 	}
@@ -157,7 +158,7 @@ func cmdCheckRoster(ctx context.Context, e env, args []string) int {
 		res, probs := rosterpr.Check(*path, headData, baseData, today)
 		local = &res
 		fmt.Fprintf(e.stdout, "%s\n\n%s", res.Title, res.Summary)
-		if e.getenv("GITHUB_ACTIONS") == "true" {
+		if *annotate {
 			for _, p := range probs {
 				fmt.Fprintln(e.stdout, annotation(p))
 			}
