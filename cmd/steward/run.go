@@ -39,6 +39,9 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	case "markdown":
 		rep.WriteMarkdown(e.stdout)
 	default:
+		if !rep.Configured() {
+			fmt.Fprintln(e.stdout, "steward wrote nothing: roster.yaml configures no integrations yet.")
+		}
 		for _, p := range rep.Parts {
 			switch {
 			case p.Error != "":
