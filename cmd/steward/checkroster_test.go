@@ -1,11 +1,14 @@
 package main
 
 import (
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/support-steward/steward/internal/sandbox"
 )
 
 // newTeamRoster is a new team's roster: no shifts, no integrations.
@@ -63,5 +66,33 @@ func TestCheckRosterWithoutIntegrationsOrCredentials(t *testing.T) {
 	out, _, code = runIn(t, vars, "check-roster", "--base", "main", "--head", "HEAD", "--annotate")
 	if code != 1 || !strings.Contains(out, "::error file=roster.yaml,line=") {
 		t.Errorf("a broken roster: exit %d\n%s", code, out)
+	}
+}
+
+// With a token, the check also goes to the workflow's own repository as a
+// check run, though the roster has no integrations; when posting fails
+// (here the head is not on GitHub, as with a fork's read-only token the
+// write would fail), the check printed above stands and a warning says why.
+func TestCheckRosterPostsWhenItCan(t *testing.T) {
+	t.Chdir(t.TempDir())
+	git(t, "init", "-q", "-b", "main")
+	os.WriteFile("roster.yaml", []byte(newTeamRoster), 0o644)
+	git(t, "add", "roster.yaml")
+	git(t, "commit", "-qm", "roster")
+	git(t, "checkout", "-qb", "local-only")
+
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghs_actions": "github-actions[bot]"}})
+	g.AddRepo("acme", "team", "main", map[string]string{"roster.yaml": newTeamRoster})
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "acme/team", "GITHUB_TOKEN": "ghs_actions", "GITHUB_API_URL": srv.URL}
+
+	out, errs, code := runIn(t, vars, "check-roster", "--base", "main", "--head", "main")
+	if code != 0 || len(g.CheckRuns("acme", "team")) != 1 || strings.Contains(errs, "failed") {
+		t.Fatalf("exit %d, %d check run(s)\n%s%s", code, len(g.CheckRuns("acme", "team")), out, errs)
+	}
+	out, errs, code = runIn(t, vars, "check-roster", "--base", "main", "--head", "local-only")
+	if code != 0 || !strings.Contains(out, "roster.yaml is valid") || !strings.Contains(out, "::warning::the check is above, but posting it to GitHub failed") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 }
