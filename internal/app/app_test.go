@@ -154,3 +154,33 @@ func TestUnreachableOrUninstalledAppFails(t *testing.T) {
 		t.Errorf("not installed: %+v", rep.Parts)
 	}
 }
+
+// With GitHub reachable but FreshDesk configured without its key, the
+// parts that need FreshDesk fail; none of them reports success.
+func TestAPartThatLeavesOutFreshdeskFails(t *testing.T) {
+	clk := sandbox.NewManualClock(time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC))
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"t": "bot"}, Clock: clk})
+	g.AddRepo("o", "r", "main", map[string]string{"roster.yaml": configured})
+	g.AddUser("a")
+	r := mustRoster(t, strings.Replace(configured, "freshdesk: {domain: acme}", "freshdesk: {domain: acme, stewards_group_id: 9}", 1))
+	vars := map[string]string{"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.sandbox/"}
+	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
+	rep := Run(context.Background(), Connect(env, r), Options{})
+	failed := map[string]bool{}
+	for _, p := range rep.Parts {
+		if p.Error != "" {
+			failed[p.Name] = true
+		}
+		if p.Error != "" && !strings.Contains(p.Error, "FRESHDESK_API_KEY") {
+			t.Errorf("%s: %s", p.Name, p.Error)
+		}
+	}
+	if !failed["stewards"] || !failed["sync"] || !failed["remind"] || failed["rotate"] || failed["route"] {
+		t.Errorf("failed parts %v: %+v", failed, rep.Parts)
+	}
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	if strings.Contains(b.String(), "up to date") {
+		t.Errorf("a failed part claims success:\n%s", b.String())
+	}
+}

@@ -265,6 +265,13 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 			if len(m.Skipped) > 0 {
 				msg += "; skipped " + strings.Join(m.Skipped, "; ")
 			}
+			if fi := c.Roster.Integrations.Freshdesk; err == nil && fi != nil && fi.StewardsGroupID != 0 && c.FD == nil {
+				err = fmt.Errorf("the FreshDesk group %d was not updated: %w", fi.StewardsGroupID, c.FDErr)
+			}
+			if err != nil {
+				// Only what is known to be done, beside the failure.
+				msg = fmt.Sprintf("team: added %v, removed %v;", m.TeamAdded, m.TeamRemoved)
+			}
 			r.add("stewards", msg, err)
 		}
 	}
@@ -299,6 +306,11 @@ func (r *Report) remind(ctx context.Context, c Clients, o Options) {
 	} else {
 		res, err := tr.Remind(ctx, o.DryRun)
 		r.Remind = &res
+		if err == nil && c.Roster.Integrations.Freshdesk != nil && c.FD == nil {
+			// The dashboard was kept, but without the tickets the roster
+			// asks it to watch: that is not a success.
+			err = fmt.Errorf("the dashboard leaves out FreshDesk's tickets: %w", c.FDErr)
+		}
 		r.add("remind", fmt.Sprintf("%d open ticket(s), %d overdue, %d new lapse comment(s)", res.Open, len(res.Overdue), res.Comments), err)
 		routes, err := tr.RouteAll(ctx, o.DryRun)
 		r.Routes = routes
