@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Action's first step: find the steward this checkout of the action
-# should run. With a release pinned in action/checksums.txt (a release tag),
-# download that binary and check it against the pinned SHA-256: a binary
-# that does not match is refused. Without one (a branch, a commit, `uses: ./`)
-# say so, with the cache key of this source tree, and the next steps restore
-# or build it (action/build.sh). Writes mode, dir and key to GITHUB_OUTPUT.
+# should run. When action/checksums.txt pins a release of this very source
+# (a release tag), download that binary and check it against the pinned
+# SHA-256: a binary that does not match is refused. Otherwise (a branch, a
+# commit, `uses: ./`) say so, with the cache key of this source, and the next
+# steps restore or build it (action/build.sh). Writes mode, dir and key to
+# GITHUB_OUTPUT.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -24,21 +25,23 @@ esac
 sha() { if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
 
 version=$(sed -n 's/^# version: //p' "$here/checksums.txt")
-if [ -z "$version" ]; then
-  # No release: the binary is built from this very source, once. The key
-  # is a hash of every file the build reads, so it names the commit's
-  # source exactly, whether the action came as a git checkout or as the
-  # tarball the runner downloads for a branch or commit.
-  key=$(cd "$src" && find . -path ./.git -prune -o -type f \( \
-      \( -name '*.go' ! -name '*_test.go' \) -o -name go.mod -o -name go.sum \
-      -o -path '*/testdata/*' -o -path ./roster.yaml \) -print |
-    LC_ALL=C sort | tr '\n' '\0' | xargs -0 sh -c 'for f; do cat "$f"; printf "\n%s\n" "$f"; done' _ | sha | cut -c1-40)
+pinned=$(sed -n 's/^# source: //p' "$here/checksums.txt")
+srchash=$(bash "$here/source-hash.sh" "$src")
+if [ -z "$version" ] || { [ -n "$pinned" ] && [ "$pinned" != "$srchash" ]; }; then
+  # No release of this very source: steward is built from it, once, and
+  # cached by the source's hash (the commit's content), OS and architecture.
+  # A branch that moved on after a release pins that release's checksums
+  # but not its source, so it builds too.
   {
     echo "mode=source"
     echo "dir=$dir"
-    echo "key=steward-source-$key-$target"
+    echo "key=steward-source-$srchash-$target"
   } >> "$out"
-  echo "No release is pinned in action/checksums.txt: steward runs from this action's own source (key $key, $target)."
+  if [ -z "$version" ]; then
+    echo "No release is pinned in action/checksums.txt: steward runs from this action's own source ($srchash, $target)."
+  else
+    echo "action/checksums.txt pins $version, built from other source than this ref's: steward runs from this action's own source ($srchash, $target)."
+  fi
   exit 0
 fi
 

@@ -528,17 +528,28 @@ func pinnedVersion(t *testing.T, root string) string {
 
 // releaseAction is a copy of the action as a release tag has it: action.yml
 // and action/ with checksums.txt pinning version, and no Go source.
-func releaseAction(t *testing.T, version, sum string) string {
+// The pinned source is the copy's own (source-hash.sh), unless source says
+// otherwise.
+func releaseAction(t *testing.T, version, sum, source string) string {
 	t.Helper()
 	dir := t.TempDir()
-	copyFile(t, "../action.yml", filepath.Join(dir, "action.yml"))
+	for _, f := range []string{"action.yml", "go.mod", "go.sum"} {
+		copyFile(t, filepath.Join("..", f), filepath.Join(dir, f))
+	}
 	os.MkdirAll(filepath.Join(dir, "action"), 0o755)
-	for _, f := range []string{"install.sh", "build.sh"} {
+	for _, f := range []string{"install.sh", "build.sh", "source-hash.sh"} {
 		copyFile(t, f, filepath.Join(dir, "action", f))
+	}
+	if source == "" {
+		out, err := exec.Command("bash", filepath.Join(dir, "action", "source-hash.sh"), dir).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		source = strings.TrimSpace(string(out))
 	}
 	target := runtime.GOOS + "_" + runtime.GOARCH
 	os.WriteFile(filepath.Join(dir, "action", "checksums.txt"),
-		[]byte(fmt.Sprintf("# version: %s\n%s  steward_%s\n", version, sum, target)), 0o644)
+		[]byte(fmt.Sprintf("# version: %s\n# source: %s\n%s  steward_%s\n", version, source, sum, target)), 0o644)
 	return dir
 }
 
@@ -577,7 +588,7 @@ func TestTheActionInstallsAPinnedRelease(t *testing.T) {
 	defer srv.Close()
 	env := map[string]string{"STEWARD_RELEASE_BASE_URL": srv.URL}
 
-	j, r := sandboxJob(t, releaseAction(t, "v0.0.1-test", hex.EncodeToString(h[:])), t.TempDir(), env)
+	j, r := sandboxJob(t, releaseAction(t, "v0.0.1-test", hex.EncodeToString(h[:]), ""), t.TempDir(), env)
 	j.env["PATH"] = withoutGo(j.env["PATH"])
 	j.mustSucceed(r)
 	if downloads != 1 || j.steps["plan"]["mode"] != "release" || strings.Join(j.ran, ",") != "Install steward,Run steward" ||
@@ -586,12 +597,22 @@ func TestTheActionInstallsAPinnedRelease(t *testing.T) {
 	}
 
 	wrong := sha256.Sum256([]byte("not steward"))
-	j, _ = sandboxJob(t, releaseAction(t, "v0.0.1-test", hex.EncodeToString(wrong[:])), t.TempDir(), env)
+	j, _ = sandboxJob(t, releaseAction(t, "v0.0.1-test", hex.EncodeToString(wrong[:]), ""), t.TempDir(), env)
 	if failed := j.run(); failed != "Install steward" || !strings.Contains(j.log.String(), "does not match its pinned checksum") ||
 		!strings.Contains(j.log.String(), "::error::") {
 		t.Errorf("a wrong checksum: failed %q\n%s", failed, j.log.String())
 	}
 	if _, err := os.Stat(filepath.Join(j.temp, "steward", "steward")); err == nil {
 		t.Error("a binary that does not match its checksum was left installed")
+	}
+
+	// A ref whose source moved on since the release it pins (main after a
+	// release commit) builds from its source rather than install the older
+	// release.
+	before := downloads
+	j, _ = sandboxJob(t, releaseAction(t, "v0.0.1-test", hex.EncodeToString(h[:]), "0000000000000000000000000000000000000000"), t.TempDir(), env)
+	j.run() // the copy has no Go source to build: only the choice is checked
+	if j.steps["plan"]["mode"] != "source" || downloads != before || !strings.Contains(j.log.String(), "built from other source than this ref's") {
+		t.Errorf("a moved-on ref: mode %q, %d download(s)\n%s", j.steps["plan"]["mode"], downloads, j.log.String())
 	}
 }
