@@ -7,8 +7,10 @@ package action
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -40,7 +42,54 @@ var inputsToEnv = []struct {
 
 // Run runs the Action and returns its exit status.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer, now func() time.Time) int {
-	a := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(out))
+	a := &act{Action: githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(out)), getenv: getenv, out: out}
+	code := run(ctx, a, getenv, now)
+	if a.fileErr != nil {
+		// Outputs or the summary were lost: the run cannot be called a success.
+		a.Errorf("%v", a.fileErr)
+		return 1
+	}
+	return code
+}
+
+// act is the Action's toolkit with its two file commands made safe: run
+// outside a runner (GITHUB_OUTPUT or GITHUB_STEP_SUMMARY unset) outputs are
+// dropped and the summary goes to standard output; a file that cannot be
+// written is an error of the run, not a panic.
+type act struct {
+	*githubactions.Action
+	getenv  func(string) string
+	out     io.Writer
+	fileErr error
+}
+
+// SetOutput sets an output when the runner asked for them.
+func (a *act) SetOutput(k, v string) {
+	if a.getenv("GITHUB_OUTPUT") == "" {
+		return
+	}
+	a.guard("GITHUB_OUTPUT", func() { a.Action.SetOutput(k, v) })
+}
+
+// AddStepSummary appends to the job summary, or prints it without one.
+func (a *act) AddStepSummary(md string) {
+	if a.getenv("GITHUB_STEP_SUMMARY") == "" {
+		fmt.Fprint(a.out, md)
+		return
+	}
+	a.guard("GITHUB_STEP_SUMMARY", func() { a.Action.AddStepSummary(md) })
+}
+
+func (a *act) guard(file string, f func()) {
+	defer func() {
+		if e := recover(); e != nil && a.fileErr == nil {
+			a.fileErr = fmt.Errorf("%s (%s): %v", file, a.getenv(file), e)
+		}
+	}()
+	f()
+}
+
+func run(ctx context.Context, a *act, getenv func(string) string, now func() time.Time) int {
 	overlay := map[string]string{}
 	for _, m := range inputsToEnv {
 		v := a.GetInput(m.input)
@@ -90,7 +139,9 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer, now fun
 	}
 	if r == nil {
 		if _, isProblems := err.(roster.Problems); !isProblems {
-			a.Errorf("%v", err)
+			a.Errorf("%s", unreadable(path, err))
+			a.AddStepSummary(fmt.Sprintf("## steward\n\n❌ %s\n", unreadable(path, err)))
+			return 1
 		}
 		a.AddStepSummary(fmt.Sprintf("## steward\n\n❌ `%s` has %d error(s); see the annotations.\n", path, len(probs.Errors())))
 		return 1
@@ -133,6 +184,8 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer, now fun
 	a.AddStepSummary(b.String())
 	for _, p := range rep.Parts {
 		switch {
+		case p.Error != "" && p.Fix != "":
+			a.Errorf("%s: %s. To fix: %s", p.Name, p.Error, p.Fix)
 		case p.Error != "":
 			a.Errorf("%s: %s", p.Name, p.Error)
 		case p.Skipped != "":
@@ -147,7 +200,7 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer, now fun
 
 // mask hides a secret in the logs, line by line: the runner masks a
 // multi-line value only one line at a time.
-func mask(a *githubactions.Action, v string) {
+func mask(a *act, v string) {
 	a.AddMask(v)
 	for _, line := range strings.Split(v, "\n") {
 		if line = strings.TrimSpace(line); len(line) > 3 {
@@ -156,7 +209,7 @@ func mask(a *githubactions.Action, v string) {
 	}
 }
 
-func setStatusOutputs(a *githubactions.Action, st rotation.Status) {
+func setStatusOutputs(a *act, st rotation.Status) {
 	var handles []string
 	for _, s := range st.OnDuty {
 		handles = append(handles, s.GitHub)
@@ -170,7 +223,7 @@ func setStatusOutputs(a *githubactions.Action, st rotation.Status) {
 }
 
 // annotate puts a roster problem on its line of the file.
-func annotate(a *githubactions.Action, path string, p roster.Problem) {
+func annotate(a *act, path string, p roster.Problem) {
 	f := a.WithFieldsMap(map[string]string{"file": path, "line": strconv.Itoa(p.Line), "col": strconv.Itoa(p.Col), "title": "roster.yaml"})
 	msg := p.Message
 	if p.Path != "" {
@@ -183,11 +236,11 @@ func annotate(a *githubactions.Action, path string, p roster.Problem) {
 	}
 }
 
-func validate(a *githubactions.Action, path string, probs roster.Problems, err error) int {
+func validate(a *act, path string, probs roster.Problems, err error) int {
 	var b strings.Builder
 	if err != nil && len(probs) == 0 {
-		a.Errorf("%v", err)
-		fmt.Fprintf(&b, "## steward validate\n\n❌ %v\n", err)
+		a.Errorf("%s", unreadable(path, err))
+		fmt.Fprintf(&b, "## steward validate\n\n❌ %s\n", unreadable(path, err))
 		a.AddStepSummary(b.String())
 		return 1
 	}
@@ -205,6 +258,15 @@ func validate(a *githubactions.Action, path string, probs roster.Problems, err e
 		return 1
 	}
 	return 0
+}
+
+// unreadable says that the roster could not be read, and what to do.
+func unreadable(path string, err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Sprintf("There is no roster at `%s` in the workspace. Write one with `steward init` and commit it, "+
+			"check out the repository before this step (actions/checkout), or set the `roster` input to its path.", path)
+	}
+	return fmt.Sprintf("Could not read the roster `%s`: %v", path, err)
 }
 
 func parseBool(s string) (bool, error) {
@@ -227,7 +289,7 @@ func contains(list []string, s string) bool {
 }
 
 // githubLogWriter turns warnings into the Action's warning annotations.
-type githubLogWriter struct{ a *githubactions.Action }
+type githubLogWriter struct{ a *act }
 
 func (w *githubLogWriter) Write(p []byte) (int, error) {
 	w.a.Warningf("%s", strings.TrimSpace(string(p)))

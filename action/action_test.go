@@ -241,3 +241,52 @@ func TestBadInputs(t *testing.T) {
 		t.Errorf("schedule: %d %s %v", code, r.summary(), r.outputs())
 	}
 }
+
+// A sync the roster configures but no credentials reach is a failed step:
+// exit 1, an ::error annotation with what to fix, and a summary that
+// claims no success. On main it was "skipped" and the step was green.
+func TestASyncWithoutCredentialsFails(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "sync"})
+	if code := r.run(); code != 1 {
+		t.Fatalf("exit %d\n%s", code, r.stdout.String())
+	}
+	if !strings.Contains(r.stdout.String(), "::error::sync: no GitHub credentials") || !strings.Contains(r.stdout.String(), "app-id and app-private-key") {
+		t.Errorf("annotations:\n%s", r.stdout.String())
+	}
+	s := r.summary()
+	if !strings.Contains(s, "1 part(s) failed") || strings.Contains(s, "✅") || strings.Contains(s, "skipped") {
+		t.Errorf("summary:\n%s", s)
+	}
+}
+
+// Run outside a runner (no GITHUB_OUTPUT, no GITHUB_STEP_SUMMARY), the
+// Action prints its summary instead of panicking.
+func TestNoRunnerFilesNoPanic(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "schedule"})
+	delete(r.vars, "GITHUB_OUTPUT")
+	delete(r.vars, "GITHUB_STEP_SUMMARY")
+	if code := r.run(); code != 0 || !strings.Contains(r.stdout.String(), "| Start | End | Steward | Status |") {
+		t.Errorf("exit %d\n%s", code, r.stdout.String())
+	}
+	// A runner file that cannot be written fails the step, without a panic.
+	r = newRunner(t, map[string]string{"command": "schedule"})
+	r.vars["GITHUB_OUTPUT"] = filepath.Join(r.dir, "no-such-dir", "output")
+	if code := r.run(); code != 1 || !strings.Contains(r.stdout.String(), "::error::GITHUB_OUTPUT") {
+		t.Errorf("unwritable output: exit %d\n%s", code, r.stdout.String())
+	}
+}
+
+// A missing roster says so, and what to do, rather than "0 error(s)".
+func TestAMissingRosterSaysSo(t *testing.T) {
+	for _, command := range []string{"run", "validate"} {
+		r := newRunner(t, map[string]string{"command": command, "roster": "team/roster.yaml"})
+		if code := r.run(); code != 1 {
+			t.Errorf("%s: exit %d", command, code)
+		}
+		for _, s := range []string{r.summary(), r.stdout.String()} {
+			if !strings.Contains(s, "There is no roster at `team/roster.yaml`") || !strings.Contains(s, "steward init") || strings.Contains(s, "0 error(s)") {
+				t.Errorf("%s:\n%s", command, s)
+			}
+		}
+	}
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds steward's release binaries reproducibly and pins them for the
-# Action: run it, commit action/checksums.txt, tag the commit VERSION and
-# push the tag; .github/workflows/release.yml builds the same bytes again,
+# Action, with the hash of the source they were built from (so a later
+# commit, whose source differs, builds from source instead of installing an
+# older release): run it, commit action/checksums.txt, tag the commit
+# VERSION and push the tag; .github/workflows/release.yml builds the same bytes again,
 # checks them against the committed checksums and publishes them.
 #   scripts/release.sh v0.1.0 [OUTDIR]
 set -euo pipefail
@@ -19,6 +21,7 @@ done
 {
   echo "# The release binaries the Action installs, by SHA-256, written by scripts/release.sh."
   echo "# version: $version"
+  echo "# source: $(bash action/source-hash.sh .)"
   echo "# go: $(go version | cut -d' ' -f3)"
   cat "$out/checksums.txt"
 } > action/checksums.txt

@@ -50,6 +50,7 @@ func init() {
 		"run":      {"rotate, sync, remind and route in one go, as the scheduled Action does", cmdRun},
 		"action":   {"run as a GitHub Action (inputs from INPUT_* variables)", cmdAction},
 		"demo":     {"the whole cycle against the built-in sandboxes: no network, no credentials", cmdDemo},
+		"init":     {"write a new team's roster.yaml (an example team when given no flags)", cmdInit},
 
 		"check-roster": {"check a roster change: annotations at its lines, the schedule diff as a comment", cmdCheckRoster},
 	}

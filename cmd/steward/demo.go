@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"os"
 
+	stewardrepo "github.com/support-steward/steward"
 	"github.com/support-steward/steward/internal/demo"
 )
 
 func cmdDemo(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "demo", "[--roster FILE] [--format text|json]")
-	path := rosterFlag(fs, e)
+	path := fs.String("roster", "", "play this roster instead of the built-in sample (any valid roster; what it does not configure is stood in for)")
 	format := fs.String("format", "text", "text or json")
 	if code := parse(fs, e, args); code >= 0 {
 		return code
@@ -19,9 +20,13 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 	if err := oneOf("format", *format, "text", "json"); err != nil {
 		return fail(e, "demo", err)
 	}
-	sample, err := os.ReadFile(*path)
-	if err != nil {
-		return fail(e, "demo", fmt.Errorf("reading the sample roster: %w (run the demo from the repository's root)", err))
+	sample := stewardrepo.SampleRoster
+	if *path != "" {
+		data, err := os.ReadFile(*path)
+		if err != nil {
+			return fail(e, "demo", err)
+		}
+		sample = data
 	}
 	story, _, err := demo.Run(ctx, sample, e.now())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/app"
@@ -38,10 +39,16 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	case "markdown":
 		rep.WriteMarkdown(e.stdout)
 	default:
+		if !rep.Configured() {
+			fmt.Fprintln(e.stdout, "steward wrote nothing: roster.yaml configures no integrations yet.")
+		}
 		for _, p := range rep.Parts {
 			switch {
 			case p.Error != "":
-				fmt.Fprintf(e.stdout, "%-8s FAILED: %s %s\n", p.Name, p.Message, p.Error)
+				fmt.Fprintf(e.stdout, "%-8s FAILED: %s\n", p.Name, strings.TrimSpace(p.Message+" "+p.Error))
+				if p.Fix != "" {
+					fmt.Fprintf(e.stdout, "%-8s to fix: %s\n", "", p.Fix)
+				}
 			case p.Skipped != "":
 				fmt.Fprintf(e.stdout, "%-8s skipped: %s\n", p.Name, p.Skipped)
 			default:

@@ -39,7 +39,7 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 	}
 	a, setup, err := app.Connect(appEnv(e), r).Mirror()
 	if err != nil {
-		return fail(e, "sync", err)
+		return fail(e, "sync", withFix(err))
 	}
 	rep, err := a.Sync(ctx, setup.Config, setup.Label, *since, *dry)
 	if *format == "json" {
@@ -47,10 +47,10 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		writeSync(e.stdout, rep)
+		writeSync(e.stdout, rep, err)
 	}
 	if err != nil {
-		return fail(e, "sync", err)
+		return fail(e, "sync", withFix(err))
 	}
 	if rep.Failed() > 0 {
 		return exitFindings
@@ -58,13 +58,18 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 	return exitOK
 }
 
-func writeSync(w io.Writer, r mirror.Report) {
+// writeSync prints what a sync did. A sync that failed (failed) before it
+// could plan says nothing here: the error, printed by the caller, is the
+// whole story, and "in step" would be a claim nobody checked.
+func writeSync(w io.Writer, r mirror.Report, failed error) {
 	verb := "did"
 	if r.DryRun {
 		verb = "would do"
 	}
 	if len(r.Planned) == 0 {
-		fmt.Fprintln(w, "Everything is in step: nothing to do.")
+		if failed == nil {
+			fmt.Fprintln(w, "Everything is in step: nothing to do.")
+		}
 		return
 	}
 	fmt.Fprintf(w, "steward %s %d piece(s) of work:\n", verb, len(r.Planned))
@@ -84,6 +89,14 @@ func writeSync(w io.Writer, r mirror.Report) {
 		fmt.Fprintf(w, "  ticket %d %s: %s (%s): %s\n", o.Ticket, issueRef(o.Issue), o.Kind, o.Reason, status)
 	}
 	fmt.Fprintf(w, "%d issue(s) created, %d step(s) failed; failed steps are retried by the next run.\n", r.Created(), r.Failed())
+}
+
+// withFix adds what to do about err, when steward knows.
+func withFix(err error) error {
+	if fix := app.Fix(err); fix != "" {
+		return fmt.Errorf("%w\nTo fix: %s", err, fix)
+	}
+	return err
 }
 
 func issueRef(n int) string {

@@ -84,3 +84,22 @@ func TestSyncCommand(t *testing.T) {
 		t.Errorf("bad --since: exit %d %s", code, errs)
 	}
 }
+
+// A sync that fails before it can plan (here FreshDesk refuses the key)
+// prints the error and what to fix, and never "Everything is in step".
+func TestAFailedSyncNeverSaysItIsInStep(t *testing.T) {
+	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "the-right-key"})
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghp_secret": "steward-bot"}})
+	g.AddRepo("acme", "support", "main", nil)
+	fdSrv, ghSrv := httptest.NewServer(fd), httptest.NewServer(g)
+	defer fdSrv.Close()
+	defer ghSrv.Close()
+	rosterPath := filepath.Join(t.TempDir(), "roster.yaml")
+	os.WriteFile(rosterPath, []byte(syncRoster), 0o644)
+	vars := map[string]string{"GITHUB_API_URL": ghSrv.URL, "GITHUB_TOKEN": "ghp_secret", "FRESHDESK_BASE_URL": fdSrv.URL, "FRESHDESK_API_KEY": "a-wrong-key"}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"sync", "--roster", rosterPath}, env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return vars[k] }})
+	if code != 1 || strings.Contains(out.String(), "in step") || !strings.Contains(errb.String(), "401") || !strings.Contains(errb.String(), "To fix: FreshDesk refused the credentials") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
+	}
+}

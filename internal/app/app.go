@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/clock"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
@@ -25,6 +27,10 @@ type Env struct {
 	Getenv func(string) string
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Clock and Transport, when set, are what the clients wait on and send
+	// through (tests: a manual clock, an unreachable network).
+	Clock     clock.Clock
+	Transport http.RoundTripper
 }
 
 // Clients are the connections a roster's integrations need; a client that
@@ -43,17 +49,18 @@ func Connect(e Env, r *roster.Roster) Clients {
 	c := Clients{Roster: r, Now: e.Now()}
 	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
 	if ig == nil {
-		c.GHErr = errors.New("roster.yaml has no integrations.github")
+		c.GHErr = NotConfigured{"roster.yaml has no integrations.github"}
 	} else {
 		cfg, err := gh.ConfigFromEnv(e.Getenv)
 		if err == nil {
 			cfg.Log, cfg.CacheDir, cfg.Repo = e.Log, e.Getenv("STEWARD_CACHE_DIR"), ig.Repo
+			cfg.Clock, cfg.Transport = e.Clock, e.Transport
 			c.GH, err = gh.New(cfg)
 		}
 		c.GHErr = err
 	}
 	if fi == nil {
-		c.FDErr = errors.New("roster.yaml has no integrations.freshdesk")
+		c.FDErr = NotConfigured{"roster.yaml has no integrations.freshdesk"}
 	} else {
 		domain := fi.Domain
 		if d := e.Getenv("STEWARD_FRESHDESK_DOMAIN"); d != "" {
@@ -61,7 +68,7 @@ func Connect(e Env, r *roster.Roster) Clients {
 		}
 		cfg, err := freshdesk.ConfigFromEnv(e.Getenv, domain)
 		if err == nil {
-			cfg.Log = e.Log
+			cfg.Log, cfg.Clock, cfg.Transport = e.Log, e.Clock, e.Transport
 			c.FD, err = freshdesk.New(cfg)
 		}
 		c.FDErr = err
@@ -73,6 +80,8 @@ func Connect(e Env, r *roster.Roster) Clients {
 func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
 	s, err := mirror.FromRoster(c.Roster)
 	switch {
+	case err != nil && (c.Roster.Integrations.GitHub == nil || c.Roster.Integrations.Freshdesk == nil):
+		return nil, s, NotConfigured{err.Error()}
 	case err != nil:
 		return nil, s, err
 	case c.GH == nil:
@@ -121,6 +130,20 @@ func (c Clients) Triage() (*triage.Triage, error) {
 	}
 	owner, name, _ := strings.Cut(ig.Repo, "/")
 	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+}
+
+// NotConfigured is the reason a part is off because roster.yaml does not
+// ask for it: such a part is skipped, never failed. Every other reason a
+// part cannot run (no credentials, GitHub unreachable, the App not
+// installed) is a failure.
+type NotConfigured struct{ Reason string }
+
+func (n NotConfigured) Error() string { return n.Reason }
+
+// IsNotConfigured reports whether err says a part is simply not configured.
+func IsNotConfigured(err error) bool {
+	var n NotConfigured
+	return errors.As(err, &n)
 }
 
 // Notes says which connections are off, one line each.

@@ -2,11 +2,19 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sandbox"
 )
 
 func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
@@ -54,5 +62,134 @@ func TestCredentialsComeFromTheEnvironment(t *testing.T) {
 	delete(vars, "GITHUB_TOKEN")
 	if c := Connect(Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now}, r); c.GH != nil || !strings.Contains(c.GHErr.Error(), "no GitHub credentials") {
 		t.Errorf("without a token: %v", c.GHErr)
+	}
+}
+
+const configured = "version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\nintegrations:\n  github: {repo: o/r}\n  freshdesk: {domain: acme}\n"
+
+func mustRoster(t *testing.T, text string) *roster.Roster {
+	t.Helper()
+	r, probs := roster.Parse("roster.yaml", []byte(text))
+	if r == nil {
+		t.Fatal(probs)
+	}
+	return r
+}
+
+// A part roster.yaml asks for but that cannot run is a failure with what to
+// fix, never "skipped": a team without credentials must see a red run.
+func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
+	r := mustRoster(t, configured)
+	env := Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
+	rep := Run(context.Background(), Connect(env, r), Options{})
+	if !rep.Failed() || len(rep.Parts) != 4 {
+		t.Fatalf("parts %+v", rep.Parts)
+	}
+	for _, p := range rep.Parts {
+		if p.Name == "acknowledge" { // not configured: skipped, rightly
+			if !strings.Contains(p.Skipped, "no communication.acknowledge") {
+				t.Errorf("acknowledge: %+v", p)
+			}
+			continue
+		}
+		if p.Skipped != "" || p.Error == "" || !strings.Contains(p.Fix, "app-id and app-private-key") {
+			t.Errorf("%s: %+v", p.Name, p)
+		}
+	}
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "3 part(s) failed") || strings.Contains(b.String(), "✅") || !strings.Contains(b.String(), "**To fix:**") {
+		t.Errorf("summary:\n%s", b.String())
+	}
+	// FreshDesk configured without its key: the mirror fails, it is not off.
+	vars := map[string]string{"GITHUB_TOKEN": "t"}
+	env.Getenv = func(k string) string { return vars[k] }
+	rep = Run(context.Background(), Connect(env, r), Options{Only: []string{"sync"}})
+	if len(rep.Parts) != 1 || rep.Parts[0].Error == "" || !strings.Contains(rep.Parts[0].Fix, "freshdesk-api-key") {
+		t.Errorf("sync without a FreshDesk key: %+v", rep.Parts)
+	}
+}
+
+// With nothing configured the run says it wrote nothing and why.
+func TestARunWithNoIntegrationsSaysItWroteNothing(t *testing.T) {
+	r := mustRoster(t, "version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n")
+	env := Env{Getenv: func(string) string { return "" }, Now: time.Now}
+	rep := Run(context.Background(), Connect(env, r), Options{})
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	if rep.Failed() || rep.Configured() || !strings.Contains(b.String(), "steward wrote nothing") {
+		t.Errorf("%+v\n%s", rep.Parts, b.String())
+	}
+}
+
+type unreachable struct{}
+
+func (unreachable) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+}
+
+// An App whose GitHub cannot be reached, or that is not installed, fails
+// the run; on main both were "skipped" and the run was green.
+func TestUnreachableOrUninstalledAppFails(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	vars := map[string]string{"GITHUB_APP_ID": "42", "GITHUB_APP_PRIVATE_KEY": pemKey, "FRESHDESK_API_KEY": "k"}
+	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	clk := sandbox.NewManualClock(now)
+	r := mustRoster(t, configured)
+
+	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: unreachable{}}
+	rep := Run(context.Background(), Connect(env, r), Options{})
+	if !rep.Failed() {
+		t.Fatalf("unreachable: %+v", rep.Parts)
+	}
+	for _, p := range rep.Parts {
+		if p.Name == "acknowledge" {
+			continue // not configured in this roster
+		}
+		if p.Error == "" || !strings.Contains(p.Fix, "could not reach") {
+			t.Errorf("unreachable %s: %+v", p.Name, p)
+		}
+	}
+
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{AppID: 42, AppKey: &key.PublicKey, Clock: clk}) // no installation
+	env.Transport = sandbox.Transport{Handler: g}
+	vars["GITHUB_API_URL"] = "https://api.github.sandbox/"
+	rep = Run(context.Background(), Connect(env, r), Options{Only: []string{"rotate"}})
+	if len(rep.Parts) != 1 || rep.Parts[0].Error == "" || !strings.Contains(rep.Parts[0].Fix, "install the GitHub App") {
+		t.Errorf("not installed: %+v", rep.Parts)
+	}
+}
+
+// With GitHub reachable but FreshDesk configured without its key, the
+// parts that need FreshDesk fail; none of them reports success.
+func TestAPartThatLeavesOutFreshdeskFails(t *testing.T) {
+	clk := sandbox.NewManualClock(time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC))
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"t": "bot"}, Clock: clk})
+	g.AddRepo("o", "r", "main", map[string]string{"roster.yaml": configured})
+	g.AddUser("a")
+	r := mustRoster(t, strings.Replace(configured, "freshdesk: {domain: acme}", "freshdesk: {domain: acme, stewards_group_id: 9}", 1))
+	vars := map[string]string{"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.sandbox/"}
+	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
+	rep := Run(context.Background(), Connect(env, r), Options{})
+	failed := map[string]bool{}
+	for _, p := range rep.Parts {
+		if p.Error != "" {
+			failed[p.Name] = true
+		}
+		if p.Error != "" && !strings.Contains(p.Error, "FRESHDESK_API_KEY") {
+			t.Errorf("%s: %s", p.Name, p.Error)
+		}
+	}
+	if !failed["stewards"] || !failed["sync"] || !failed["remind"] || failed["rotate"] || failed["route"] {
+		t.Errorf("failed parts %v: %+v", failed, rep.Parts)
+	}
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	if strings.Contains(b.String(), "up to date") {
+		t.Errorf("a failed part claims success:\n%s", b.String())
 	}
 }

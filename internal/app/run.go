@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,12 +43,14 @@ func (o Options) wants(part string) bool {
 	return false
 }
 
-// Part is one part of a run: done, skipped with a reason, or failed.
+// Part is one part of a run: done, skipped because roster.yaml does not
+// configure it, or failed, with what to fix.
 type Part struct {
 	Name    string `json:"name"`
 	Skipped string `json:"skipped,omitempty"`
 	Message string `json:"message,omitempty"`
 	Error   string `json:"error,omitempty"`
+	Fix     string `json:"fix,omitempty"`
 }
 
 // Report is a run's one account of itself.
@@ -76,15 +77,39 @@ func (r Report) Failed() bool {
 	return false
 }
 
-func (r *Report) add(name string, skipped error, msg string, err error) {
+func (r *Report) add(name string, msg string, err error) {
 	p := Part{Name: name, Message: msg}
-	if skipped != nil {
-		p.Skipped = skipped.Error()
-	}
 	if err != nil {
-		p.Error = err.Error()
+		p.Error, p.Fix = err.Error(), Fix(err)
 	}
 	r.Parts = append(r.Parts, p)
+}
+
+// cannot records a part that could not start: skipped when roster.yaml
+// does not configure it, failed for any other reason (no credentials,
+// GitHub unreachable, the App not installed).
+func (r *Report) cannot(name string, why error) {
+	if IsNotConfigured(why) {
+		r.Parts = append(r.Parts, Part{Name: name, Skipped: why.Error()})
+		return
+	}
+	r.add(name, "", why)
+}
+
+// skip records a part left out on purpose.
+func (r *Report) skip(name, why string) {
+	r.Parts = append(r.Parts, Part{Name: name, Skipped: why})
+}
+
+// Configured reports whether any part of the run was configured, that is
+// did something or failed rather than being skipped.
+func (r Report) Configured() bool {
+	for _, p := range r.Parts {
+		if p.Skipped == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Run does everything steward does on a schedule: the event that started
@@ -96,15 +121,15 @@ func Run(ctx context.Context, c Clients, o Options) Report {
 	r := Report{Today: today, Status: rotation.Who(c.Roster, today), DryRun: o.DryRun}
 	if o.Event != "" {
 		if o.DryRun {
-			r.add("event", errors.New("a dry run does not act on events"), "", nil)
+			r.skip("event", "a dry run does not act on events")
 		} else if c.GH == nil {
-			r.add("event", c.GHErr, "", nil)
+			r.cannot("event", c.GHErr)
 		} else {
 			msg, err := HandleEvent(ctx, c, o.Event, o.Payload)
 			if msg == "" && err == nil {
 				msg = "nothing to do for this " + o.Event + " event"
 			}
-			r.add("event", nil, msg, err)
+			r.add("event", msg, err)
 		}
 	}
 
@@ -128,16 +153,26 @@ func Run(ctx context.Context, c Clients, o Options) Report {
 func (r *Report) acknowledge(ctx context.Context, c Clients, o Options) {
 	switch {
 	case c.Roster.Communication.Acknowledge == nil:
-		r.add("acknowledge", errors.New("roster.yaml has no communication.acknowledge"), "", nil)
+		r.skip("acknowledge", "roster.yaml has no communication.acknowledge")
 	case c.FD == nil:
-		r.add("acknowledge", c.FDErr, "", nil)
+		r.cannot("acknowledge", c.FDErr)
 	default:
 		a := &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
 		res, err := a.Run(ctx, o.DryRun)
 		r.Acknowledged = &res
 		verb := map[bool]string{false: "sent", true: "would send"}[o.DryRun]
-		r.add("acknowledge", nil, fmt.Sprintf("%s %d acknowledgement(s), drafted %d", verb, len(res.Sent), len(res.Drafted)), err)
+		r.add("acknowledge", fmt.Sprintf("%s %d acknowledgement(s), drafted %d", verb, len(res.Sent), len(res.Drafted)), err)
 	}
+}
+
+func (r Report) failures() int {
+	n := 0
+	for _, p := range r.Parts {
+		if p.Error != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // IssuesUpdated counts the existing issues a sync changed.
@@ -179,12 +214,22 @@ func (r Report) WriteMarkdown(w io.Writer) {
 		}
 		fmt.Fprintf(w, "**Next handoff:** %s: %s\n\n", h.Date, strings.Join(parts, ", "))
 	}
+	switch {
+	case r.Failed():
+		fmt.Fprintf(w, "❌ **%d part(s) failed.** What to fix is beside each; the next run tries again.\n\n", r.failures())
+	case !r.Configured():
+		fmt.Fprint(w, "**steward wrote nothing:** `roster.yaml` configures no integrations yet, so every part was skipped. "+
+			"Fill in `integrations` (the repository, the board, FreshDesk), run this workflow by hand with `dry-run`, read what it would do, then let it write.\n\n")
+	}
 	fmt.Fprint(w, "| Part | Result |\n|---|---|\n")
 	for _, p := range r.Parts {
 		res := p.Message
 		switch {
 		case p.Error != "":
 			res = "❌ " + strings.TrimSpace(strings.TrimPrefix(res+" "+p.Error, " "))
+			if p.Fix != "" {
+				res += " **To fix:** " + p.Fix
+			}
 		case p.Skipped != "":
 			res = "skipped: " + p.Skipped
 		default:
@@ -228,11 +273,11 @@ func EventFromEnv(getenv func(string) string, o *Options) error {
 
 func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.Date) {
 	if rot, err := c.Rotator(today, c.Lead()); err != nil {
-		r.add("rotate", err, "", nil)
+		r.cannot("rotate", err)
 	} else {
 		res, err := rot.Rotate(ctx, o.DryRun)
 		r.Rotation = &res
-		r.add("rotate", nil, res.Message, err)
+		r.add("rotate", res.Message, err)
 		if !o.DryRun {
 			m, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, today)
 			r.Membership = &m
@@ -243,7 +288,14 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 			if len(m.Skipped) > 0 {
 				msg += "; skipped " + strings.Join(m.Skipped, "; ")
 			}
-			r.add("stewards", nil, msg, err)
+			if fi := c.Roster.Integrations.Freshdesk; err == nil && fi != nil && fi.StewardsGroupID != 0 && c.FD == nil {
+				err = fmt.Errorf("the FreshDesk group %d was not updated: %w", fi.StewardsGroupID, c.FDErr)
+			}
+			if err != nil {
+				// Only what is known to be done, beside the failure.
+				msg = fmt.Sprintf("team: added %v, removed %v;", m.TeamAdded, m.TeamRemoved)
+			}
+			r.add("stewards", msg, err)
 		}
 	}
 
@@ -251,7 +303,7 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 
 func (r *Report) sync(ctx context.Context, c Clients, o Options) {
 	if a, setup, err := c.Mirror(); err != nil {
-		r.add("sync", err, "", nil)
+		r.cannot("sync", err)
 	} else {
 		since := o.Since
 		if since <= 0 {
@@ -266,20 +318,25 @@ func (r *Report) sync(ctx context.Context, c Clients, o Options) {
 				err = fmt.Errorf("%d sync step(s) failed; the next run retries them", rep.Failed())
 			}
 		}
-		r.add("sync", nil, msg, err)
+		r.add("sync", msg, err)
 	}
 
 }
 
 func (r *Report) remind(ctx context.Context, c Clients, o Options) {
 	if tr, err := c.Triage(); err != nil {
-		r.add("remind", err, "", nil)
+		r.cannot("remind", err)
 	} else {
 		res, err := tr.Remind(ctx, o.DryRun)
 		r.Remind = &res
-		r.add("remind", nil, fmt.Sprintf("%d open ticket(s), %d overdue, %d new lapse comment(s)", res.Open, len(res.Overdue), res.Comments), err)
+		if err == nil && c.Roster.Integrations.Freshdesk != nil && c.FD == nil {
+			// The dashboard was kept, but without the tickets the roster
+			// asks it to watch: that is not a success.
+			err = fmt.Errorf("the dashboard leaves out FreshDesk's tickets: %w", c.FDErr)
+		}
+		r.add("remind", fmt.Sprintf("%d open ticket(s), %d overdue, %d new lapse comment(s)", res.Open, len(res.Overdue), res.Comments), err)
 		routes, err := tr.RouteAll(ctx, o.DryRun)
 		r.Routes = routes
-		r.add("route", nil, fmt.Sprintf("%d support issue(s) routed", len(routes)), err)
+		r.add("route", fmt.Sprintf("%d support issue(s) routed", len(routes)), err)
 	}
 }

@@ -57,6 +57,8 @@ type World struct {
 	GitHub    *sandbox.GitHub
 	Freshdesk *sandbox.Freshdesk
 	Roster    *roster.Roster
+	// Place is where the roster's work lives in the sandboxes.
+	Place place
 }
 
 func (s *Story) chapter(title string, lines ...string) *Chapter {
@@ -79,7 +81,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	if err != nil {
 		return Story{}, nil, err
 	}
-	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "https://openinfra.freshdesk.sandbox", APIKey: demoKey, Clock: clock, Transport: sandbox.Transport{Handler: w.Freshdesk}})
+	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox", APIKey: demoKey, Clock: clock, Transport: sandbox.Transport{Handler: w.Freshdesk}})
 	if err != nil {
 		return Story{}, nil, err
 	}
@@ -91,7 +93,10 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	// 1. The schedule.
 	who := rotation.Who(r, today)
 	ch := st.chapter("The rotation")
-	ch.say("%s has %d engineers in roster.yaml; %d of them take turns as Support Steward, two at a time, four weeks each.", r.Team, len(r.Engineers), countRotation(r))
+	ch.say("%s has %d engineers in roster.yaml; %d of them take turns as Support Steward, %d at a time, %d days each.", r.Team, len(r.Engineers), countRotation(r), r.Support.TeamSize, r.Support.Tenure.Days)
+	if len(w.Place.Filled) > 0 {
+		ch.say("The roster does not configure everything, so the demo plays it out with sandbox stand-ins: %s.", strings.Join(w.Place.Filled, ", "))
+	}
 	for _, s := range who.OnDuty {
 		kind := "projected by the rules"
 		if s.Confirmed {
@@ -118,17 +123,21 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	ch = st.chapter("The rotation pull request")
 	ch.say("%s", res.Message)
 	if res.PullRequest != 0 {
-		pr := w.GitHub.Issues("open-infra", "support")[res.PullRequest-1]
+		pr := w.GitHub.Issues(w.Place.RosterOwner, w.Place.RosterRepo)[res.PullRequest-1]
 		st.Facts.PullRequest, st.Facts.PullTitle = res.PullRequest, pr.Title
-		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes), regenerates calendar/support-stewards.ics, and asks %s to review.", strings.Join(atAll(pr.Reviewers), " and "))
+		cal := ""
+		if path := r.Integrations.GitHub.CalendarPath; path != "" {
+			cal = ", regenerates " + path
+		}
+		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes)%s, and asks %s to review.", cal, strings.Join(atAll(pr.Reviewers), " and "))
 		ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
 	}
 	m, err := rosterpr.Membership{GH: ghc, FD: fdc}.Sync(ctx, r, today)
 	if err != nil {
 		return st, w, err
 	}
-	ch.say("The GitHub team open-infra/support-stewards and FreshDesk group %d now hold exactly the stewards on duty (added %s, removed %s).",
-		r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved))
+	ch.say("The GitHub team %s and FreshDesk group %d now hold exactly the stewards on duty (added %s, removed %s).",
+		r.Integrations.GitHub.StewardsTeam, r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved))
 
 	// 3. The mirror.
 	a, setup, err := c.Mirror()
@@ -149,7 +158,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	tickets := w.Freshdesk.Tickets()
 	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
 		len(tickets), len(st.Facts.Mirrored))
-	st.Facts.BoardItems = len(w.GitHub.ProjectItems("open-infra", 12))
+	st.Facts.BoardItems = len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))
 	ch.say("Each went on the sprint board at the top, with Status, Priority and the current iteration (%d items); tickets from the hub with an event today, Urgent ones and hub-down ones get the highest priority.", st.Facts.BoardItems)
 	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
 	if f := rep.Failed(); f > 0 {
@@ -196,7 +205,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	st.Facts.GitHubRequests, st.Facts.FreshdeskReqs = w.GitHub.Ledger().Len(), w.Freshdesk.Ledger().Len()
 	st.chapter("What it cost",
 		fmt.Sprintf("%d GitHub requests and %d FreshDesk requests, all answered by the in-process sandboxes; nothing left this machine.", st.Facts.GitHubRequests, st.Facts.FreshdeskReqs),
-		"Run it for real: create the GitHub App from app.yml, add the workflow in .github/workflows/steward.yml, and point roster.yaml at your repository and FreshDesk account.")
+		"Run it for real: `steward init` writes your team's roster.yaml; README.md's \"Using it for real\" takes it from there, with a dry run before anything is written.")
 	return st, w, nil
 }
 
@@ -207,7 +216,7 @@ func resolveOne(ctx context.Context, w *World, c app.Clients, clock *sandbox.Man
 	var target sandbox.Issue
 	var ticket int64
 	best := 0
-	for _, is := range w.GitHub.Issues("open-infra", "support") {
+	for _, is := range w.GitHub.Issues(w.Place.Owner, w.Place.Repo) {
 		id, s, ok := mirror.TicketOf(is.Body)
 		if ok && is.State == "open" && s.Priority > best {
 			target, ticket, best = is, id, s.Priority
@@ -217,7 +226,7 @@ func resolveOne(ctx context.Context, w *World, c app.Clients, clock *sandbox.Man
 		ch.say("No mirrored ticket was open.")
 		return nil
 	}
-	engineer := "bliskov"
+	engineer := w.Roster.Engineers[0].GitHub
 	if len(target.Assignees) > 0 {
 		engineer = target.Assignees[0]
 	}

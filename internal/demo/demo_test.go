@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster/template"
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
@@ -105,6 +107,34 @@ func TestTheStoryIsTrue(t *testing.T) {
 			if strings.Contains(string(req.Body), s) {
 				t.Fatalf("%s %s sent %q to GitHub", req.Method, req.Path, s)
 			}
+		}
+	}
+}
+
+// The demo plays any valid roster, not only the sample's repository
+// names: a new team's roster from `steward init` (no integrations at all)
+// and one that names its own repository, board and team.
+func TestTheDemoPlaysAnyRoster(t *testing.T) {
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	fresh, err := template.Render(template.Example(template.NextMonday(civil.Of(now))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := []byte(strings.Replace(string(fresh), "version: 1\n", "version: 1\nintegrations:\n  github:\n    repo: acme/helpdesk\n    base_branch: trunk\n    project: {owner: acme, number: 3}\n    stewards_team: acme/on-call\n  freshdesk: {domain: acme, stewards_group_id: 7}\n", 1))
+	for name, data := range map[string][]byte{"new team": fresh, "own names": own} {
+		story, w, err := Run(context.Background(), data, now)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		p := w.Place
+		if story.Facts.IssuesCreated != 8 || len(w.GitHub.ProjectItems(p.ProjectOwner, p.ProjectNumber)) != 8 || story.Facts.ResolvedTicket == 0 {
+			t.Errorf("%s: %+v", name, story.Facts)
+		}
+		if name == "own names" && (p.Owner != "acme" || p.Repo != "helpdesk" || p.Branch != "trunk" || p.ProjectNumber != 3 || p.TeamSlug != "on-call" || len(p.Filled) != 0) {
+			t.Errorf("own names: %+v", p)
+		}
+		if name == "new team" && !strings.Contains(strings.Join(story.Chapters[0].Lines, "\n"), "sandbox stand-ins: integrations.github") {
+			t.Errorf("new team: %v", story.Chapters[0].Lines)
 		}
 	}
 }

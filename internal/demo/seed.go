@@ -54,42 +54,121 @@ var tickets = []seedTicket{
 	{"Data science bootcamp room capacity", 2, 2, 5 * time.Hour, 1, nil, true},
 }
 
-// seed builds the sandboxes as of now: the sample roster (with an event on
-// one hub today), the repository, the board, the stewards' team and group,
-// FreshDesk's tickets, and a support issue nobody has taken.
+// Defaults for a roster that does not say where its team works: the demo
+// plays it out in a sandbox organisation of this name.
+const (
+	sandboxOrg   = "example-org"
+	sandboxGroup = 43000000123
+)
+
+// place is where the demo's roster says its work lives, filled in with
+// sandbox defaults for whatever the roster leaves out.
+type place struct {
+	Owner, Repo, Branch                 string // support issues and rotation pull requests
+	RosterOwner, RosterRepo, RosterPath string
+	ProjectOwner                        string
+	ProjectNumber                       int
+	TeamOrg, TeamSlug                   string
+	Group                               int64
+	// Filled lists what the roster did not configure and the demo did.
+	Filled []string
+}
+
+// fill completes r's integrations with sandbox defaults, so any valid
+// roster (a new team's, without integrations) plays the whole cycle.
+func fill(r *roster.Roster) place {
+	var p place
+	ig := r.Integrations.GitHub
+	if ig == nil {
+		ig = &roster.GitHubIntegration{Repo: sandboxOrg + "/support", CalendarPath: "calendar/support-stewards.ics"}
+		r.Integrations.GitHub = ig
+		p.Filled = append(p.Filled, "integrations.github (repository "+ig.Repo+")")
+	}
+	p.Owner, p.Repo, _ = strings.Cut(ig.Repo, "/")
+	if ig.Project == nil {
+		ig.Project = &roster.ProjectConfig{Owner: p.Owner, Number: 1}
+		p.Filled = append(p.Filled, fmt.Sprintf("a sprint board (%s/%d)", p.Owner, 1))
+	}
+	if ig.StewardsTeam == "" {
+		ig.StewardsTeam = p.Owner + "/support-stewards"
+		p.Filled = append(p.Filled, "a stewards team ("+ig.StewardsTeam+")")
+	}
+	p.ProjectOwner, p.ProjectNumber = ig.Project.Owner, ig.Project.Number
+	p.TeamOrg, p.TeamSlug, _ = strings.Cut(ig.StewardsTeam, "/")
+	p.Branch = ig.BaseBranch
+	if p.Branch == "" {
+		p.Branch = "main"
+	}
+	rosterRepo := ig.RosterRepo
+	if rosterRepo == "" {
+		rosterRepo = ig.Repo
+	}
+	p.RosterOwner, p.RosterRepo, _ = strings.Cut(rosterRepo, "/")
+	p.RosterPath = ig.RosterPath
+	if p.RosterPath == "" {
+		p.RosterPath = "roster.yaml"
+	}
+	fi := r.Integrations.Freshdesk
+	if fi == nil {
+		fi = &roster.FreshdeskIntegration{Domain: "example"}
+		r.Integrations.Freshdesk = fi
+		p.Filled = append(p.Filled, "integrations.freshdesk (example.freshdesk.com)")
+	}
+	if fi.StewardsGroupID == 0 {
+		fi.StewardsGroupID = sandboxGroup
+		p.Filled = append(p.Filled, "a FreshDesk stewards group")
+	}
+	p.Group = fi.StewardsGroupID
+	return p
+}
+
+// seed builds the sandboxes as of now: the roster (with an event on one hub
+// today, and sandbox integrations where it has none), its repository, the
+// board, the stewards' team and group, FreshDesk's tickets, and a support
+// issue nobody has taken. Any valid roster will do.
 func seed(sample []byte, now time.Time) (*World, error) {
-	probe, probs := roster.Parse("roster.yaml", sample)
-	if probe == nil {
-		return nil, fmt.Errorf("the sample roster is not valid:\n%w", probs.Errors())
-	}
-	today := probe.Today(now)
-	text := strings.Replace(string(sample), "events:\n", fmt.Sprintf("events:\n  - {name: Demo-day workshop, hub: example-hub, from: %s, to: %s}\n", today, today.AddDays(2)), 1)
-	r, probs := roster.Parse("roster.yaml", []byte(text))
+	r, probs := roster.Parse("roster.yaml", sample)
 	if r == nil {
-		return nil, fmt.Errorf("the demo roster is not valid:\n%w", probs.Errors())
+		return nil, fmt.Errorf("the roster is not valid:\n%w", probs.Errors())
 	}
+	if len(r.Engineers) == 0 {
+		return nil, fmt.Errorf("the roster has no engineers")
+	}
+	today := r.Today(now)
+	r.Events = append(r.Events, roster.Event{Name: "Demo-day workshop", Hub: "example-hub", From: today, To: today.AddDays(2)})
+	p := fill(r)
 	clock := sandbox.NewManualClock(now)
 	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{demoToken: "steward[bot]"}, Clock: clock})
-	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": text, "README.md": "# Open Infrastructure support\n"})
+	// The repository holds the roster as written: the rotation pull request
+	// changes only its shifts.
+	if p.RosterOwner == p.Owner && p.RosterRepo == p.Repo {
+		g.AddRepo(p.Owner, p.Repo, p.Branch, map[string]string{"README.md": "# Support\n", p.RosterPath: string(sample)})
+	} else {
+		g.AddRepo(p.Owner, p.Repo, p.Branch, map[string]string{"README.md": "# Support\n"})
+		g.AddRepo(p.RosterOwner, p.RosterRepo, p.Branch, map[string]string{p.RosterPath: string(sample)})
+	}
+	var handles []string
 	for _, e := range r.Engineers {
 		g.AddUser(e.GitHub)
+		handles = append(handles, e.GitHub)
 	}
-	g.AddTeam("open-infra", "support-stewards", "ewd", "aturing")
+	// The team starts with whoever served last, so the demo shows it change.
+	g.AddTeam(p.TeamOrg, p.TeamSlug, handles[:min(2, len(handles))]...)
 	monday := today.AddDays(-int((today.Weekday() + 6) % 7))
-	g.AddProject("open-infra", 12, "Engineering sprints",
+	g.AddProject(p.ProjectOwner, p.ProjectNumber, "Engineering sprints",
 		sandbox.ProjectField{Name: "Title", Type: "TEXT"},
 		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In progress", "Done"}},
 		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
 		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{
 			{Title: "Sprint " + monday.AddDays(-7).String(), StartDate: monday.AddDays(-7).String(), Duration: 14},
 			{Title: "Sprint " + monday.AddDays(7).String(), StartDate: monday.AddDays(7).String(), Duration: 14}}})
-	g.CreateIssue("open-infra", "support", "kjohnson", "JupyterHub image builds time out on the build node", "Seen twice this week; not from a ticket.", "support", "kubernetes")
+	g.CreateIssue(p.Owner, p.Repo, handles[len(handles)-1], "JupyterHub image builds time out on the build node", "Seen twice this week; not from a ticket.", "support", "kubernetes")
 
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: demoKey, AgentID: 43000109, Clock: clock})
 	for id, name := range map[int64]string{1: "Example Hub", 2: "Paleo Hub", 3: "Uni Bootcamp", 4: "Climate Lab"} {
 		fd.AddCompany(sandbox.FDCompany{ID: id, Name: name})
 	}
-	fd.AddGroup(sandbox.FDGroup{ID: r.Integrations.Freshdesk.StewardsGroupID, Name: "Support Stewards", AgentIDs: []int64{43000106}})
+	fd.AddGroup(sandbox.FDGroup{ID: p.Group, Name: "Support Stewards", AgentIDs: []int64{43000106}})
 	for i, t := range tickets {
 		contact := int64(500 + i)
 		fd.AddContact(sandbox.FDContact{ID: contact, Name: fmt.Sprintf("Requester %d", i+1), Email: fmt.Sprintf("requester%d@example.edu", i+1)})
@@ -106,29 +185,30 @@ func seed(sample []byte, now time.Time) (*World, error) {
 		}
 		fd.AddTicket(ft)
 	}
-	return &World{GitHub: g, Freshdesk: fd, Roster: r}, nil
+	return &World{GitHub: g, Freshdesk: fd, Roster: r, Place: p}, nil
 }
 
 // fixWithPullRequest: an engineer pushes a fix and merges a pull request
 // that says "Fixes #N".
 func fixWithPullRequest(ctx context.Context, w *World, c app.Clients, issue int, engineer string) error {
 	rest := c.GH.REST
-	ref, _, err := rest.Git.GetRef(ctx, "open-infra", "support", "heads/main")
+	p := w.Place
+	ref, _, err := rest.Git.GetRef(ctx, p.Owner, p.Repo, "heads/"+p.Branch)
 	if err != nil {
 		return err
 	}
 	branch := fmt.Sprintf("fix-%d", issue)
-	if _, _, err := rest.Git.CreateRef(ctx, "open-infra", "support", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
+	if _, _, err := rest.Git.CreateRef(ctx, p.Owner, p.Repo, &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
 		return err
 	}
-	if _, _, err := rest.Repositories.CreateFile(ctx, "open-infra", "support", "fixes/"+branch+".md", &github.RepositoryContentFileOptions{
+	if _, _, err := rest.Repositories.CreateFile(ctx, p.Owner, p.Repo, "fixes/"+branch+".md", &github.RepositoryContentFileOptions{
 		Message: github.String("Fix the hub's proxy configuration"), Content: []byte("Raised the proxy's connection limit.\n"), Branch: github.String(branch)}); err != nil {
 		return err
 	}
-	pr, _, err := rest.PullRequests.Create(ctx, "open-infra", "support", &github.NewPullRequest{Title: github.String("Raise the proxy's connection limit"),
-		Head: github.String(branch), Base: github.String("main"), Body: github.String(fmt.Sprintf("Fixes #%d", issue))})
+	pr, _, err := rest.PullRequests.Create(ctx, p.Owner, p.Repo, &github.NewPullRequest{Title: github.String("Raise the proxy's connection limit"),
+		Head: github.String(branch), Base: github.String(p.Branch), Body: github.String(fmt.Sprintf("Fixes #%d", issue))})
 	if err != nil {
 		return err
 	}
-	return w.GitHub.MergePull("open-infra", "support", pr.GetNumber(), engineer)
+	return w.GitHub.MergePull(p.Owner, p.Repo, pr.GetNumber(), engineer)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 )
@@ -37,6 +38,29 @@ func (r *Rotator) resolve(ctx context.Context, ref string) (string, error) {
 	return r.head(ctx, strings.TrimPrefix(ref, "refs/heads/"))
 }
 
+// Check validates a roster change and shows how the schedule changes from
+// base to head over the next 26 weeks from today. It reads nothing: the
+// caller brings both versions (base nil when the file is new), from the
+// GitHub API or from a local checkout, so a check needs no credentials.
+func Check(path string, head, base []byte, today civil.Date) (CheckResult, roster.Problems) {
+	h, probs := roster.Parse(path, head)
+	var diff *rotation.Diff
+	if h != nil {
+		from, until := today, today.AddDays(26*7)
+		baseSched := rotation.Schedule{}
+		if base != nil {
+			if b, _ := roster.Parse(path, base); b != nil {
+				baseSched = rotation.Compute(b, from, until)
+				probs = append(probs, pastProblems(path, b, h, today)...)
+			}
+		}
+		d := rotation.Compare(baseSched, rotation.Compute(h, from, until), from, until)
+		diff = &d
+	}
+	title, summary := CheckReport(path, probs, diff)
+	return CheckResult{Title: title, Errors: len(probs.Errors()), Warnings: len(probs.Warnings()), Summary: summary}, probs
+}
+
 // CheckRoster validates roster.yaml at head, reports a check run with every
 // problem at its line, and keeps one comment on the pull request, edited in
 // place, showing how the schedule changes from base over the next 26 weeks.
@@ -52,24 +76,16 @@ func (r *Rotator) CheckRoster(ctx context.Context, baseRef, headRef string, prNu
 	if !found {
 		return CheckResult{}, fmt.Errorf("%s is not in %s", r.Repo.Path, headRef)
 	}
-	head, probs := roster.Parse(r.Repo.Path, []byte(headContent))
-	var diff *rotation.Diff
-	if head != nil {
-		from, until := r.Today, r.Today.AddDays(26*7)
-		baseSched := rotation.Schedule{}
-		if baseContent, _, found, err := r.file(ctx, r.Repo.Path, baseRef); err != nil {
-			return CheckResult{}, err
-		} else if found {
-			if base, _ := roster.Parse(r.Repo.Path, []byte(baseContent)); base != nil {
-				baseSched = rotation.Compute(base, from, until)
-				probs = append(probs, pastProblems(r.Repo.Path, base, head, r.Today)...)
-			}
-		}
-		d := rotation.Compare(baseSched, rotation.Compute(head, from, until), from, until)
-		diff = &d
+	baseContent, _, found, err := r.file(ctx, r.Repo.Path, baseRef)
+	if err != nil {
+		return CheckResult{}, err
 	}
-	title, summary := CheckReport(r.Repo.Path, probs, diff)
-	res := CheckResult{Title: title, Errors: len(probs.Errors()), Warnings: len(probs.Warnings()), Summary: summary}
+	var base []byte
+	if found {
+		base = []byte(baseContent)
+	}
+	res, probs := Check(r.Repo.Path, []byte(headContent), base, r.Today)
+	title, summary := res.Title, res.Summary
 	if res.CheckRun, err = r.reportCheck(ctx, headSHA, probs, title, summary); err != nil {
 		return res, err
 	}

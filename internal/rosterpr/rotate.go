@@ -357,3 +357,72 @@ func (r *Rotator) update(ctx context.Context, pr *github.PullRequest, had propos
 	}
 	return res, nil
 }
+
+// Preview is the rotation pull request steward would open, computed from
+// the roster alone: no GitHub, no FreshDesk, no credentials.
+type Preview struct {
+	Message string `json:"message"`
+	Title   string `json:"title,omitempty"`
+	Body    string `json:"body,omitempty"`
+	// Diff is roster.yaml's change, as lines removed (-) and added (+)
+	// with a line of context either side.
+	Diff string `json:"diff,omitempty"`
+}
+
+// PreviewRotation says what Rotate would propose for the roster in content
+// (read from path): the same title and body, and the change to the file,
+// without the hand-over checklist, which needs GitHub and FreshDesk.
+func PreviewRotation(path string, content []byte, today civil.Date, lead int) (Preview, error) {
+	rs, probs := roster.Parse(path, content)
+	if rs == nil {
+		return Preview{}, fmt.Errorf("%s is not valid; fix it first:\n%w", path, probs.Errors())
+	}
+	prop, err := rotation.Propose(rs, today, lead)
+	var none rotation.NoProposal
+	if errors.As(err, &none) {
+		return Preview{Message: "No rotation pull request needed: " + none.Reason + "."}, nil
+	}
+	if err != nil {
+		return Preview{}, err
+	}
+	next, err := roster.SetShifts(content, append(slices.Clone(rs.Shifts), prop.NewShifts...))
+	if err != nil {
+		return Preview{}, err
+	}
+	m := proposalMarker{Handoff: prop.Handoff.Date.String(), Shifts: prop.NewShifts, Reviewers: reviewers(prop)}
+	return Preview{Message: fmt.Sprintf("Would open %q.", prop.Title()), Title: prop.Title(),
+		Body: Body(prop, nil, "", m), Diff: lineDiff(path, string(content), string(next))}, nil
+}
+
+// lineDiff shows what changed between two versions that differ in one
+// place, as a rotation's rewrite does: the common lines at both ends are
+// left out but for one of context.
+func lineDiff(path, a, b string) string {
+	x, y := strings.SplitAfter(a, "\n"), strings.SplitAfter(b, "\n")
+	pre := 0
+	for pre < len(x) && pre < len(y) && x[pre] == y[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(x)-pre && suf < len(y)-pre && x[len(x)-1-suf] == y[len(y)-1-suf] {
+		suf++
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n@@ line %d @@\n", path, path, max(pre, 1))
+	line := func(sign string, s string) {
+		out.WriteString(sign + strings.TrimSuffix(s, "\n") + "\n")
+	}
+	if pre > 0 {
+		line(" ", x[pre-1])
+	}
+	for _, s := range x[pre : len(x)-suf] {
+		line("-", s)
+	}
+	for _, s := range y[pre : len(y)-suf] {
+		line("+", s)
+	}
+	if suf > 0 && len(x)-suf < len(x) && x[len(x)-suf] != "" {
+		line(" ", x[len(x)-suf])
+	}
+	return out.String()
+}

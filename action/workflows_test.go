@@ -1,0 +1,89 @@
+package action_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+type workflow struct {
+	Jobs map[string]struct {
+		TimeoutMinutes int `yaml:"timeout-minutes"`
+		Steps          []struct {
+			Name string            `yaml:"name"`
+			Uses string            `yaml:"uses"`
+			If   string            `yaml:"if"`
+			With map[string]string `yaml:"with"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+func readWorkflow(t *testing.T, name string) workflow {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", ".github", "workflows", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w workflow
+	if err := yaml.Unmarshal(data, &w); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// A stuck run must not hold the steward concurrency group (and every later
+// run) for the six hours GitHub allows a job (issue #12, defect 3).
+func TestEveryShippedJobHasATimeout(t *testing.T) {
+	files, _ := filepath.Glob("../.github/workflows/*.yml")
+	if len(files) == 0 {
+		t.Fatal("no workflows")
+	}
+	for _, f := range files {
+		for name, job := range readWorkflow(t, filepath.Base(f)).Jobs {
+			if job.TimeoutMinutes <= 0 || job.TimeoutMinutes > 60 {
+				t.Errorf("%s: job %s has timeout-minutes %d", filepath.Base(f), name, job.TimeoutMinutes)
+			}
+		}
+	}
+}
+
+// The shipped workflow writes nothing until the team says so, after a dry
+// run: its dry-run input, evaluated as the runner would, is true unless
+// the repository variable STEWARD_WRITE is "true", and a manual run may
+// still ask for a dry run. On main it wrote from the first scheduled run.
+func TestTheShippedWorkflowWritesOnlyWhenTold(t *testing.T) {
+	w := readWorkflow(t, "steward.yml")
+	var expr, note string
+	for _, s := range w.Jobs["run"].Steps {
+		if s.Uses == "./" {
+			expr = s.With["dry-run"]
+		}
+		if strings.Contains(s.Name, "nothing was written") {
+			note = s.If
+		}
+	}
+	if expr == "" || note == "" {
+		t.Fatalf("dry-run %q, note step if %q", expr, note)
+	}
+	for _, c := range []struct {
+		write, event, input string
+		dry                 bool
+	}{
+		{"", "schedule", "", true},
+		{"false", "issues", "", true},
+		{"true", "schedule", "", false},
+		{"true", "workflow_dispatch", "true", true},
+		{"true", "workflow_dispatch", "false", false},
+	} {
+		j := &job{t: t, inputs: map[string]string{"dry-run": c.input}, contexts: map[string]string{"vars.STEWARD_WRITE": c.write, "github.event_name": c.event}}
+		if got := truthy(j.expand(expr)) && j.expand(expr) != "false"; got != c.dry {
+			t.Errorf("STEWARD_WRITE=%q on %s (input %q): dry-run %q", c.write, c.event, c.input, j.expand(expr))
+		}
+		if got := truthy(j.eval(strings.TrimPrefix(note, "always() && "))); got != (c.write != "true") {
+			t.Errorf("STEWARD_WRITE=%q: the summary note runs: %v", c.write, got)
+		}
+	}
+}
