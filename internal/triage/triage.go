@@ -287,19 +287,121 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 	res.Choice = &choice
 	res.Message = fmt.Sprintf("#%d: asking @%s, who %s.", number, choice.GitHub, choice.Reason)
 	who := strings.ToLower(choice.GitHub)
-	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
 	if dryRun {
+		h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
+		return res, nil
+	}
+	// Re-read before writing: reading the history took a while, and another
+	// worker, replica or person may have assigned someone meanwhile.
+	fresh, _, err := t.GH.REST.Issues.Get(ctx, t.Owner, t.Repo, number)
+	if err != nil {
+		return res, fmt.Errorf("reading #%d again: %w", number, err)
+	}
+	if fresh.GetState() != "open" || len(fresh.Assignees) > 0 {
+		res.Choice, res.Message = nil, fmt.Sprintf("#%d was assigned or closed meanwhile: nobody asked.", number)
 		return res, nil
 	}
 	if _, _, err := t.GH.REST.Issues.AddAssignees(ctx, t.Owner, t.Repo, number, []string{choice.GitHub}); err != nil {
 		return res, fmt.Errorf("assigning @%s to #%d: %w", choice.GitHub, number, err)
 	}
+	// Two replicas can both get this far. Whichever of them looks, the
+	// same assignment stays and the other is withdrawn.
+	kept, err := t.settle(ctx, number, choice.GitHub)
+	if err != nil {
+		return res, err
+	}
+	if !kept {
+		res.Choice, res.Message = nil, fmt.Sprintf("#%d: someone else was assigned at the same moment; @%s was withdrawn.", number, choice.GitHub)
+		return res, nil
+	}
+	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
+	already, err := t.hasComment(ctx, number, askMarker(choice.GitHub))
+	if err != nil || already {
+		return res, err
+	}
 	body := fmt.Sprintf("@%s, could you take this support issue? steward chose you because you %s.\n\n"+
-		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.Reason)
+		"If you can't, unassign yourself and steward will ask someone else.\n\n%s", choice.GitHub, choice.Reason, askMarker(choice.GitHub))
 	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return res, fmt.Errorf("commenting on #%d: %w", number, err)
 	}
 	return res, nil
+}
+
+// askMarker ends the comment asking someone to take an issue; an engineer
+// is asked about an issue once, ever, so one such comment is enough.
+func askMarker(login string) string {
+	return "<!-- steward:asked @" + strings.ToLower(login) + " -->"
+}
+
+// hasComment reports whether an issue has a comment containing marker.
+func (t *Triage) hasComment(ctx context.Context, number int, marker string) (bool, error) {
+	comments, err := gh.All(func(page int) ([]*github.IssueComment, *github.Response, error) {
+		return t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return false, fmt.Errorf("reading #%d's comments: %w", number, err)
+	}
+	return slices.ContainsFunc(comments, func(c *github.IssueComment) bool { return strings.Contains(c.GetBody(), marker) }), nil
+}
+
+// settle resolves a double assignment after steward assigned mine to an
+// issue, by a rule every replica applies alike to what GitHub records: in
+// the current run of assignments (since the issue last had nobody), the
+// earliest assignment stands. If steward made it, steward's other picks
+// are withdrawn; if a person did, all of steward's picks are. It reports
+// whether mine stands. Steward's picks are the assignments made by the
+// same actor as mine (every replica acts as the same App).
+func (t *Triage) settle(ctx context.Context, number int, mine string) (bool, error) {
+	events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
+		return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return false, fmt.Errorf("reading #%d's events: %w", number, err)
+	}
+	withdraw, kept := Settle(events, mine)
+	if len(withdraw) > 0 {
+		if _, _, err := t.GH.REST.Issues.RemoveAssignees(ctx, t.Owner, t.Repo, number, withdraw); err != nil {
+			return false, fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
+		}
+	}
+	return kept, nil
+}
+
+// Settle is the rule of settle, on an issue's events: the assignees to
+// withdraw, and whether mine stands.
+func Settle(events []*github.IssueEvent, mine string) (withdraw []string, kept bool) {
+	events = slices.Clone(events)
+	slices.SortStableFunc(events, func(a, b *github.IssueEvent) int {
+		if c := a.GetCreatedAt().Compare(b.GetCreatedAt().Time); c != 0 {
+			return c
+		}
+		return int(a.GetID() - b.GetID())
+	})
+	type pick struct{ login, actor string }
+	var run []pick // assignments still in place, since the issue last had nobody
+	for _, e := range events {
+		login := strings.ToLower(e.GetAssignee().GetLogin())
+		switch e.GetEvent() {
+		case "assigned":
+			if !slices.ContainsFunc(run, func(p pick) bool { return p.login == login }) {
+				run = append(run, pick{login, strings.ToLower(e.GetActor().GetLogin())})
+			}
+		case "unassigned":
+			run = slices.DeleteFunc(run, func(p pick) bool { return p.login == login })
+		}
+	}
+	mine = strings.ToLower(mine)
+	i := slices.IndexFunc(run, func(p pick) bool { return p.login == mine })
+	if i < 0 {
+		return nil, false // withdrawn already, by another replica
+	}
+	self := run[i].actor
+	for _, p := range run[1:] {
+		if p.actor == self {
+			withdraw = append(withdraw, p.login)
+		}
+	}
+	return withdraw, run[0].login == mine
 }
 
 // history reads, in one pass over the support issues, who was asked when
