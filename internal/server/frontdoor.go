@@ -49,6 +49,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, 
 	if r.ContentLength >= 0 {
 		reserve = r.ContentLength
 	}
+	if s.large(reserve) {
+		reserve = limit // a reused buffer of the largest size is charged in full
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.BudgetWait)
 	err := s.inflight.Acquire(ctx, reserve)
 	cancel()
@@ -57,14 +60,16 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, 
 		http.Error(w, "too many deliveries are being received at once: try again shortly", http.StatusServiceUnavailable)
 		return nil, nil, http.StatusServiceUnavailable
 	}
-	release = func() { s.inflight.Release(reserve) }
+	mem := s.buffer(reserve)
+	release = func() {
+		s.recycle(mem)
+		s.inflight.Release(reserve)
+	}
 	// A body that trickles in holds its reservation: it gets BodyTimeout to
 	// arrive in full. (Not every ResponseWriter supports deadlines; the
 	// server's ReadTimeout then bounds it.)
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
-	// The buffer is allocated once, at the reserved size: ReadFrom asks
-	// for MinRead bytes of room before it sees the end.
-	buf := bytes.NewBuffer(make([]byte, 0, reserve+bytes.MinRead))
+	buf := bytes.NewBuffer(mem)
 	_, err = buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		release()
@@ -77,6 +82,39 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, 
 		return nil, nil, http.StatusBadRequest
 	}
 	return buf.Bytes(), release, http.StatusOK
+}
+
+// large reports whether a body of n bytes gets a reused buffer: from half
+// the limit up.
+func (s *Server) large(n int64) bool { return n >= s.cfg.BodyLimit/2 }
+
+// buffer returns an empty buffer with room for n bytes and the MinRead more
+// that bytes.Buffer.ReadFrom asks for before it sees the end (without it,
+// the buffer would double). Large ones are reused: a flood of large bodies
+// then costs the same few buffers over and over, not garbage for the
+// collector to catch up with.
+func (s *Server) buffer(n int64) []byte {
+	if !s.large(n) {
+		return make([]byte, 0, n+bytes.MinRead)
+	}
+	select {
+	case b := <-s.buffers:
+		return b[:0]
+	default:
+		return make([]byte, 0, s.cfg.BodyLimit+bytes.MinRead)
+	}
+}
+
+// recycle keeps a large buffer for the next body, as many as the in-flight
+// budget can use at once.
+func (s *Server) recycle(b []byte) {
+	if int64(cap(b)) != s.cfg.BodyLimit+bytes.MinRead {
+		return
+	}
+	select {
+	case s.buffers <- b:
+	default:
+	}
 }
 
 // ValidSignature reports whether sig is "sha256=" and the hex HMAC-SHA256

