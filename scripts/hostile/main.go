@@ -88,8 +88,8 @@ func main() {
 
 // steward is a running `steward serve`.
 type steward struct {
-	cmd  *exec.Cmd
-	addr string
+	cmd    *exec.Cmd
+	addr   string
 	log    *bytes.Buffer
 	exited chan struct{} // closed when the process has exited
 }
