@@ -409,3 +409,57 @@ func TestShutdownIsBoundedWithGitHubUnreachableAndTheQueueFull(t *testing.T) {
 		t.Fatalf("still running %s after the shutdown began", timeout+30*time.Second)
 	}
 }
+
+// Slow-loris: a body that stops arriving loses its room in the budget after
+// BodyTimeout, and headers over 64 KiB are refused, on a real listener.
+func TestSlowBodiesAndHugeHeadersAreCutOff(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	s, _ := newServer(t, nullBackend{}, func(c *Config) {
+		c.Addr, c.BodyTimeout, c.InFlightBytes, c.BudgetWait = addr, 300*time.Millisecond, 5<<20, 3*time.Second
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go s.Run(ctx)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+	}
+	// A 4 MB body that stops after 1 KB holds the whole 5 MiB budget...
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /webhooks/github HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: issues\r\nX-Hub-Signature-256: sha256=%s\r\nContent-Length: 4000000\r\n\r\n%s",
+		strings.Repeat("ab", 32), strings.Repeat("x", 1024))
+	time.Sleep(50 * time.Millisecond)
+	// ...until BodyTimeout: then the next delivery gets in.
+	body := issueDelivery("x/y", 1, "opened")
+	req, _ := http.NewRequest("POST", "http://"+addr+"/webhooks/github", bytes.NewReader(append(body, bytes.Repeat([]byte(" "), 3<<20)...)))
+	req.Header.Set("X-GitHub-Event", "issues")
+	req.Header.Set("X-Hub-Signature-256", sign(secret, append(body, bytes.Repeat([]byte(" "), 3<<20)...)))
+	t0 := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 202 || time.Since(t0) > 2*time.Second {
+		t.Errorf("a delivery behind a stalled body: %d after %s", resp.StatusCode, time.Since(t0))
+	}
+	// Headers beyond 64 KiB.
+	req, _ = http.NewRequest("POST", "http://"+addr+"/webhooks/github", strings.NewReader("{}"))
+	req.Header.Set("X-Junk", strings.Repeat("j", 100<<10))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("100 KiB of headers: %d", resp.StatusCode)
+	}
+}
