@@ -162,29 +162,39 @@ func slaTicket(tk freshdesk.Ticket) sla.Ticket {
 	return s
 }
 
-// keepDashboard edits the one dashboard issue in place, or opens it.
+// keepDashboard edits the one dashboard issue in place, or opens it. Two
+// runs that both found none open two; every later run keeps the oldest
+// (lowest number) and closes the others, so all runs converge on one.
 func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits int, err error) {
 	existing, err := t.issues(ctx, DashboardLabel, "open")
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, is := range existing {
-		if strings.HasPrefix(is.GetBody(), sla.DashboardMarker) {
-			if is.GetBody() == body {
-				return is.GetNumber(), 0, nil
-			}
-			if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: github.String(body)}); err != nil {
-				return is.GetNumber(), 0, fmt.Errorf("editing the dashboard #%d: %w", is.GetNumber(), err)
-			}
-			return is.GetNumber(), 1, nil
+	existing = slices.DeleteFunc(existing, func(is *github.Issue) bool { return !strings.HasPrefix(is.GetBody(), sla.DashboardMarker) })
+	slices.SortFunc(existing, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
+	if len(existing) == 0 {
+		is, _, err := t.GH.REST.Issues.Create(ctx, t.Owner, t.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
+			Body: github.String(body), Labels: &[]string{DashboardLabel}})
+		if err != nil {
+			return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
 		}
+		return is.GetNumber(), 1, nil
 	}
-	is, _, err := t.GH.REST.Issues.Create(ctx, t.Owner, t.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
-		Body: github.String(body), Labels: &[]string{DashboardLabel}})
-	if err != nil {
-		return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
+	keep := existing[0]
+	for _, extra := range existing[1:] {
+		if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, extra.GetNumber(), &github.IssueRequest{State: github.String("closed"),
+			StateReason: github.String("not_planned")}); err != nil {
+			return keep.GetNumber(), edits, fmt.Errorf("closing the second dashboard #%d: %w", extra.GetNumber(), err)
+		}
+		edits++
 	}
-	return is.GetNumber(), 1, nil
+	if keep.GetBody() == body {
+		return keep.GetNumber(), edits, nil
+	}
+	if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, keep.GetNumber(), &github.IssueRequest{Body: github.String(body)}); err != nil {
+		return keep.GetNumber(), edits, fmt.Errorf("editing the dashboard #%d: %w", keep.GetNumber(), err)
+	}
+	return keep.GetNumber(), edits + 1, nil
 }
 
 // lapseComment comments once on a lapse, mentioning the stewards.

@@ -331,3 +331,22 @@ func TestSettleKeepsTheEarliestAssignmentOfTheCurrentRun(t *testing.T) {
 		}
 	}
 }
+
+// Two runs that both found no dashboard open one each; the next run keeps
+// the oldest and closes the other, whichever run it is.
+func TestASecondDashboardIsClosed(t *testing.T) {
+	w := newWorld(t)
+	first := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
+	second := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
+	res, err := w.triage().Remind(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := w.g.Issues("open-infra", "support")
+	if res.Dashboard != first || issues[first-1].State != "open" || issues[second-1].State != "closed" {
+		t.Errorf("dashboard #%d; #%d %s, #%d %s", res.Dashboard, first, issues[first-1].State, second, issues[second-1].State)
+	}
+	if !strings.HasPrefix(issues[first-1].Body, "<!-- steward:dashboard -->") || issues[first-1].Body == "<!-- steward:dashboard -->\nold" {
+		t.Errorf("the kept dashboard was not brought up to date: %q", issues[first-1].Body)
+	}
+}
