@@ -268,6 +268,18 @@ func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, erro
 	slices.SortFunc(all, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
 	var out []RouteResult
 	for _, is := range all {
+		if is.GetState() == "open" && len(is.Assignees) > 1 {
+			// A replica that stopped between assigning and settling
+			// leaves two of steward's picks: settle them now.
+			r, err := t.settleLeftover(ctx, is, dryRun)
+			if err != nil {
+				return out, err
+			}
+			if r != nil {
+				out = append(out, *r)
+			}
+			continue
+		}
 		if is.GetState() != "open" || len(is.Assignees) > 0 {
 			continue
 		}
@@ -340,6 +352,9 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 // askMarker ends the comment asking someone to take an issue; an engineer
 // is asked about an issue once, ever, so one such comment is enough.
 func askMarker(login string) string {
+	if login == "" {
+		return "<!-- steward:asked @" // the start of every ask marker
+	}
 	return "<!-- steward:asked @" + strings.ToLower(login) + " -->"
 }
 
@@ -377,9 +392,60 @@ func (t *Triage) settle(ctx context.Context, number int, mine string) (bool, err
 	return kept, nil
 }
 
+// settleLeftover applies settle's rule to an issue with several assignees
+// found by a later run. steward's identity is the author of its ask
+// comments; an issue where steward asked nobody is left alone.
+func (t *Triage) settleLeftover(ctx context.Context, is *github.Issue, dryRun bool) (*RouteResult, error) {
+	number := is.GetNumber()
+	comments, err := gh.All(func(page int) ([]*github.IssueComment, *github.Response, error) {
+		return t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading #%d's comments: %w", number, err)
+	}
+	i := slices.IndexFunc(comments, func(c *github.IssueComment) bool { return strings.Contains(c.GetBody(), askMarker("")) })
+	if i < 0 {
+		return nil, nil
+	}
+	events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
+		return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading #%d's events: %w", number, err)
+	}
+	withdraw := withdrawn(currentRun(events), strings.ToLower(comments[i].GetUser().GetLogin()))
+	if len(withdraw) == 0 {
+		return nil, nil
+	}
+	res := &RouteResult{Issue: number, Message: fmt.Sprintf("#%d: steward had assigned more than one engineer at once; withdrew @%s, assigned later.",
+		number, strings.Join(withdraw, ", @"))}
+	if dryRun {
+		return res, nil
+	}
+	if _, _, err := t.GH.REST.Issues.RemoveAssignees(ctx, t.Owner, t.Repo, number, withdraw); err != nil {
+		return nil, fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
+	}
+	return res, nil
+}
+
 // Settle is the rule of settle, on an issue's events: the assignees to
 // withdraw, and whether mine stands.
 func Settle(events []*github.IssueEvent, mine string) (withdraw []string, kept bool) {
+	run := currentRun(events)
+	mine = strings.ToLower(mine)
+	i := slices.IndexFunc(run, func(p pick) bool { return p.login == mine })
+	if i < 0 {
+		return nil, false // withdrawn already, by another replica
+	}
+	return withdrawn(run, run[i].actor), run[0].login == mine
+}
+
+// pick is an assignment: who, by whom (lower case).
+type pick struct{ login, actor string }
+
+// currentRun is the assignments still in place since the issue last had
+// nobody assigned, earliest first (by time, then event id).
+func currentRun(events []*github.IssueEvent) []pick {
 	events = slices.Clone(events)
 	slices.SortStableFunc(events, func(a, b *github.IssueEvent) int {
 		if c := a.GetCreatedAt().Compare(b.GetCreatedAt().Time); c != 0 {
@@ -387,8 +453,7 @@ func Settle(events []*github.IssueEvent, mine string) (withdraw []string, kept b
 		}
 		return int(a.GetID() - b.GetID())
 	})
-	type pick struct{ login, actor string }
-	var run []pick // assignments still in place, since the issue last had nobody
+	var run []pick
 	for _, e := range events {
 		login := strings.ToLower(e.GetAssignee().GetLogin())
 		switch e.GetEvent() {
@@ -400,18 +465,19 @@ func Settle(events []*github.IssueEvent, mine string) (withdraw []string, kept b
 			run = slices.DeleteFunc(run, func(p pick) bool { return p.login == login })
 		}
 	}
-	mine = strings.ToLower(mine)
-	i := slices.IndexFunc(run, func(p pick) bool { return p.login == mine })
-	if i < 0 {
-		return nil, false // withdrawn already, by another replica
-	}
-	self := run[i].actor
-	for _, p := range run[1:] {
+	return run
+}
+
+// withdrawn are self's picks after the first assignment of the run: the
+// first stands, whoever made it.
+func withdrawn(run []pick, self string) []string {
+	var out []string
+	for _, p := range run[min(1, len(run)):] {
 		if p.actor == self {
-			withdraw = append(withdraw, p.login)
+			out = append(out, p.login)
 		}
 	}
-	return withdraw, run[0].login == mine
+	return out
 }
 
 // history reads, in one pass over the support issues, who was asked when

@@ -350,3 +350,33 @@ func TestASecondDashboardIsClosed(t *testing.T) {
 		t.Errorf("the kept dashboard was not brought up to date: %q", issues[first-1].Body)
 	}
 }
+
+// A replica that stopped between assigning and settling leaves two of
+// steward's picks; the next run withdraws the later one. Two engineers a
+// person assigned are left alone.
+func TestALeftoverDoubleAssignmentIsSettledByTheNextRun(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	n := w.g.CreateIssue("open-infra", "support", "grace", "Quota", "", "support")
+	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"ada-l"}); err != nil {
+		t.Fatal(err)
+	}
+	w.ghc.REST.Issues.CreateComment(ctx, "open-infra", "support", n, &github.IssueComment{Body: github.String("@ada-l, could you take this support issue?\n\n<!-- steward:asked @ada-l -->")})
+	w.clock.Advance(time.Second)
+	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"bliskov"}); err != nil {
+		t.Fatal(err)
+	}
+	pair := w.g.CreateIssue("open-infra", "support", "grace", "Pairing on it", "", "support")
+	w.g.HumanUpdate("open-infra", "support", pair, "grace", func(c *sandbox.IssueChange) { c.Assignees = []string{"ewd", "dknuth"} })
+	results, err := w.triage().RouteAll(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := w.g.Issues("open-infra", "support")
+	if got := issues[n-1].Assignees; len(got) != 1 || got[0] != "ada-l" {
+		t.Errorf("#%d assignees %v, want [ada-l]; results %+v", n, got, results)
+	}
+	if got := issues[pair-1].Assignees; len(got) != 2 {
+		t.Errorf("a person's two assignees became %v", got)
+	}
+}
