@@ -25,15 +25,21 @@ func Fix(err error) string {
 	var ferr *freshdesk.Error
 	var uerr *url.Error
 	var nerr net.Error
+	var oerr *net.OpError
+	var derr *net.DNSError
 	switch {
 	case strings.Contains(msg, "no GitHub credentials"):
 		return "give steward GitHub credentials: in the Action the inputs app-id and app-private-key (or github-token); on the command line GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY, or GITHUB_TOKEN."
 	case strings.Contains(msg, "FRESHDESK_API_KEY is not set"):
 		return "give steward a FreshDesk agent's API key: the Action's freshdesk-api-key input, or FRESHDESK_API_KEY on the command line; or remove integrations.freshdesk from roster.yaml."
-	case errors.As(err, &uerr) || errors.As(err, &nerr):
-		return "steward could not reach the service: check the network, GITHUB_API_URL or FRESHDESK_BASE_URL, and integrations.freshdesk.domain; the next run tries again."
+	case errors.As(err, &oerr) || errors.As(err, &derr) || errors.As(err, &nerr) && nerr.Timeout():
+		// A network failure underneath, even inside the App's
+		// installation lookup: the installation may be fine.
+		return reach
 	case strings.Contains(msg, "finding the App's installation"):
 		return "install the GitHub App on the repository named in integrations.github.repo, or set GITHUB_APP_INSTALLATION_ID."
+	case errors.As(err, &uerr):
+		return reach
 	case errors.As(err, &gerr) && gerr.Response != nil:
 		return statusFix("GitHub", gerr.Response.StatusCode)
 	case errors.As(err, &ferr):
@@ -41,6 +47,8 @@ func Fix(err error) string {
 	}
 	return ""
 }
+
+const reach = "steward could not reach the service: check the network, GITHUB_API_URL or FRESHDESK_BASE_URL, and integrations.freshdesk.domain; the next run tries again."
 
 func statusFix(service string, status int) string {
 	switch status {

@@ -278,7 +278,12 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 		res, err := rot.Rotate(ctx, o.DryRun)
 		r.Rotation = &res
 		r.add("rotate", res.Message, err)
-		if !o.DryRun {
+		ig, fi := c.Roster.Integrations.GitHub, c.Roster.Integrations.Freshdesk
+		switch {
+		case o.DryRun:
+		case ig.StewardsTeam == "" && (fi == nil || fi.StewardsGroupID == 0):
+			r.skip("stewards", "roster.yaml names no stewards' team (integrations.github.stewards_team) nor FreshDesk group (integrations.freshdesk.stewards_group_id)")
+		default:
 			m, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, today)
 			r.Membership = &m
 			msg := "the stewards' team and group are up to date"

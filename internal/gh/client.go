@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
@@ -124,11 +125,13 @@ func New(c Config) (*Client, error) {
 	switch {
 	case c.AppID != 0:
 		if c.InstallationID == 0 {
-			id, err := findInstallation(rt, base, c)
+			// Found on the first request, with its context, so that a
+			// shutdown or a timeout ends the search.
+			rt, err = findingInstallation(rt, base, c)
 			if err != nil {
 				return nil, err
 			}
-			c.InstallationID = id
+			break
 		}
 		itr, err := ghinstallation.New(rt, c.AppID, c.InstallationID, c.PrivateKey)
 		if err != nil {
@@ -173,23 +176,73 @@ func webURL(configured string, api *url.URL) (string, error) {
 func (c *Client) WebURL() string { return c.web }
 
 // findInstallation asks GitHub, as the App, which installation covers Repo.
-func findInstallation(rt http.RoundTripper, base *url.URL, c Config) (int64, error) {
-	owner, repo, ok := strings.Cut(c.Repo, "/")
-	if !ok {
-		return 0, errors.New("GITHUB_APP_INSTALLATION_ID is not set, and no repository is configured to find the App's installation by")
-	}
-	atr, err := ghinstallation.NewAppsTransport(rt, c.AppID, c.PrivateKey)
-	if err != nil {
-		return 0, fmt.Errorf("GITHUB_APP_PRIVATE_KEY: %w", err)
-	}
-	atr.BaseURL = strings.TrimSuffix(base.String(), "/")
+// It honours ctx: a shutdown or a timeout ends the search and its retries.
+func findInstallation(ctx context.Context, atr *ghinstallation.AppsTransport, base *url.URL, c Config) (int64, error) {
+	owner, repo, _ := strings.Cut(c.Repo, "/")
 	apps := github.NewClient(&http.Client{Transport: atr})
 	apps.BaseURL = base
-	inst, _, err := apps.Apps.FindRepositoryInstallation(context.Background(), owner, repo)
+	inst, _, err := apps.Apps.FindRepositoryInstallation(ctx, owner, repo)
 	if err != nil {
 		return 0, fmt.Errorf("finding the App's installation on %s: %w (install the App there, or set GITHUB_APP_INSTALLATION_ID)", c.Repo, err)
 	}
 	return inst.GetID(), nil
+}
+
+// findingInstallation is a transport that finds the App's installation on
+// its first request, with that request's context, and then acts as that
+// installation. A failed search is tried again by the next request; one
+// search runs at a time, and a request waiting for it honours its own
+// context.
+func findingInstallation(base http.RoundTripper, api *url.URL, c Config) (http.RoundTripper, error) {
+	if _, _, ok := strings.Cut(c.Repo, "/"); !ok {
+		return nil, errors.New("GITHUB_APP_INSTALLATION_ID is not set, and no repository is configured to find the App's installation by")
+	}
+	atr, err := ghinstallation.NewAppsTransport(base, c.AppID, c.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("GITHUB_APP_PRIVATE_KEY: %w", err)
+	}
+	atr.BaseURL = strings.TrimSuffix(api.String(), "/")
+	return &installationFinder{base: base, apps: atr, api: api, c: c, turn: make(chan struct{}, 1)}, nil
+}
+
+type installationFinder struct {
+	base  http.RoundTripper
+	apps  *ghinstallation.AppsTransport
+	api   *url.URL
+	c     Config
+	turn  chan struct{} // held by the one search
+	found atomic.Pointer[ghinstallation.Transport]
+}
+
+func (f *installationFinder) RoundTrip(r *http.Request) (*http.Response, error) {
+	itr, err := f.installation(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return itr.RoundTrip(r)
+}
+
+func (f *installationFinder) installation(ctx context.Context) (*ghinstallation.Transport, error) {
+	if itr := f.found.Load(); itr != nil {
+		return itr, nil
+	}
+	select {
+	case f.turn <- struct{}{}:
+		defer func() { <-f.turn }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("finding the App's installation on %s: %w", f.c.Repo, ctx.Err())
+	}
+	if itr := f.found.Load(); itr != nil {
+		return itr, nil
+	}
+	id, err := findInstallation(ctx, f.apps, f.api, f.c)
+	if err != nil {
+		return nil, err
+	}
+	itr := ghinstallation.NewFromAppsTransport(f.apps, id)
+	itr.BaseURL = f.apps.BaseURL
+	f.found.Store(itr)
+	return itr, nil
 }
 
 type tokenTransport struct {

@@ -192,8 +192,14 @@ func TestActsAsTheApp(t *testing.T) {
 	if err != nil || is.GetUser().GetLogin() != "steward[bot]" {
 		t.Fatalf("%v %v", err, is.GetUser().GetLogin())
 	}
+	// The installation is looked for on the first request, which fails
+	// saying why.
 	cfg.Repo = "other/repo"
-	if _, err := gh.New(cfg); err == nil || !strings.Contains(err.Error(), "finding the App's installation on other/repo") {
+	other, err := gh.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.REST.Issues.Get(context.Background(), "other", "repo", 1); err == nil || !strings.Contains(err.Error(), "finding the App's installation on other/repo") {
 		t.Errorf("no installation: %v", err)
 	}
 }

@@ -3,45 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/calendar"
 	"github.com/support-steward/steward/internal/rotation"
 )
-
-// dispatch does a delivery's work, with the same code as an
-// event-triggered Action run. Handlers re-read what they act on, so a
-// redelivery or a replay changes nothing that is already right.
-func (s *Server) dispatch(ctx context.Context, j job, log *slog.Logger) error {
-	t, err := s.cfg.Backend.Tools(ctx, j.installation)
-	if err != nil {
-		return err
-	}
-	c := app.Clients{Roster: t.Roster, GH: t.GH, FD: t.FD, Now: t.Now}
-	if t.FD == nil {
-		c.FDErr = errors.New("FreshDesk is not configured")
-	}
-	if t.GH == nil {
-		c.GHErr = errors.New("GitHub is not configured")
-	}
-	var msg string
-	if j.source == "freshdesk" {
-		msg, err = app.HandleTicket(ctx, c, j.ticket)
-	} else {
-		// Tools read the roster from the base branch just now, after the
-		// event: a merged rotation pull request's shifts are already in it.
-		msg, err = app.HandleEvent(ctx, c, j.event, j.env)
-	}
-	if msg != "" {
-		log.Info(msg)
-	}
-	return err
-}
 
 // calendar serves the schedule as iCalendar: /calendar.ics for everyone,
 // /calendar/HANDLE.ics for one engineer.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -85,5 +86,56 @@ func TestDeliveriesDriveTheMirrorEndToEnd(t *testing.T) {
 	s2.Drain(context.Background())
 	if w := g.Ledger().Count(sandbox.Writes); w != 0 {
 		t.Errorf("a redelivery wrote %d times:\n%s", w, g.Ledger())
+	}
+}
+
+// Issue #12, defect 5, end to end: creating a labelled issue sends
+// issues.opened and issues.labeled at once; over twenty such issues, each
+// ends with one engineer assigned and asked once.
+func TestOpenedAndLabeledTogetherAssignOneEngineer(t *testing.T) {
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	clock := sandbox.NewManualClock(now)
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghp_sandbox-token": "steward[bot]"}, Clock: clock})
+	g.AddRepo("open-infra", "support", "main", nil)
+	r := mustRoster()
+	for _, e := range r.Engineers {
+		g.AddUser(e.GitHub)
+	}
+	ghSrv := httptest.NewServer(g)
+	defer ghSrv.Close()
+	ghc, _ := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "ghp_sandbox-token", Clock: clock, Log: testLog})
+	s, o := newServer(t, staticBackend{&Tools{Roster: r, GH: ghc, Now: now}}, nil)
+	var numbers []int
+	for i := range 20 {
+		n := g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprint("Broken ", i), "", "support")
+		numbers = append(numbers, n)
+		for _, action := range []string{"opened", "labeled"} {
+			body := []byte(`{"action":"` + action + `","issue":{"number":` + strconv.Itoa(n) + `,"labels":[{"name":"support"}],"assignees":[]},"label":{"name":"support"},` +
+				`"repository":{"full_name":"open-infra/support"},"sender":{"login":"ada-l"}}`)
+			if rec := deliver(s.Handler(), "issues", fmt.Sprint(action, n), body, sign(secret, body)); rec.Code != 202 {
+				t.Fatalf("%s #%d: %d", action, n, rec.Code)
+			}
+		}
+	}
+	if err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range o.errs {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	issues := g.Issues("open-infra", "support")
+	for _, n := range numbers {
+		is := issues[n-1]
+		asks := 0
+		for _, c := range is.Comments {
+			if strings.Contains(c, "could you take this support issue") {
+				asks++
+			}
+		}
+		if len(is.Assignees) != 1 || asks != 1 {
+			t.Errorf("#%d: assignees %v, %d ask comments; want one of each", n, is.Assignees, asks)
+		}
 	}
 }

@@ -1,8 +1,10 @@
-// Package server is steward as a GitHub App webhook target: it verifies and
-// queues GitHub and FreshDesk deliveries, answers at once, and does the work
-// after, with the same domain code as the command line. It keeps no state:
-// several replicas need nothing shared, and work lost with one is done by
-// the next scheduled run.
+// Package server is steward as a GitHub App webhook target: it verifies
+// GitHub and FreshDesk deliveries on bounded bodies, answers at once, and
+// does the work after, through a registry of handlers and a keyed queue
+// (one issue or ticket on one worker at a time), with the same domain code
+// as the command line. It keeps no state between deliveries: several
+// replicas need nothing shared, and work lost with one is done by the next
+// scheduled run.
 package server
 
 import (
@@ -18,11 +20,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/support-steward/steward/internal/app"
+	"golang.org/x/sync/semaphore"
 )
 
 // Config configures a server. Secrets are []byte or strings held here only.
+// Every bound has a default; see New.
 type Config struct {
 	Addr string
 	// WebhookSecret verifies GitHub deliveries; the server refuses to start
@@ -33,46 +35,64 @@ type Config struct {
 	FreshdeskToken string
 	// BodyLimit bounds a delivery's body (default 5 MiB).
 	BodyLimit int64
-	// QueueSize and Workers bound the work in flight (defaults 256 and 4).
+	// InFlightBytes bounds the bytes of all bodies being read and checked at
+	// once, signed or not (default 32 MiB, at least BodyLimit); BudgetWait
+	// is how long a delivery waits for room before it is answered 503
+	// (default 5 s), and BodyTimeout how long its body may take to arrive
+	// once it has room (default 10 s).
+	InFlightBytes           int64
+	BudgetWait, BodyTimeout time.Duration
+	// QueueSize bounds the jobs waiting for a worker (default 4096): each is
+	// one kind of work for one issue or ticket, however many deliveries
+	// asked for it. Workers is how many run at once (default 4).
 	QueueSize, Workers int
+	// RecentDeliveries is how many X-GitHub-Delivery ids are remembered to
+	// do a replayed delivery once (default 10,000).
+	RecentDeliveries int
 	// WorkTimeout bounds one delivery's work (default 2 minutes).
 	WorkTimeout time.Duration
-	Backend     Backend
-	Log         *slog.Logger
+	// ShutdownTimeout bounds Run's shutdown after its context ends, from
+	// the signal to the return (default 30 s).
+	ShutdownTimeout time.Duration
+	// Backend provides the tools of the default handlers and of the
+	// calendar feeds.
+	Backend Backend
+	// Handlers do the work of deliveries (default DefaultHandlers(Backend)).
+	Handlers []EventHandler
+	Log      *slog.Logger
 }
+
+// maxVariantsPerKey bounds the different kinds of work waiting for one
+// issue or ticket (opened, labeled, closed, ...).
+const maxVariantsPerKey = 16
 
 // Server is the webhook target.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	queue   chan job
-	wg      sync.WaitGroup
-	closeMu sync.RWMutex
-	closed  bool
-	reg     *prometheus.Registry
-	m       metrics
-	handler http.Handler
+	cfg      Config
+	log      *slog.Logger
+	handlers registry
+	queue    *keyedQueue
+	seen     *recentDeliveries
+	inflight *semaphore.Weighted
+	buffers  chan []byte // large body buffers for reuse
+	wg       sync.WaitGroup
+	reg      *prometheus.Registry
+	m        metrics
+	mux      *http.ServeMux
+	handler  http.Handler
 	// onDone, when set (by tests), hears each job's outcome.
-	onDone func(job, error)
+	onDone func(*job, error)
 	// workCtx is the parent of all work: cancelled when a shutdown runs
-	// out of time, so retries stop waiting.
+	// out of time, so retries stop waiting and waiting jobs are dropped.
 	workCtx    context.Context
 	cancelWork context.CancelFunc
 }
 
-type job struct {
-	source       string // github or freshdesk
-	event        string
-	delivery     string
-	installation int64
-	env          app.Envelope
-	ticket       int64
-}
-
 type metrics struct {
-	deliveries *prometheus.CounterVec
-	work       *prometheus.HistogramVec
-	queue      prometheus.Gauge
+	deliveries    *prometheus.CounterVec
+	work          *prometheus.HistogramVec
+	coalesced     prometheus.Counter
+	budgetRefused prometheus.Counter
 }
 
 // ErrNoSecret: GitHub deliveries cannot be trusted without one.
@@ -89,42 +109,78 @@ func New(cfg Config) (*Server, error) {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 5 << 20
 	}
+	if cfg.InFlightBytes <= 0 {
+		cfg.InFlightBytes = 32 << 20
+	}
+	cfg.InFlightBytes = max(cfg.InFlightBytes, cfg.BodyLimit)
+	if cfg.BudgetWait <= 0 {
+		cfg.BudgetWait = 5 * time.Second
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 10 * time.Second
+	}
 	if cfg.QueueSize <= 0 {
-		cfg.QueueSize = 256
+		cfg.QueueSize = 4096
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
 	}
+	if cfg.RecentDeliveries <= 0 {
+		cfg.RecentDeliveries = 10_000
+	}
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = 2 * time.Minute
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 30 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, queue: make(chan job, cfg.QueueSize), reg: prometheus.NewRegistry()}
+	if cfg.Handlers == nil {
+		cfg.Handlers = DefaultHandlers(cfg.Backend, cfg.Log)
+	}
+	handlers, err := newRegistry(cfg.Handlers)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, handlers: handlers, queue: newKeyedQueue(cfg.QueueSize, maxVariantsPerKey),
+		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes), reg: prometheus.NewRegistry(),
+		buffers: make(chan []byte, cfg.InFlightBytes/cfg.BodyLimit)}
 	s.workCtx, s.cancelWork = context.WithCancel(context.Background())
 	s.m = metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steward_deliveries_total",
 			Help: "Webhook deliveries by source, event and answer."}, []string{"source", "event", "code"}),
 		work: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "steward_work_seconds",
 			Help: "Time spent on a delivery's work, by source, event and outcome.", Buckets: prometheus.DefBuckets}, []string{"source", "event", "outcome"}),
-		queue: prometheus.NewGauge(prometheus.GaugeOpts{Name: "steward_queue_depth", Help: "Deliveries waiting for a worker."}),
+		coalesced: prometheus.NewCounter(prometheus.CounterOpts{Name: "steward_deliveries_coalesced_total",
+			Help: "Deliveries accepted into a job already waiting for the same issue or ticket."}),
+		budgetRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "steward_body_budget_refused_total",
+			Help: "Deliveries answered 503 because the bodies in flight filled the budget."}),
 	}
-	s.reg.MustRegister(s.m.deliveries, s.m.work, s.m.queue, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /webhooks/github", s.github)
-	mux.HandleFunc("POST /webhooks/freshdesk", s.freshdesk)
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /calendar.ics", s.calendar)
-	mux.HandleFunc("GET /calendar/{file}", s.calendar)
-	mux.HandleFunc("GET /{$}", s.teamPage)
-	s.handler = s.recoverPanics(mux)
+	queueDepth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "steward_queue_depth", Help: "Jobs waiting for a worker."},
+		func() float64 { return float64(s.queue.len()) })
+	s.reg.MustRegister(s.m.deliveries, s.m.work, s.m.coalesced, s.m.budgetRefused, queueDepth,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.mux = http.NewServeMux()
+	s.routes()
+	s.handler = s.recoverPanics(s.mux)
 	for range cfg.Workers {
 		s.wg.Add(1)
 		go s.worker()
 	}
 	return s, nil
+}
+
+// routes registers every endpoint, one line each.
+func (s *Server) routes() {
+	s.mux.HandleFunc("POST /webhooks/github", s.github)
+	s.mux.HandleFunc("POST /webhooks/freshdesk", s.freshdesk)
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /calendar.ics", s.calendar)
+	s.mux.HandleFunc("GET /calendar/{file}", s.calendar)
+	s.mux.HandleFunc("GET /{$}", s.teamPage)
 }
 
 // Handler is the server's HTTP handler.
@@ -146,37 +202,25 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// enqueue hands a job to the workers without waiting; false when full or
-// shutting down.
-func (s *Server) enqueue(j job) bool {
-	s.closeMu.RLock()
-	defer s.closeMu.RUnlock()
-	if s.closed {
-		return false
-	}
-	select {
-	case s.queue <- j:
-		s.m.queue.Inc()
-		return true
-	default:
-		return false
-	}
-}
-
 func (s *Server) worker() {
 	defer s.wg.Done()
-	for j := range s.queue {
-		s.m.queue.Dec()
+	for {
+		j, ok := s.queue.pop()
+		if !ok {
+			return
+		}
 		s.work(j)
+		s.queue.done(j)
 	}
 }
 
-// work runs one job with a timeout, recovering from panics.
-func (s *Server) work(j job) {
+// work runs one job with a timeout, recovering from panics. A job taken
+// after the work was cancelled (a shutdown out of time) is dropped.
+func (s *Server) work(j *job) {
 	start := time.Now()
 	log := s.log
 	if s.log.Enabled(context.Background(), slog.LevelInfo) {
-		log = s.log.With("delivery", j.delivery, "event", j.event, "installation", j.installation)
+		log = s.log.With("delivery", j.delivery, "event", j.event, "key", j.key)
 	}
 	outcome := "ok"
 	defer func() {
@@ -186,47 +230,61 @@ func (s *Server) work(j job) {
 		}
 		s.m.work.WithLabelValues(j.source, j.event, outcome).Observe(time.Since(start).Seconds())
 	}()
+	if s.workCtx.Err() != nil {
+		outcome = "dropped"
+		log.Warn("shutting down: delivery dropped; the next scheduled run does its work", "deliveries", len(j.deliveries))
+		return
+	}
 	ctx, cancel := context.WithTimeout(s.workCtx, s.cfg.WorkTimeout)
 	defer cancel()
-	err := s.dispatch(ctx, j, log)
+	err := s.handlers[j.event].Handle(ctx, j.event, j.delivery, j.payload)
 	if s.onDone != nil {
 		s.onDone(j, err)
 	}
 	if err != nil {
 		outcome = "error"
+		// A person may redeliver it from the App's settings: do it then.
+		s.seen.forget(j.deliveries...)
 		log.Warn("delivery work failed; the next scheduled run picks it up", "err", err)
 		return
 	}
-	log.Debug("delivery handled", "seconds", time.Since(start).Seconds())
+	log.Debug("delivery handled", "seconds", time.Since(start).Seconds(), "deliveries", len(j.deliveries))
 }
 
-// Drain stops taking work and waits for queued work to finish or ctx to end.
+// Drain stops taking work and waits for the waiting and running work to
+// finish, or for ctx to end: then the work is cancelled, waiting jobs are
+// dropped (the next scheduled run does them), and Drain waits at most
+// ShutdownTimeout/10 more for running work to stop before it returns.
 func (s *Server) Drain(ctx context.Context) error {
-	s.closeMu.Lock()
-	if !s.closed {
-		s.closed = true
-		close(s.queue)
-	}
-	s.closeMu.Unlock()
+	s.queue.close()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		// Out of time: stop the work in flight; the next scheduled run
-		// does what it left.
-		s.cancelWork()
-		<-done
-		return fmt.Errorf("shut down before all queued work finished: %w", ctx.Err())
+	}
+	left := s.queue.len()
+	s.cancelWork()
+	grace := time.NewTimer(s.cfg.ShutdownTimeout / 10)
+	defer grace.Stop()
+	select {
+	case <-done:
+		return fmt.Errorf("shut down before %d waiting job(s) were done; the next scheduled run does them: %w", left, ctx.Err())
+	case <-grace.C:
+		return fmt.Errorf("shut down with work still running after it was cancelled, and %d waiting job(s) dropped; the next scheduled run does them", left)
 	}
 }
 
-// Run serves on cfg.Addr until ctx ends, then shuts down gracefully:
-// it stops accepting, finishes answers in flight, and drains queued work.
+// Run serves on cfg.Addr until ctx ends, then shuts down within
+// ShutdownTimeout: it stops accepting, finishes answers in flight, drains
+// the queued work, and cancels what is left.
 func (s *Server) Run(ctx context.Context) error {
 	srv := &http.Server{Addr: s.cfg.Addr, Handler: s.handler,
-		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		// Slow clients: headers within 5 s and 64 KiB; a body within
+		// BodyTimeout once it has room (ReadTimeout is the backstop).
+		ReadHeaderTimeout: 5 * time.Second, MaxHeaderBytes: 64 << 10, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
@@ -240,15 +298,22 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	s.log.Info("shutting down", "queued", s.queue.len(), "within", s.cfg.ShutdownTimeout.String())
+	deadline := time.Now().Add(s.cfg.ShutdownTimeout)
+	// Answers in flight are quick (the work is queued) or bounded
+	// (BudgetWait, BodyTimeout): a third of the time is plenty.
+	answers, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout/3)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+	if err := srv.Shutdown(answers); err != nil {
+		srv.Close()
 	}
-	return s.Drain(shutdown)
+	// Drain until the last tenth, which is left for cancelled work to stop.
+	drain, cancelDrain := context.WithDeadline(context.Background(), deadline.Add(-s.cfg.ShutdownTimeout/10))
+	defer cancelDrain()
+	return s.Drain(drain)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "ok\nqueued %d of %d\n", len(s.queue), cap(s.queue))
+	fmt.Fprintf(w, "ok\nqueued %d of %d\n", s.queue.len(), s.cfg.QueueSize)
 }

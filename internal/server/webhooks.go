@@ -1,84 +1,50 @@
 package server
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
-
 	"errors"
-	gojson "github.com/goccy/go-json"
-	"io"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/support-steward/steward/internal/app"
 )
 
-// readBody reads at most limit bytes, answering 413 beyond.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	var body []byte
-	var err error
-	if n := r.ContentLength; n > 0 && n <= s.cfg.BodyLimit {
-		// The usual case: read into a buffer of the announced size.
-		body = make([]byte, n)
-		_, err = io.ReadFull(r.Body, body)
-	} else {
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit))
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "delivery too large", http.StatusRequestEntityTooLarge)
-		} else {
-			http.Error(w, "could not read the delivery", http.StatusBadRequest)
-		}
-		return nil, false
-	}
-	return body, true
-}
-
-// ValidSignature reports whether sig is "sha256=" and the hex HMAC-SHA256
-// of body under secret, compared in constant time. SHA-1 signatures are
-// not accepted.
-func ValidSignature(secret, body []byte, sig string) bool {
-	hexSig, ok := strings.CutPrefix(sig, "sha256=")
-	if !ok {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return false
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
-}
-
-func (s *Server) answer(w http.ResponseWriter, source, event string, code int, msg string) {
+// count records an answer in the deliveries metric.
+func (s *Server) count(source, event string, code int) {
 	s.m.deliveries.WithLabelValues(source, event, strconv.Itoa(code)).Inc()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(code)
-	io.WriteString(w, msg+"\n")
 }
 
-// handled is the set of events steward acts on; others are acknowledged.
-var handled = map[string]bool{"issues": true, "pull_request": true}
+// metricEvent keeps the metric's labels few: events steward does not act
+// on are "other".
+func (s *Server) metricEvent(event string) string {
+	if _, ok := s.handlers[event]; ok || event == "ping" || event == "installation" {
+		return event
+	}
+	return "other"
+}
 
 func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 	event := r.Header.Get("X-GitHub-Event")
-	metricEvent := event
-	if !handled[event] && event != "ping" && event != "installation" {
-		metricEvent = "other"
-	}
-	body, ok := s.readBody(w, r)
-	if !ok {
-		s.m.deliveries.WithLabelValues("github", metricEvent, "413").Inc()
+	metricEvent := s.metricEvent(event)
+	// Refused before a byte of the body is read: a delivery that cannot
+	// be GitHub's.
+	sig := r.Header.Get("X-Hub-Signature-256")
+	if !signatureHeader(sig) {
+		s.answer(w, "github", metricEvent, http.StatusUnauthorized, "missing or invalid X-Hub-Signature-256")
 		return
 	}
-	if !ValidSignature(s.cfg.WebhookSecret, body, r.Header.Get("X-Hub-Signature-256")) {
+	body, release, code := s.readBody(w, r)
+	if code != http.StatusOK {
+		s.count("github", metricEvent, code)
+		return
+	}
+	defer release()
+	if !ValidSignature(s.cfg.WebhookSecret, body, sig) {
 		s.answer(w, "github", metricEvent, http.StatusUnauthorized, "missing or invalid X-Hub-Signature-256")
 		return
 	}
@@ -86,7 +52,7 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, "github", "none", http.StatusBadRequest, "missing X-GitHub-Event")
 		return
 	}
-	if !handled[event] {
+	if _, ok := s.handlers[event]; !ok {
 		if !json.Valid(body) {
 			s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
 			return
@@ -94,24 +60,86 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, "github", metricEvent, http.StatusOK, "nothing to do for "+event)
 		return
 	}
-	// One parse, here: it answers malformed JSON with 400, and the worker
-	// gets the fields it needs without parsing again. goccy/go-json parses
-	// (and validates) a 12 KB delivery in a third of encoding/json's time,
+	// One parse, here: it answers malformed JSON with 400, and the queue
+	// keeps only the fields the work reads. goccy/go-json parses (and
+	// validates) a 12 KB delivery in a third of encoding/json's time,
 	// which is most of the cost of a delivery beyond its HMAC.
 	var env app.Envelope
 	if err := gojson.Unmarshal(body, &env); err != nil {
 		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
 		return
 	}
-	j := job{source: "github", event: event, delivery: r.Header.Get("X-GitHub-Delivery"), env: env}
-	if env.Installation != nil {
-		j.installation = env.Installation.ID
-	}
-	if !s.enqueue(j) {
-		s.answer(w, "github", metricEvent, http.StatusServiceUnavailable, "busy: try again later")
+	delivery := r.Header.Get("X-GitHub-Delivery")
+	if delivery != "" && !s.seen.add(delivery) {
+		s.answer(w, "github", metricEvent, http.StatusOK, "delivery "+delivery+" was received before: it is done once")
 		return
 	}
-	s.answer(w, "github", metricEvent, http.StatusAccepted, "queued")
+	key, variant := githubKey(event, env)
+	j := &job{key: key, variant: variant, source: "github", event: event, delivery: delivery, payload: compactEnvelope(env)}
+	if delivery != "" {
+		j.deliveries = []string{delivery}
+	}
+	s.enqueue(w, j, metricEvent)
+}
+
+// enqueue queues j and answers: 202 when it waits or joined a waiting job
+// for the same work; 503 only when the queue is full of other work or the
+// server is shutting down.
+func (s *Server) enqueue(w http.ResponseWriter, j *job, metricEvent string) {
+	switch s.queue.push(j) {
+	case queued:
+		s.answer(w, j.source, metricEvent, http.StatusAccepted, "queued")
+	case coalesced:
+		s.m.coalesced.Inc()
+		s.answer(w, j.source, metricEvent, http.StatusAccepted, "queued with an earlier delivery asking the same of "+j.key)
+	case full:
+		s.seen.forget(j.deliveries...)
+		s.log.Warn("queue full: delivery refused; the next scheduled run does its work", "delivery", j.delivery, "event", j.event, "key", j.key)
+		s.answer(w, j.source, metricEvent, http.StatusServiceUnavailable,
+			fmt.Sprintf("busy: %d jobs are waiting; the next scheduled run does this one's work", s.cfg.QueueSize))
+	case closed:
+		s.seen.forget(j.deliveries...)
+		s.answer(w, j.source, metricEvent, http.StatusServiceUnavailable, "shutting down; the next scheduled run does this delivery's work")
+	}
+}
+
+// githubKey says which issue or pull request a delivery is about (the key
+// no two workers hold at once) and what it asks of it (the variant: equal
+// variants waiting together are done once, with the newest payload).
+func githubKey(event string, env app.Envelope) (key, variant string) {
+	n := env.Issue.Number
+	if event == "pull_request" {
+		n = env.Number
+	}
+	key = "github:" + strings.ToLower(env.Repository.FullName) + "#" + strconv.Itoa(n)
+	var label, assignee string
+	if env.Label != nil {
+		label = strings.ToLower(env.Label.Name)
+	}
+	if env.Assignee != nil {
+		assignee = strings.ToLower(env.Assignee.Login)
+	}
+	var installation int64
+	if env.Installation != nil {
+		installation = env.Installation.ID
+	}
+	variant = strings.Join([]string{event, env.Action, label, assignee, strings.ToLower(env.Sender.Login), strconv.FormatInt(installation, 10)}, "\x00")
+	return key, variant
+}
+
+// compactEnvelope is what the queue keeps of a delivery: the fields the
+// work reads, a few hundred bytes, not the body (up to BodyLimit).
+func compactEnvelope(env app.Envelope) []byte {
+	if len(env.Issue.PullRequest) > 0 && string(env.Issue.PullRequest) != "null" {
+		env.Issue.PullRequest = json.RawMessage("{}") // only its presence is read
+	} else {
+		env.Issue.PullRequest = nil
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		panic(err) // a struct of strings and numbers always encodes
+	}
+	return b
 }
 
 // FreshdeskHeader carries the shared secret of FreshDesk deliveries.
@@ -124,24 +152,29 @@ func (s *Server) freshdesk(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, "freshdesk", "ticket", http.StatusNotFound, "the FreshDesk endpoint is off: set FRESHDESK_WEBHOOK_TOKEN")
 		return
 	}
-	body, ok := s.readBody(w, r)
-	if !ok {
-		return
-	}
+	// The secret is a header: checked before the body is read.
 	if subtle.ConstantTimeCompare([]byte(r.Header.Get(FreshdeskHeader)), []byte(s.cfg.FreshdeskToken)) != 1 {
 		s.answer(w, "freshdesk", "ticket", http.StatusUnauthorized, "missing or wrong "+FreshdeskHeader)
 		return
 	}
+	body, release, code := s.readBody(w, r)
+	if code != http.StatusOK {
+		s.count("freshdesk", "ticket", code)
+		return
+	}
+	defer release()
 	id, err := ticketID(body)
 	if err != nil {
 		s.answer(w, "freshdesk", "ticket", http.StatusBadRequest, err.Error())
 		return
 	}
-	if !s.enqueue(job{source: "freshdesk", event: "ticket", delivery: "freshdesk-" + strconv.FormatInt(id, 10), ticket: id}) {
-		s.answer(w, "freshdesk", "ticket", http.StatusServiceUnavailable, "busy: try again later")
+	if _, ok := s.handlers[FreshdeskEvent]; !ok {
+		s.answer(w, "freshdesk", "ticket", http.StatusOK, "nothing to do for FreshDesk deliveries")
 		return
 	}
-	s.answer(w, "freshdesk", "ticket", http.StatusAccepted, "queued")
+	t := strconv.FormatInt(id, 10)
+	s.enqueue(w, &job{key: "freshdesk:" + t, variant: FreshdeskEvent, source: "freshdesk", event: FreshdeskEvent,
+		delivery: "freshdesk-" + t, payload: []byte(`{"ticket_id":` + t + `}`)}, "ticket")
 }
 
 // ticketID finds the ticket id in whatever the admin templated:

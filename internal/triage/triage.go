@@ -197,29 +197,39 @@ func slaTicket(tk freshdesk.Ticket) sla.Ticket {
 	return s
 }
 
-// keepDashboard edits the one dashboard issue in place, or opens it.
+// keepDashboard edits the one dashboard issue in place, or opens it. Two
+// runs that both found none open two; every later run keeps the oldest
+// (lowest number) and closes the others, so all runs converge on one.
 func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits int, err error) {
 	existing, err := t.issues(ctx, DashboardLabel, "open")
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, is := range existing {
-		if strings.HasPrefix(is.GetBody(), sla.DashboardMarker) {
-			if is.GetBody() == body {
-				return is.GetNumber(), 0, nil
-			}
-			if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, is.GetNumber(), &github.IssueRequest{Body: github.String(body)}); err != nil {
-				return is.GetNumber(), 0, fmt.Errorf("editing the dashboard #%d: %w", is.GetNumber(), err)
-			}
-			return is.GetNumber(), 1, nil
+	existing = slices.DeleteFunc(existing, func(is *github.Issue) bool { return !strings.HasPrefix(is.GetBody(), sla.DashboardMarker) })
+	slices.SortFunc(existing, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
+	if len(existing) == 0 {
+		is, _, err := t.GH.REST.Issues.Create(ctx, t.Owner, t.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
+			Body: github.String(body), Labels: &[]string{DashboardLabel}})
+		if err != nil {
+			return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
 		}
+		return is.GetNumber(), 1, nil
 	}
-	is, _, err := t.GH.REST.Issues.Create(ctx, t.Owner, t.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
-		Body: github.String(body), Labels: &[]string{DashboardLabel}})
-	if err != nil {
-		return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
+	keep := existing[0]
+	for _, extra := range existing[1:] {
+		if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, extra.GetNumber(), &github.IssueRequest{State: github.String("closed"),
+			StateReason: github.String("not_planned")}); err != nil {
+			return keep.GetNumber(), edits, fmt.Errorf("closing the second dashboard #%d: %w", extra.GetNumber(), err)
+		}
+		edits++
 	}
-	return is.GetNumber(), 1, nil
+	if keep.GetBody() == body {
+		return keep.GetNumber(), edits, nil
+	}
+	if _, _, err := t.GH.REST.Issues.Edit(ctx, t.Owner, t.Repo, keep.GetNumber(), &github.IssueRequest{Body: github.String(body)}); err != nil {
+		return keep.GetNumber(), edits, fmt.Errorf("editing the dashboard #%d: %w", keep.GetNumber(), err)
+	}
+	return keep.GetNumber(), edits + 1, nil
 }
 
 // lapseComment raises a lapse on an issue once per period, mentioning who.
@@ -284,6 +294,18 @@ func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, erro
 	slices.SortFunc(all, func(a, b *github.Issue) int { return a.GetNumber() - b.GetNumber() })
 	var out []RouteResult
 	for _, is := range all {
+		if is.GetState() == "open" && len(is.Assignees) > 1 {
+			// A replica that stopped between assigning and settling
+			// leaves two of steward's picks: settle them now.
+			r, err := t.settleLeftover(ctx, is, dryRun)
+			if err != nil {
+				return out, err
+			}
+			if r != nil {
+				out = append(out, *r)
+			}
+			continue
+		}
 		if is.GetState() != "open" || len(is.Assignees) > 0 {
 			continue
 		}
@@ -313,19 +335,175 @@ func (t *Triage) route(ctx context.Context, is *github.Issue, h *routing.History
 	res.Choice = &choice
 	res.Message = fmt.Sprintf("#%d: asking @%s, who %s.", number, choice.GitHub, choice.Reason)
 	who := strings.ToLower(choice.GitHub)
-	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
 	if dryRun {
+		h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
+		return res, nil
+	}
+	// Re-read before writing: reading the history took a while, and another
+	// worker, replica or person may have assigned someone meanwhile.
+	fresh, _, err := t.GH.REST.Issues.Get(ctx, t.Owner, t.Repo, number)
+	if err != nil {
+		return res, fmt.Errorf("reading #%d again: %w", number, err)
+	}
+	if fresh.GetState() != "open" || len(fresh.Assignees) > 0 {
+		res.Choice, res.Message = nil, fmt.Sprintf("#%d was assigned or closed meanwhile: nobody asked.", number)
 		return res, nil
 	}
 	if _, _, err := t.GH.REST.Issues.AddAssignees(ctx, t.Owner, t.Repo, number, []string{choice.GitHub}); err != nil {
 		return res, fmt.Errorf("assigning @%s to #%d: %w", choice.GitHub, number, err)
 	}
+	// Two replicas can both get this far. Whichever of them looks, the
+	// same assignment stays and the other is withdrawn.
+	kept, err := t.settle(ctx, number, choice.GitHub)
+	if err != nil {
+		return res, err
+	}
+	if !kept {
+		res.Choice, res.Message = nil, fmt.Sprintf("#%d: someone else was assigned at the same moment; @%s was withdrawn.", number, choice.GitHub)
+		return res, nil
+	}
+	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
+	already, err := t.hasComment(ctx, number, askMarker(choice.GitHub))
+	if err != nil || already {
+		return res, err
+	}
 	body := fmt.Sprintf("@%s, could you take this support issue? steward chose you because you %s.\n\n"+
-		"If you can't, unassign yourself and steward will ask someone else.", choice.GitHub, choice.ReasonToYou())
+		"If you can't, unassign yourself and steward will ask someone else.\n\n%s", choice.GitHub, choice.ReasonToYou(), askMarker(choice.GitHub))
 	if _, _, err := t.GH.REST.Issues.CreateComment(ctx, t.Owner, t.Repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return res, fmt.Errorf("commenting on #%d: %w", number, err)
 	}
 	return res, nil
+}
+
+// askMarker ends the comment asking someone to take an issue; an engineer
+// is asked about an issue once, ever, so one such comment is enough.
+func askMarker(login string) string {
+	if login == "" {
+		return "<!-- steward:asked @" // the start of every ask marker
+	}
+	return "<!-- steward:asked @" + strings.ToLower(login) + " -->"
+}
+
+// hasComment reports whether an issue has a comment containing marker.
+func (t *Triage) hasComment(ctx context.Context, number int, marker string) (bool, error) {
+	comments, err := gh.All(func(page int) ([]*github.IssueComment, *github.Response, error) {
+		return t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return false, fmt.Errorf("reading #%d's comments: %w", number, err)
+	}
+	return slices.ContainsFunc(comments, func(c *github.IssueComment) bool { return strings.Contains(c.GetBody(), marker) }), nil
+}
+
+// settle resolves a double assignment after steward assigned mine to an
+// issue, by a rule every replica applies alike to what GitHub records: in
+// the current run of assignments (since the issue last had nobody), the
+// earliest assignment stands. If steward made it, steward's other picks
+// are withdrawn; if a person did, all of steward's picks are. It reports
+// whether mine stands. Steward's picks are the assignments made by the
+// same actor as mine (every replica acts as the same App).
+func (t *Triage) settle(ctx context.Context, number int, mine string) (bool, error) {
+	events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
+		return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return false, fmt.Errorf("reading #%d's events: %w", number, err)
+	}
+	withdraw, kept := Settle(events, mine)
+	if len(withdraw) > 0 {
+		if _, _, err := t.GH.REST.Issues.RemoveAssignees(ctx, t.Owner, t.Repo, number, withdraw); err != nil {
+			return false, fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
+		}
+	}
+	return kept, nil
+}
+
+// settleLeftover applies settle's rule to an issue with several assignees
+// found by a later run. steward's identity is the author of its ask
+// comments; an issue where steward asked nobody is left alone.
+func (t *Triage) settleLeftover(ctx context.Context, is *github.Issue, dryRun bool) (*RouteResult, error) {
+	number := is.GetNumber()
+	comments, err := gh.All(func(page int) ([]*github.IssueComment, *github.Response, error) {
+		return t.GH.REST.Issues.ListComments(ctx, t.Owner, t.Repo, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading #%d's comments: %w", number, err)
+	}
+	i := slices.IndexFunc(comments, func(c *github.IssueComment) bool { return strings.Contains(c.GetBody(), askMarker("")) })
+	if i < 0 {
+		return nil, nil
+	}
+	events, err := gh.All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
+		return t.GH.REST.Issues.ListIssueEvents(ctx, t.Owner, t.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading #%d's events: %w", number, err)
+	}
+	withdraw := withdrawn(currentRun(events), strings.ToLower(comments[i].GetUser().GetLogin()))
+	if len(withdraw) == 0 {
+		return nil, nil
+	}
+	res := &RouteResult{Issue: number, Message: fmt.Sprintf("#%d: steward had assigned more than one engineer at once; withdrew @%s, assigned later.",
+		number, strings.Join(withdraw, ", @"))}
+	if dryRun {
+		return res, nil
+	}
+	if _, _, err := t.GH.REST.Issues.RemoveAssignees(ctx, t.Owner, t.Repo, number, withdraw); err != nil {
+		return nil, fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
+	}
+	return res, nil
+}
+
+// Settle is the rule of settle, on an issue's events: the assignees to
+// withdraw, and whether mine stands.
+func Settle(events []*github.IssueEvent, mine string) (withdraw []string, kept bool) {
+	run := currentRun(events)
+	mine = strings.ToLower(mine)
+	i := slices.IndexFunc(run, func(p pick) bool { return p.login == mine })
+	if i < 0 {
+		return nil, false // withdrawn already, by another replica
+	}
+	return withdrawn(run, run[i].actor), run[0].login == mine
+}
+
+// pick is an assignment: who, by whom (lower case).
+type pick struct{ login, actor string }
+
+// currentRun is the assignments still in place since the issue last had
+// nobody assigned, earliest first (by time, then event id).
+func currentRun(events []*github.IssueEvent) []pick {
+	events = slices.Clone(events)
+	slices.SortStableFunc(events, func(a, b *github.IssueEvent) int {
+		if c := a.GetCreatedAt().Compare(b.GetCreatedAt().Time); c != 0 {
+			return c
+		}
+		return int(a.GetID() - b.GetID())
+	})
+	var run []pick
+	for _, e := range events {
+		login := strings.ToLower(e.GetAssignee().GetLogin())
+		switch e.GetEvent() {
+		case "assigned":
+			if !slices.ContainsFunc(run, func(p pick) bool { return p.login == login }) {
+				run = append(run, pick{login, strings.ToLower(e.GetActor().GetLogin())})
+			}
+		case "unassigned":
+			run = slices.DeleteFunc(run, func(p pick) bool { return p.login == login })
+		}
+	}
+	return run
+}
+
+// withdrawn are self's picks after the first assignment of the run: the
+// first stands, whoever made it.
+func withdrawn(run []pick, self string) []string {
+	var out []string
+	for _, p := range run[min(1, len(run)):] {
+		if p.actor == self {
+			out = append(out, p.login)
+		}
+	}
+	return out
 }
 
 // history reads, in one pass over the support issues, who was asked when

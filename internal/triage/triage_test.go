@@ -3,12 +3,17 @@ package triage_test
 import (
 	"context"
 	"flag"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
@@ -33,6 +38,7 @@ type world struct {
 	ghc   *gh.Client
 	fdc   *freshdesk.Client
 	fdURL string
+	ghURL string
 }
 
 func newWorld(t *testing.T) *world {
@@ -56,7 +62,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(fdSrv.Close)
 	ghc, _ := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "tok", Clock: clock})
 	fdc, _ := freshdesk.New(freshdesk.Config{BaseURL: fdSrv.URL, APIKey: "k", Clock: clock})
-	return &world{t: t, clock: clock, g: g, fd: fd, r: r, ghc: ghc, fdc: fdc, fdURL: fdSrv.URL}
+	return &world{t: t, clock: clock, g: g, fd: fd, r: r, ghc: ghc, fdc: fdc, fdURL: fdSrv.URL, ghURL: ghSrv.URL}
 }
 
 func (w *world) triage() *triage.Triage {
@@ -180,6 +186,198 @@ func TestRoutingAsksAndAsksAgain(t *testing.T) {
 	results, err := w.triage().RouteAll(ctx, false)
 	if err != nil || len(results) != 1 || results[0].Choice == nil || results[0].Choice.GitHub == first {
 		t.Fatalf("after unassigning: %+v %v", results, err)
+	}
+}
+
+// barrier holds each replica's assigning request until both replicas have
+// reached theirs (or a second has passed): both have read the issue as
+// unassigned, then both write, as two replicas without anything shared can.
+type barrier struct {
+	arrived chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (b *barrier) transport() http.RoundTripper {
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/assignees") {
+			b.arrived <- struct{}{}
+			if len(b.arrived) == cap(b.arrived) {
+				b.once.Do(func() { close(b.release) })
+			}
+			select {
+			case <-b.release:
+			case <-time.After(time.Second):
+			}
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Issue #12, defect 5, across replicas (deploy/kubernetes.yaml runs two,
+// nothing shared): two replicas route one issue at the same moment, each
+// having read a different roster (one already has an edit that takes the
+// other's choice off the team). Both see it unassigned and both assign.
+// The double assignment is found and settled the same way by both: one
+// engineer stays, asked once.
+func TestTwoReplicasRoutingAtOnceLeaveOneAssignee(t *testing.T) {
+	w := newWorld(t)
+	n := w.g.CreateIssue("open-infra", "support", "grace", "Cluster autoscaler stuck", "", "support", "kubernetes")
+	ctx := context.Background()
+	dry, err := w.triage().Route(ctx, n, true)
+	if err != nil || dry.Choice == nil {
+		t.Fatalf("%+v %v", dry, err)
+	}
+	// Replica B's roster: A's choice left the team today.
+	rb := *w.r
+	rb.Engineers = slices.Clone(w.r.Engineers)
+	for i := range rb.Engineers {
+		if rb.Engineers[i].GitHub == dry.Choice.GitHub {
+			rb.Engineers[i].Left = w.r.Today(w.clock.Now())
+		}
+	}
+	b := &barrier{arrived: make(chan struct{}, 2), release: make(chan struct{})}
+	replica := func(r *roster.Roster) *triage.Triage {
+		ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "tok", Clock: w.clock, Transport: b.transport()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &triage.Triage{GH: ghc, Roster: r, Owner: "open-infra", Repo: "support", Label: "support", Now: w.clock.Now()}
+	}
+	results := make([]triage.RouteResult, 2)
+	var wg sync.WaitGroup
+	for i, r := range []*roster.Roster{w.r, &rb} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := replica(r).Route(ctx, n, false)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	if len(b.arrived) != 2 {
+		t.Fatalf("%d replicas assigned; the race did not happen", len(b.arrived))
+	}
+	is := w.g.Issues("open-infra", "support")[n-1]
+	if len(is.Assignees) != 1 {
+		t.Fatalf("assignees %v after two replicas routed at once, want one", is.Assignees)
+	}
+	events, _, _ := w.ghc.REST.Issues.ListIssueEvents(ctx, "open-infra", "support", n, nil)
+	assigned := 0
+	for _, e := range events {
+		if e.GetEvent() == "assigned" {
+			assigned++
+		}
+	}
+	if assigned != 2 {
+		t.Fatalf("%d engineers were assigned; the test needs the replicas to choose two", assigned)
+	}
+	asks := 0
+	for _, c := range is.Comments {
+		if strings.Contains(c, "could you take this support issue") {
+			asks++
+			if !strings.HasPrefix(c, "@"+is.Assignees[0]+",") {
+				t.Errorf("the ask names someone else than the assignee %s: %q", is.Assignees[0], c)
+			}
+		}
+	}
+	if asks != 1 {
+		t.Errorf("%d ask comments, want 1: %q", asks, is.Comments)
+	}
+	stood := 0
+	for _, r := range results {
+		if r.Choice != nil {
+			stood++
+		}
+	}
+	if stood != 1 {
+		t.Errorf("%d replicas say their choice stands: %+v", stood, results)
+	}
+}
+
+func TestSettleKeepsTheEarliestAssignmentOfTheCurrentRun(t *testing.T) {
+	at := func(min int) *github.Timestamp {
+		return &github.Timestamp{Time: now.Add(time.Duration(min) * time.Minute)}
+	}
+	ev := func(id int64, min int, kind, actor, who string) *github.IssueEvent {
+		return &github.IssueEvent{ID: github.Int64(id), CreatedAt: at(min), Event: github.String(kind),
+			Actor: &github.User{Login: github.String(actor)}, Assignee: &github.User{Login: github.String(who)}}
+	}
+	bot := "steward[bot]"
+	for _, tc := range []struct {
+		name     string
+		events   []*github.IssueEvent
+		mine     string
+		withdraw string
+		kept     bool
+	}{
+		{"alone", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada")}, "ada", "", true},
+		{"two picks: the first stays", []*github.IssueEvent{ev(2, 0, "assigned", bot, "bob"), ev(1, 0, "assigned", bot, "ada")}, "bob", "bob", false},
+		{"two picks, seen by the other", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob")}, "ada", "bob", true},
+		{"a person first: steward withdraws", []*github.IssueEvent{ev(1, 0, "assigned", "grace", "grace"), ev(2, 1, "assigned", bot, "ada")}, "ada", "ada", false},
+		{"an earlier run does not count", []*github.IssueEvent{ev(1, 0, "assigned", bot, "bob"), ev(2, 1, "unassigned", "bob", "bob"), ev(3, 2, "assigned", bot, "ada")}, "ada", "", true},
+		{"withdrawn already", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob"), ev(3, 1, "unassigned", bot, "bob")}, "bob", "", false},
+	} {
+		withdraw, kept := triage.Settle(tc.events, tc.mine)
+		if strings.Join(withdraw, ",") != tc.withdraw || kept != tc.kept {
+			t.Errorf("%s: withdraw %v, kept %v; want %q, %v", tc.name, withdraw, kept, tc.withdraw, tc.kept)
+		}
+	}
+}
+
+// Two runs that both found no dashboard open one each; the next run keeps
+// the oldest and closes the other, whichever run it is.
+func TestASecondDashboardIsClosed(t *testing.T) {
+	w := newWorld(t)
+	first := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
+	second := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
+	res, err := w.triage().Remind(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := w.g.Issues("open-infra", "support")
+	if res.Dashboard != first || issues[first-1].State != "open" || issues[second-1].State != "closed" {
+		t.Errorf("dashboard #%d; #%d %s, #%d %s", res.Dashboard, first, issues[first-1].State, second, issues[second-1].State)
+	}
+	if !strings.HasPrefix(issues[first-1].Body, "<!-- steward:dashboard -->") || issues[first-1].Body == "<!-- steward:dashboard -->\nold" {
+		t.Errorf("the kept dashboard was not brought up to date: %q", issues[first-1].Body)
+	}
+}
+
+// A replica that stopped between assigning and settling leaves two of
+// steward's picks; the next run withdraws the later one. Two engineers a
+// person assigned are left alone.
+func TestALeftoverDoubleAssignmentIsSettledByTheNextRun(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	n := w.g.CreateIssue("open-infra", "support", "grace", "Quota", "", "support")
+	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"ada-l"}); err != nil {
+		t.Fatal(err)
+	}
+	w.ghc.REST.Issues.CreateComment(ctx, "open-infra", "support", n, &github.IssueComment{Body: github.String("@ada-l, could you take this support issue?\n\n<!-- steward:asked @ada-l -->")})
+	w.clock.Advance(time.Second)
+	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"bliskov"}); err != nil {
+		t.Fatal(err)
+	}
+	pair := w.g.CreateIssue("open-infra", "support", "grace", "Pairing on it", "", "support")
+	w.g.HumanUpdate("open-infra", "support", pair, "grace", func(c *sandbox.IssueChange) { c.Assignees = []string{"ewd", "dknuth"} })
+	results, err := w.triage().RouteAll(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := w.g.Issues("open-infra", "support")
+	if got := issues[n-1].Assignees; len(got) != 1 || got[0] != "ada-l" {
+		t.Errorf("#%d assignees %v, want [ada-l]; results %+v", n, got, results)
+	}
+	if got := issues[pair-1].Assignees; len(got) != 2 {
+		t.Errorf("a person's two assignees became %v", got)
 	}
 }
 

@@ -1,0 +1,77 @@
+package gh_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/gh"
+)
+
+// blackhole accepts connections and never answers: GitHub unreachable in
+// the worst way, where only a deadline or a cancellation ends a request.
+func blackhole(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// Issue #12, defect 4: finding the App's installation ignored the
+// context, so a shutdown waited on an unreachable GitHub for minutes.
+func TestFindingTheInstallationHonoursTheContext(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	ctx, cancel := context.WithCancel(context.Background())
+	start := time.Now()
+	time.AfterFunc(200*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		c, err := gh.New(gh.Config{APIURL: blackhole(t), AppID: 9, PrivateKey: pemKey, Repo: "acme/support"})
+		if err == nil {
+			_, _, err = c.REST.Issues.Get(ctx, "acme", "support", 1)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("after cancelling: %v", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %s to stop after the context ended", d)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("still looking for the installation 20 s after the context was cancelled")
+	}
+}

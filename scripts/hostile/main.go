@@ -1,0 +1,646 @@
+// Command hostile probes `steward serve` as a real process on loopback, the
+// way issue #12 describes an attacker and an unlucky day, and prints one
+// Markdown table row per probe: what was tried, whether steward survived,
+// how long it took, and steward's peak memory (VmHWM from /proc). It is run
+// by scripts/hostile.sh, which builds steward and writes BENCHMARKS.md's
+// "Hostile input" section. Every loop is bounded in count and time, and
+// everything listens and connects on 127.0.0.1 only.
+//
+//	hostile -steward ./steward flood burst sigterm
+//	go test -run '^$' -bench Hostile ./... | hostile -bench-rows
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+const secret = "hostile-probe-webhook-secret"
+
+// row is one line of the report.
+type row struct {
+	probe, tried, survived, took, peak string
+}
+
+func (r row) String() string {
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |", r.probe, r.tried, r.survived, r.took, r.peak)
+}
+
+func main() {
+	bin := flag.String("steward", "./steward", "the steward binary to probe")
+	benchRows := flag.Bool("bench-rows", false, "read `go test -bench` output on stdin and print a row per BenchmarkHostile* line")
+	watchAddr := flag.String("watch", "", "poll this address's /healthz until stdin closes (used by the flood probe)")
+	flag.Parse()
+	if *watchAddr != "" {
+		watch(*watchAddr)
+		return
+	}
+	if *benchRows {
+		if err := benchTable(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "hostile:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	probes := map[string]func(string) (row, error){"flood": flood, "burst": burst, "sigterm": sigterm}
+	failed := false
+	for _, name := range flag.Args() {
+		p, ok := probes[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "hostile: no probe %q (flood, burst, sigterm)\n", name)
+			os.Exit(2)
+		}
+		r, err := p(*bin)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "hostile: %s: %v\n", name, err)
+			failed = true
+			continue
+		}
+		fmt.Println(r)
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// steward is a running `steward serve`.
+type steward struct {
+	cmd    *exec.Cmd
+	addr   string
+	log    *bytes.Buffer
+	exited chan struct{} // closed when the process has exited
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// start runs steward serve with env and waits until /healthz answers.
+func start(bin string, env ...string) (*steward, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "STEWARD_ADDR=" + addr, "GITHUB_WEBHOOK_SECRET=" + secret,
+		"STEWARD_ROSTER=open-infra/support:roster.yaml"}, env...)
+	s := &steward{cmd: cmd, addr: addr, log: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { cmd.Wait(); close(s.exited) }()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return s, nil
+		}
+	}
+	s.kill()
+	return nil, fmt.Errorf("steward did not answer /healthz within 10 s:\n%s", s.log)
+}
+
+func (s *steward) kill() {
+	s.cmd.Process.Kill()
+	<-s.exited
+}
+
+// alive reports whether the process is still running.
+func (s *steward) alive() bool {
+	select {
+	case <-s.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// hwm is the process's peak resident memory so far, from /proc.
+func (s *steward) hwm() (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}
+
+// stop sends SIGTERM and waits up to limit for the exit.
+func (s *steward) stop(limit time.Duration) (time.Duration, error) {
+	start := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+		return time.Since(start), nil
+	case <-time.After(limit):
+		s.kill()
+		return time.Since(start), fmt.Errorf("still running %s after SIGTERM: killed", limit)
+	}
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+func sign(body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// healthWatch polls /healthz every 50 ms from a separate process (this
+// program again, with -watch), so that the load this process makes does
+// not slow the polls down: what it measures is steward's answer.
+type healthWatch struct {
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	out      bytes.Buffer
+	polls    int
+	failures int
+	slowest  time.Duration
+}
+
+func watchHealth(addr string) (*healthWatch, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	h := &healthWatch{cmd: exec.Command(self, "-watch", addr)}
+	h.cmd.Stdout = &h.out
+	h.cmd.Stderr = os.Stderr
+	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	if err := h.cmd.Start(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// end stops the watcher and reads its figures.
+func (h *healthWatch) end() error {
+	h.stdin.Close()
+	if err := h.cmd.Wait(); err != nil {
+		return err
+	}
+	var ns int64
+	_, err := fmt.Sscan(h.out.String(), &h.polls, &h.failures, &ns)
+	h.slowest = time.Duration(ns)
+	return err
+}
+
+// watch polls addr's /healthz every 50 ms until stdin closes (at most five
+// minutes), then prints polls, failures and the slowest answer in ns.
+func watch(addr string) {
+	stop := make(chan struct{})
+	go func() { io.Copy(io.Discard, os.Stdin); close(stop) }()
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	polls, failures := 0, 0
+	var slowest time.Duration
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); {
+		select {
+		case <-stop:
+			fmt.Println(polls, failures, int64(slowest))
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+		t0 := time.Now()
+		resp, err := client.Get("http://" + addr + "/healthz")
+		slowest = max(slowest, time.Since(t0))
+		polls++
+		if err != nil {
+			failures++
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			failures++
+		}
+	}
+	fmt.Println(polls, failures, int64(slowest))
+}
+
+// flood: 300 connections at once, each sending a 5 MB body with a
+// well-formed but wrong signature (the worst unsigned case: the body must be
+// read to find out), while /healthz is polled.
+func flood(bin string) (row, error) {
+	const conns, size = 300, 5_000_000
+	s, err := start(bin, "GITHUB_TOKEN=unused", "GITHUB_API_URL=http://127.0.0.1:9/")
+	if err != nil {
+		return row{}, err
+	}
+	defer func() {
+		if s.alive() {
+			s.kill()
+		}
+	}()
+	body := make([]byte, size)
+	fake := "sha256=" + strings.Repeat("ab", 32)
+	h, err := watchHealth(s.addr)
+	if err != nil {
+		return row{}, err
+	}
+	time.Sleep(200 * time.Millisecond) // a few polls before the flood
+	var mu sync.Mutex
+	answers := map[string]int{}
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+			req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
+			req.Header.Set("X-GitHub-Event", "issues")
+			req.Header.Set("X-Hub-Signature-256", fake)
+			resp, err := client.Do(req)
+			key := "refused while sending"
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				key = strconv.Itoa(resp.StatusCode)
+			}
+			mu.Lock()
+			answers[key]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	took := time.Since(t0)
+	if err := h.end(); err != nil {
+		return row{}, fmt.Errorf("the /healthz watcher: %w", err)
+	}
+	peak, err := s.hwm()
+	if err != nil {
+		return row{}, err
+	}
+	alive := s.alive()
+	survived := alive && peak < 200<<20 && h.failures == 0 && h.slowest < time.Second
+	return row{
+		probe: "`steward serve`: 300 connections × 5 MB unsigned body (well-formed wrong signature)",
+		tried: fmt.Sprintf("answers %s; /healthz polled %d times, %d failed, slowest %s", fmtCounts(answers), h.polls, h.failures, h.slowest.Round(time.Millisecond)),
+		survived: verdict(survived, fmt.Sprintf("alive, peak RSS %s < 200 MiB, /healthz answered throughout", mib(peak)),
+			fmt.Sprintf("alive=%v, peak %s, /healthz failures %d, slowest %s", alive, mib(peak), h.failures, h.slowest)),
+		took: took.Round(10 * time.Millisecond).String(), peak: mib(peak) + " (VmHWM)",
+	}, nil
+}
+
+func verdict(ok bool, yes, no string) string {
+	if ok {
+		return "yes: " + yes
+	}
+	return "**NO**: " + no
+}
+
+func fmtCounts(m map[string]int) string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d × %s", m[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func appKey() (*rsa.PrivateKey, string, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, "", err
+	}
+	return key, string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})), nil
+}
+
+// burst: 2,000 signed deliveries for 50 labelled support issues sent at
+// once to steward acting as a GitHub App against the GitHub sandbox.
+// Every issue must end routed, with one engineer and one ask, and no
+// delivery may be answered 503.
+func burst(bin string) (row, error) {
+	const deliveries, issues = 2000, 50
+	roster, err := os.ReadFile("roster.yaml")
+	if err != nil {
+		return row{}, err
+	}
+	key, pemKey, err := appKey()
+	if err != nil {
+		return row{}, err
+	}
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{AppID: 77, AppKey: &key.PublicKey, RateLimit: 1_000_000})
+	g.AddInstallation(5, "open-infra")
+	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(roster)})
+	for _, login := range []string{"ada-l", "aturing", "bliskov", "cshannon", "dknuth", "ewd", "fran-allen", "grace", "kjohnson"} {
+		g.AddUser(login)
+	}
+	var numbers []int
+	for i := range issues {
+		numbers = append(numbers, g.CreateIssue("open-infra", "support", "grace", fmt.Sprint("Hub problem ", i+1), "", "support"))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return row{}, err
+	}
+	gsrv := &http.Server{Handler: g}
+	go gsrv.Serve(ln)
+	defer gsrv.Close()
+	s, err := start(bin, "GITHUB_APP_ID=77", "GITHUB_APP_PRIVATE_KEY="+pemKey, "GITHUB_API_URL=http://"+ln.Addr().String()+"/")
+	if err != nil {
+		return row{}, err
+	}
+	defer func() {
+		if s.alive() {
+			s.kill()
+		}
+	}()
+	actions := []string{"opened", "labeled", "edited", "labeled"}
+	var mu sync.Mutex
+	answers := map[string]int{}
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: deliveries}}
+	t0 := time.Now()
+	for i := range deliveries {
+		n := numbers[i%issues]
+		body := []byte(fmt.Sprintf(`{"action":%q,"issue":{"number":%d,"labels":[{"name":"support"}],"assignees":[]},"label":{"name":"support"},`+
+			`"repository":{"full_name":"open-infra/support"},"sender":{"login":"grace"},"installation":{"id":5}}`, actions[i%len(actions)], n))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
+			req.Header.Set("X-GitHub-Event", "issues")
+			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("burst-%d", i))
+			req.Header.Set("X-Hub-Signature-256", sign(body))
+			resp, err := client.Do(req)
+			k := "error"
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				k = strconv.Itoa(resp.StatusCode)
+			}
+			mu.Lock()
+			answers[k]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	answered := time.Since(t0)
+	// Wait (at most two minutes) until every issue is routed and the queue
+	// is empty.
+	routed := func() (ok, bad int) {
+		all := g.Issues("open-infra", "support")
+		for _, n := range numbers {
+			is := all[n-1]
+			asks := 0
+			for _, c := range is.Comments {
+				if strings.Contains(c, "could you take this support issue") {
+					asks++
+				}
+			}
+			switch {
+			case len(is.Assignees) == 1 && asks == 1:
+				ok++
+			case len(is.Assignees) > 1 || asks > 1:
+				bad++
+			}
+		}
+		return ok, bad
+	}
+	var ok, bad int
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		ok, bad = routed()
+		if ok+bad == issues && queueEmpty(s.addr) {
+			break
+		}
+	}
+	took := time.Since(t0)
+	peak, err := s.hwm()
+	if err != nil {
+		return row{}, err
+	}
+	runs := workRuns(s.addr)
+	s.stop(35 * time.Second)
+	survived := answers["202"] == deliveries && ok == issues && bad == 0
+	return row{
+		probe: "`steward serve`: 2,000 signed deliveries for 50 issues in one burst (GitHub sandbox)",
+		tried: fmt.Sprintf("answers %s in %s; %s work runs (the sandbox's GitHub secondary limit, 80 content-creating requests a minute, paces the writes)",
+			fmtCounts(answers), answered.Round(10*time.Millisecond), runs),
+		survived: verdict(survived, fmt.Sprintf("no 503; all %d issues routed, each with one engineer and one ask", issues),
+			fmt.Sprintf("%d of %d issues routed once, %d with two engineers or asks", ok, issues, bad)),
+		took: took.Round(10*time.Millisecond).String() + " to all routed", peak: mib(peak) + " (VmHWM)",
+	}, nil
+}
+
+func queueEmpty(addr string) bool {
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	return strings.Contains(string(b), "queued 0 ")
+}
+
+// workRuns sums steward_work_seconds_count from /metrics.
+func workRuns(addr string) string {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return "?"
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	total := 0.0
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "steward_work_seconds_count") {
+			f := strings.Fields(sc.Text())
+			v, _ := strconv.ParseFloat(f[len(f)-1], 64)
+			total += v
+		}
+	}
+	return strconv.FormatFloat(total, 'f', 0, 64)
+}
+
+// blackhole accepts connections and never answers: GitHub unreachable in
+// the worst way.
+func blackhole() (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/", func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}, nil
+}
+
+// sigterm: GitHub accepts connections and never answers; deliveries with
+// no installation field (so the App's installation must be found) fill the
+// queue; then SIGTERM. The process must exit within 35 s.
+func sigterm(bin string) (row, error) {
+	const sent = 4200 // the queue holds 4,096 jobs and four workers hold one each
+	url, closeHole, err := blackhole()
+	if err != nil {
+		return row{}, err
+	}
+	defer closeHole()
+	_, pemKey, err := appKey()
+	if err != nil {
+		return row{}, err
+	}
+	s, err := start(bin, "GITHUB_APP_ID=77", "GITHUB_APP_PRIVATE_KEY="+pemKey, "GITHUB_API_URL="+url)
+	if err != nil {
+		return row{}, err
+	}
+	defer func() {
+		if s.alive() {
+			s.kill()
+		}
+	}()
+	var mu sync.Mutex
+	answers := map[string]int{}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for i := range sent {
+		body := []byte(fmt.Sprintf(`{"action":"labeled","issue":{"number":%d,"labels":[{"name":"support"}]},"label":{"name":"support"},"repository":{"full_name":"open-infra/support"},"sender":{"login":"grace"}}`, i+1))
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
+			req.Header.Set("X-GitHub-Event", "issues")
+			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("term-%d", i))
+			req.Header.Set("X-Hub-Signature-256", sign(body))
+			resp, err := client.Do(req)
+			k := "error"
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				k = strconv.Itoa(resp.StatusCode)
+			}
+			mu.Lock()
+			answers[k]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	client.CloseIdleConnections()
+	peak, err := s.hwm()
+	if err != nil {
+		return row{}, err
+	}
+	took, stopErr := s.stop(60 * time.Second)
+	survived := stopErr == nil && took <= 35*time.Second
+	return row{
+		probe:    "`steward serve`: SIGTERM with GitHub unreachable (accepts, never answers) and the queue full",
+		tried:    fmt.Sprintf("%d deliveries without an installation: %s; then SIGTERM", sent, fmtCounts(answers)),
+		survived: verdict(survived, "exited within 35 s", fmt.Sprint(stopErr)),
+		took:     took.Round(10*time.Millisecond).String() + " from SIGTERM to exit", peak: mib(peak) + " (VmHWM)",
+	}, nil
+}
+
+// benchTable turns `go test -bench Hostile` output into rows: a benchmark
+// may report survived (1 or 0), a time (emulated-s, or else ns/op) and peak
+// memory (a metric named peak-*, or else B/op).
+func benchTable(in io.Reader, out io.Writer) error {
+	sc := bufio.NewScanner(in)
+	pkg := ""
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = strings.TrimPrefix(rest, "github.com/support-steward/steward/")
+			continue
+		}
+		if !strings.HasPrefix(line, "BenchmarkHostile") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 {
+			continue
+		}
+		name := f[0]
+		if i := strings.LastIndex(name, "-"); i > 0 {
+			name = name[:i]
+		}
+		metrics := map[string]string{}
+		var all []string
+		for i := 2; i+1 < len(f); i += 2 {
+			metrics[f[i+1]] = f[i]
+			all = append(all, f[i]+" "+f[i+1])
+		}
+		survived := "—"
+		if v, ok := metrics["survived"]; ok {
+			survived = map[bool]string{true: "yes", false: "**NO**"}[v == "1" || v == "1.000"]
+		}
+		took := ""
+		for k, v := range metrics {
+			if strings.HasPrefix(k, "emulated") {
+				took = v + " " + k
+			}
+		}
+		if ns, err := strconv.ParseFloat(metrics["ns/op"], 64); err == nil {
+			took = strings.TrimPrefix(took+", ", ", ") + time.Duration(ns).Round(time.Microsecond).String() + "/op"
+		}
+		peak := ""
+		for k, v := range metrics {
+			if strings.HasPrefix(k, "peak") {
+				peak = v + " " + k
+			}
+		}
+		if peak == "" {
+			peak = metrics["B/op"] + " B/op"
+		}
+		fmt.Fprintln(out, row{probe: "`" + name + "` (" + pkg + ")", tried: strings.Join(all, ", "), survived: survived, took: took, peak: peak})
+	}
+	return sc.Err()
+}
