@@ -187,18 +187,7 @@ func writeWho(w io.Writer, st rotation.Status) {
 		fmt.Fprintf(w, "  (unfilled seat until %s: nobody is available)\n", g.End)
 	}
 	for _, a := range st.Away {
-		until := a.To
-		for _, s := range st.OnDuty {
-			if s.GitHub == a.GitHub && s.End.AddDays(-1).Before(until) {
-				until = s.End.AddDays(-1)
-			}
-		}
-		note := ""
-		if a.Note != "" {
-			note = " (" + a.Note + ")"
-		}
-		fmt.Fprintf(w, "  ! %s (@%s) is away until %s%s and nobody covers: steward cover HANDLE --for %s --from %s --to %s\n",
-			a.Name, a.GitHub, a.To, note, a.GitHub, st.Date, until)
+		fmt.Fprintf(w, "  ! %s\n", st.AwaySentence(a))
 	}
 	if st.Next == nil {
 		fmt.Fprintln(w, "No handoff is scheduled.")

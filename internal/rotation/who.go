@@ -168,3 +168,24 @@ func People(shifts []Shift) string {
 	}
 	return strings.Join(n[:len(n)-1], ", ") + " and " + n[len(n)-1]
 }
+
+// CoverCommand is the command that would cover an away steward from the
+// status's day to the last day of the absence inside their shift.
+func (st Status) CoverCommand(a Absence) string {
+	until := a.To
+	for _, s := range st.OnDuty {
+		if s.GitHub == a.GitHub && s.End.AddDays(-1).Before(until) {
+			until = s.End.AddDays(-1)
+		}
+	}
+	return "steward cover HANDLE --for " + a.GitHub + " --from " + st.Date.String() + " --to " + until.String()
+}
+
+// AwaySentence says that an on-duty steward is away and how to cover them.
+func (st Status) AwaySentence(a Absence) string {
+	note := ""
+	if a.Note != "" {
+		note = " (" + a.Note + ")"
+	}
+	return a.Name + " (@" + a.GitHub + ") is away until " + a.To.String() + note + " and nobody covers: " + st.CoverCommand(a)
+}

@@ -97,6 +97,9 @@ func (b Board) Render() (string, []Lapse) {
 		stewards = append(stewards, "nobody: the rotation has a gap")
 	}
 	fmt.Fprintf(&s, "**Stewards on duty:** %s\n\n", strings.Join(stewards, ", "))
+	for _, a := range b.Status.Away {
+		fmt.Fprintf(&s, "> ⚠️ %s.\n\n", b.Status.AwaySentence(a))
+	}
 	if h := b.Status.Next; h != nil {
 		var parts []string
 		for _, j := range h.Joining {
