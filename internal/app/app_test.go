@@ -193,3 +193,39 @@ func TestAPartThatLeavesOutFreshdeskFails(t *testing.T) {
 		t.Errorf("a failed part claims success:\n%s", b.String())
 	}
 }
+
+// The scheduled run reminds an unmerged rotation pull request on the
+// working day before its handoff, once (issue #17).
+func TestTheScheduledRunRemindsAnUnmergedRotationPullRequest(t *testing.T) {
+	text := "version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 2w, handoff_every: 2w, start: 2026-03-02}\nengineers:\n  - {name: A, github: a}\n  - {name: B, github: b}\nintegrations:\n  github: {repo: o/r}\n"
+	clk := sandbox.NewManualClock(time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)) // Monday; handoff Monday 03-16
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"t": "bot"}, Clock: clk})
+	g.AddRepo("o", "r", "main", map[string]string{"roster.yaml": text})
+	g.AddUser("a")
+	g.AddUser("b")
+	vars := map[string]string{"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.sandbox/"}
+	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
+	reminders := func() int {
+		n := 0
+		for _, is := range g.Issues("o", "r") {
+			for _, c := range is.Comments {
+				if is.IsPull && strings.Contains(c, "<!-- steward:reminder ") {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	for day := range 5 { // Monday 03-09 .. Friday 03-13, twice a day
+		for range 2 {
+			rep := Run(context.Background(), Connect(env, mustRoster(t, text)), Options{Only: []string{"rotate"}})
+			if rep.Failed() {
+				t.Fatalf("day %d: %+v", day, rep.Parts)
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[day == 4]; reminders() != want {
+			t.Errorf("after %s: %d reminders, want %d", clk.Now().Format("Mon 01-02"), reminders(), want)
+		}
+		clk.Advance(24 * time.Hour)
+	}
+}

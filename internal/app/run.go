@@ -16,6 +16,7 @@ import (
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/triage"
 	"github.com/support-steward/steward/internal/usecase"
+	"github.com/support-steward/steward/internal/workdays"
 )
 
 // Options shape a run.
@@ -277,7 +278,17 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 	} else {
 		res, err := rot.Rotate(ctx, o.DryRun)
 		r.Rotation = &res
-		r.add("rotate", res.Message, err)
+		msg := res.Message
+		if err == nil && !o.DryRun {
+			// An unmerged rotation pull request is reminded the working day
+			// before its handoff and on the day.
+			var reminded []rosterpr.Result
+			reminded, err = rot.RemindUnmerged(ctx, workdays.New(c.Roster.Location(), c.Roster.Holidays).IsWorkingDay)
+			for _, m := range reminded {
+				msg += " " + m.Message
+			}
+		}
+		r.add("rotate", msg, err)
 		ig, fi := c.Roster.Integrations.GitHub, c.Roster.Integrations.Freshdesk
 		switch {
 		case o.DryRun:
