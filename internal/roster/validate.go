@@ -528,6 +528,12 @@ func (v *validator) integrations() {
 		if g.PagePath != "" {
 			v.pagePath(p, g)
 		}
+		if g.CalendarPath != "" {
+			v.calendarPath(p, g)
+		}
+		if g.RosterPath != "" && !repoFile(g.RosterPath) {
+			v.errorf(p+".roster_path", "%q is not a file path inside the repository: write it like roster.yaml", g.RosterPath)
+		}
 		if g.StewardsTeam != "" && !githubTeam.MatchString(g.StewardsTeam) {
 			v.errorf(p+".stewards_team", "%q is not org/team-slug", g.StewardsTeam)
 		}
@@ -580,11 +586,32 @@ func sortProblems(ps Problems) {
 	})
 }
 
+// repoFile reports whether path names a file inside a repository: not
+// absolute, not a directory, no "..", nothing under .git or .github (a
+// rotation pull request must never rewrite the workflows).
+func repoFile(path string) bool {
+	parts := strings.Split(path, "/")
+	return path != "" && !strings.HasPrefix(path, "/") && !strings.HasSuffix(path, "/") &&
+		!slices.Contains(parts, "..") && !slices.Contains(parts, ".") && parts[0] != ".git" && parts[0] != ".github"
+}
+
+// calendarPath checks that the calendar gets a file of its own inside the
+// repository: a rotation pull request writes it beside the roster, so the
+// roster itself, or a workflow, must never be its path.
+func (v *validator) calendarPath(p string, g *GitHubIntegration) {
+	switch cp := g.CalendarPath; {
+	case !repoFile(cp):
+		v.errorf(p+".calendar_path", "%q is not a file path inside the repository (nor under .git or .github): write it like calendar/support-stewards.ics", cp)
+	case cp == or(g.RosterPath, "roster.yaml"):
+		v.errorf(p+".calendar_path", "%q is the roster itself: give the calendar its own file, e.g. calendar/support-stewards.ics", cp)
+	}
+}
+
 // pagePath checks that the team-roles page gets a file of its own inside
 // the roster's repository: a rotation pull request overwrites it.
 func (v *validator) pagePath(p string, g *GitHubIntegration) {
 	switch pp := g.PagePath; {
-	case strings.HasPrefix(pp, "/") || strings.HasSuffix(pp, "/") || slices.Contains(strings.Split(pp, "/"), ".."):
+	case !repoFile(pp):
 		v.errorf(p+".page_path", "%q is not a file path inside the repository: write it like docs/support-stewards.html", pp)
 	case pp == or(g.RosterPath, "roster.yaml"):
 		v.errorf(p+".page_path", "%q is the roster itself: give the page its own file, e.g. docs/support-stewards.html", pp)
