@@ -74,6 +74,20 @@ var (
 
 var dateType = reflect.TypeFor[civil.Date]()
 
+// controlChar finds a control character in s: any C0 control or DEL, and
+// in multi-line text (templates) any but newline and tab.
+func controlChar(s string, multiline bool) (rune, bool) {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if r < 0x20 || r == 0x7f {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
 // listKey is path without its [i] indices: engineers[3].away -> engineers.away.
 func listKey(path string) string {
 	var b strings.Builder
@@ -219,6 +233,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || isNull(n) || n.Tag == "!!bool" {
 			d.errorf(n, path, "expected text, found %s", kindName(n))
+			return
+		}
+		if r, ok := controlChar(n.Value, strings.HasSuffix(path, ".template")); ok {
+			// A newline in a name breaks the Markdown tables and calendar
+			// lines it is written into (and can forge a heading there).
+			d.errorf(n, path, "must be one line of plain text: found the control character %U", r)
 			return
 		}
 		v.SetString(n.Value)

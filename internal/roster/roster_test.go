@@ -165,3 +165,22 @@ func TestDefaults(t *testing.T) {
 		t.Error("support_rotation defaults to true")
 	}
 }
+
+// A name with a line break would break every Markdown table and calendar
+// line it is written into; only templates may span lines.
+func TestTextIsOneLineExceptTemplates(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{strings.Replace(minimal, "team: T", `team: "T\r\n## heading @everyone"`, 1), "team: must be one line of plain text: found the control character U+000D"},
+		{minimal + "events:\n  - {name: \"A\\nB\", hub: h, from: 2026-01-05, to: 2026-01-06}\n", "events[0].name: must be one line of plain text: found the control character U+000A"},
+		{minimal + "events:\n  - {name: \"A\\u007fB\", hub: h, from: 2026-01-05, to: 2026-01-06}\n", "found the control character U+007F"},
+	} {
+		_, probs := Parse("r.yaml", []byte(tc.text))
+		if len(probs) == 0 || !strings.Contains(probs.Errors().Error(), tc.want) {
+			t.Errorf("%q: %v, want %s", tc.text, probs, tc.want)
+		}
+	}
+	multi := minimal + "communication:\n  acknowledge:\n    mode: send\n    template: \"Hi,\\n\\tthanks\\n\"\n"
+	if r, probs := Parse("r.yaml", []byte(multi)); r == nil {
+		t.Errorf("a template with newlines and tabs: %v", probs)
+	}
+}
