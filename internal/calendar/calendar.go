@@ -76,9 +76,8 @@ func Write(w io.Writer, s rotation.Schedule, o Options) error {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 		desc := fmt.Sprintf("%s (@%s) is Support Steward in place of %s (@%s) from %s until %s; the rotation's shifts and handoffs do not move.",
 			c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End)
-		if c.Note != "" {
-			desc += " Note: " + c.Note
-		}
+		// The note stays in roster.yaml: a feed is often public, and notes
+		// say why someone is away.
 		ev.SetDescription(desc)
 		ev.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
 		ev.AddCategory("Support Steward")

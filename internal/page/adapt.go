@@ -37,7 +37,7 @@ func FromRotation(r *roster.Roster, today, from, until civil.Date, links Links) 
 	}
 	for _, c := range s.CoversIn(from, until) {
 		m.Covers = append(m.Covers, Cover{Who: Person{Handle: c.GitHub, Name: c.Name}, For: Person{Handle: c.For, Name: c.ForName},
-			From: c.Start, To: c.End.AddDays(-1), Note: c.Note})
+			From: c.Start, To: c.End.AddDays(-1)})
 	}
 	for _, e := range r.Events {
 		m.Events = append(m.Events, Event{Name: e.Name, Hub: e.Hub, From: e.From, To: e.To})

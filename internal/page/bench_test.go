@@ -60,7 +60,7 @@ func bigModel(r *roster.Roster, today, from, until civil.Date) Model {
 	m := FromRotation(r, today, from, until, Links{Team: "https://steward.example.org/calendar.ics", PersonBase: "https://steward.example.org/calendar/"})
 	for i := 0; i+2 < len(m.Shifts); i += 2 {
 		s, by := m.Shifts[i], m.Shifts[i+2]
-		m.Covers = append(m.Covers, Cover{Who: by.Person, For: s.Person, From: s.Start.AddDays(3), To: s.Start.AddDays(6), Note: "a week off"})
+		m.Covers = append(m.Covers, Cover{Who: by.Person, For: s.Person, From: s.Start.AddDays(3), To: s.Start.AddDays(6)})
 	}
 	return m
 }

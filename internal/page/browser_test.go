@@ -55,7 +55,7 @@ func browserModel(t testing.TB) Model {
 	from, until := DefaultRange(today)
 	m := FromRotation(r, today, from, until, Links{Team: "calendar.ics", PersonBase: "calendar/"})
 	ana, ben := Person{Handle: "ana", Name: "Ana Ortiz"}, Person{Handle: "ben", Name: "Ben Okafor"}
-	m.Covers = []Cover{{Who: ben, For: ana, From: civil.MustParse("2026-11-25"), To: civil.MustParse("2026-11-28"), Note: "Ana at a customer site"}}
+	m.Covers = []Cover{{Who: ben, For: ana, From: civil.MustParse("2026-11-25"), To: civil.MustParse("2026-11-28")}}
 	for i, d := range m.OnDuty {
 		if d.Handle == "ana" {
 			m.OnDuty[i] = Duty{Person: ben, Until: civil.MustParse("2026-11-29"), CoveringFor: &ana}

@@ -223,9 +223,6 @@ func layout(m Model) (*view, error) {
 		dates := span(cv.From, end)
 		what := "Covering for " + cv.For.Name
 		title := fmt.Sprintf("%s (@%s) covers for %s (@%s), %s", cv.Who.Name, cv.Who.Handle, cv.For.Name, cv.For.Handle, dates)
-		if cv.Note != "" {
-			title += ": " + cv.Note
-		}
 		r := rowOf(cv.Who, civil.Max(cv.From, m.From))
 		r.Bars = append(r.Bars, bar{Kind: "cover", Class: "cover", Handle: cv.Who.Handle, Left: l, Width: w, Clipped: c,
 			Who: cv.Who.Name + ", ", Text: what + " · " + short(cv.From, end), Title: title})

@@ -73,7 +73,6 @@ type Gap struct {
 type Cover struct {
 	Who, For Person
 	From, To civil.Date
-	Note     string
 }
 
 // Event is a moment with many users on one hub, [From, To).
