@@ -519,6 +519,23 @@ func (e *engine) confirmedGaps(confirmed []Shift, t civil.Date) {
 
 // run is rule 5's loop with rule 6's retries, until every shift starting
 // before until exists, or ctx ends.
+// gapHorizon is how long past its start a gap open at the end of the range
+// is followed to its real end: the end a gap reports must not depend on
+// the range asked for (schedule and who would disagree), and a year bounds
+// the work for a seat nobody can ever fill.
+const gapHorizon = 366
+
+// gapOpenAt reports whether a seat has a gap that began before until and
+// is still open at t, within gapHorizon days of its start.
+func (e *engine) gapOpenAt(t, until civil.Date) bool {
+	for _, st := range e.seats {
+		if st.inGap && st.gapStart.Before(until) && t.Before(st.gapStart.AddDays(gapHorizon)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *engine) run(ctx context.Context, until civil.Date) error {
 	ending := make([]*seat, 0, len(e.seats))
 	retrying := make([]*seat, 0, len(e.seats))
@@ -533,7 +550,7 @@ func (e *engine) run(ctx context.Context, until civil.Date) error {
 		for _, st := range e.seats[1:] {
 			t = civil.Min(t, st.next())
 		}
-		if !t.Before(until) {
+		if !t.Before(until) && !e.gapOpenAt(t, until) {
 			break
 		}
 		ending, retrying = ending[:0], retrying[:0]

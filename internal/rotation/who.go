@@ -2,6 +2,7 @@ package rotation
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -109,6 +110,18 @@ func nextHandoff(s Schedule, d, horizon civil.Date) *Handoff {
 		case covers(sh.Start, sh.End, next):
 			h.Staying = append(h.Staying, sh)
 		}
+	}
+	// Someone whose shift ends as their next begins (nobody else could
+	// take the seat) does not leave and join: they stay.
+	for i := 0; i < len(h.Joining); i++ {
+		j := slices.IndexFunc(h.Leaving, func(l Shift) bool { return strings.EqualFold(l.GitHub, h.Joining[i].GitHub) })
+		if j < 0 {
+			continue
+		}
+		h.Staying = append(h.Staying, h.Joining[i])
+		h.Leaving = slices.Delete(h.Leaving, j, j+1)
+		h.Joining = slices.Delete(h.Joining, i, i+1)
+		i--
 	}
 	return h
 }
