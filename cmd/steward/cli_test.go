@@ -200,6 +200,23 @@ func TestDemoTellsTheStory(t *testing.T) {
 	}
 }
 
+// futureShifts writes the sample roster with the next two handoffs
+// confirmed, so that a swap has shifts that have not started.
+func futureShifts(t *testing.T) string {
+	sample, err := os.ReadFile("../../roster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := "  - {github: kjohnson, start: 2026-11-23, end: 2026-12-21}\n"
+	text := strings.Replace(string(sample), last, last+
+		"  - {github: ada-l, start: 2026-12-07, end: 2027-01-04}\n  - {github: aturing, start: 2026-12-21, end: 2027-01-18}\n", 1)
+	path := filepath.Join(t.TempDir(), "roster.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // steward swap and cover --dry-run print the pull request they would open,
 // with no credentials at all.
 func TestSwapAndCoverDryRun(t *testing.T) {
@@ -207,7 +224,7 @@ func TestSwapAndCoverDryRun(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"swap.txt", []string{"swap", "aturing", "grace", "--shift", "2026-10-26", "--with", "2026-11-09", "--dry-run"}},
+		{"swap.txt", []string{"swap", "ada-l", "aturing", "--dry-run", "--roster", futureShifts(t)}},
 		{"cover.txt", []string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-01", "--to", "2026-12-04", "--note", "conference", "--dry-run"}},
 	} {
 		out, errs, code := steward(t, tt.args...)
@@ -222,7 +239,10 @@ func TestSwapAndCoverDryRun(t *testing.T) {
 		in   string
 	}{
 		{[]string{"swap", "grace", "--dry-run"}, 2, "expected 2 handle(s), found 1"},
-		{[]string{"swap", "grace", "dknuth", "--dry-run"}, 1, "@dknuth has no confirmed shift after 2026-11-26"},
+		{[]string{"swap", "grace", "dknuth", "--dry-run"}, 1, "@grace has no confirmed shift starting after 2026-11-26"},
+		{[]string{"swap", "grace", "GRACE", "--dry-run"}, 1, "@grace cannot swap with themselves"},
+		{[]string{"swap", "aturing", "grace", "--shift", "2026-10-26", "--with", "2026-11-09", "--dry-run"}, 1, "rewrites the past"},
+		{[]string{"cover", "ewd", "--for", "grace", "--from", "2000-01-01", "--to", "2026-12-01", "--dry-run"}, 1, "rewrites the past"},
 		{[]string{"cover", "ewd", "--for", "kjohnson", "--from", "2026-12-04", "--to", "2026-12-01", "--dry-run"}, 2, "--to 2026-12-01 is before --from 2026-12-04"},
 		{[]string{"cover", "ewd", "--for", "ewd", "--from", "2026-12-01", "--to", "2026-12-04", "--dry-run"}, 1, `"ewd" cannot cover for themselves`},
 		{[]string{"cover", "ewd", "--from", "2026-12-01", "--to", "2026-12-04"}, 2, "--for, --from and --to are required"},

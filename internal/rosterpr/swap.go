@@ -48,6 +48,9 @@ func PlanSwap(q SwapRequest) (Change, error) {
 	if r == nil {
 		return Change{}, fmt.Errorf("%s is not valid; fix it first:\n%w", q.Path, probs.Errors())
 	}
+	if strings.EqualFold(q.A, q.B) {
+		return Change{}, fmt.Errorf("@%s cannot swap with themselves: name two people", q.A)
+	}
 	a, ea, err := pickShift(r, q.A, q.ADay, q.Today, -1)
 	if err != nil {
 		return Change{}, err
@@ -78,7 +81,8 @@ func PlanSwap(q SwapRequest) (Change, error) {
 }
 
 // pickShift finds handle's confirmed shift holding day, or its first that
-// has not ended by today; not the shift at index not.
+// starts after today (one that has started is history); not the shift at
+// index not.
 func pickShift(r *roster.Roster, handle string, day, today civil.Date, not int) (int, *roster.Engineer, error) {
 	e, ok := r.Engineer(handle)
 	if !ok {
@@ -94,14 +98,14 @@ func pickShift(r *roster.Roster, handle string, day, today civil.Date, not int) 
 			if !day.Before(s.Start) && day.Before(s.End) {
 				return i, e, nil
 			}
-		case s.End.After(today) && (best < 0 || s.Start.Before(r.Shifts[best].Start)):
+		case s.Start.After(today) && (best < 0 || s.Start.Before(r.Shifts[best].Start)):
 			best = i
 		}
 	}
 	if best >= 0 {
 		return best, e, nil
 	}
-	what := "after " + today.String()
+	what := "starting after " + today.String()
 	if !day.IsZero() {
 		what = "on " + day.String()
 	}
@@ -134,6 +138,12 @@ func PlanCover(q CoverRequest) (Change, error) {
 		return Change{}, fmt.Errorf("%q is not on the roster", o.For)
 	}
 	o.GitHub, o.For = by.GitHub, of.GitHub
+	if strings.EqualFold(o.GitHub, o.For) {
+		return Change{}, fmt.Errorf("%q cannot cover for themselves", o.GitHub)
+	}
+	if err := coverable(r, o); err != nil {
+		return Change{}, err
+	}
 	after, err := roster.SetOverrides(q.RosterBefore, append(slices.Clone(r.Overrides), o))
 	if err != nil {
 		return Change{}, err
@@ -151,12 +161,36 @@ func PlanCover(q CoverRequest) (Change, error) {
 	}, intro)
 }
 
+// coverable refuses a cover of nobody: the covered steward must be on duty
+// on at least one of its days, and it must lie within the schedule's range.
+func coverable(r *roster.Roster, o roster.Override) error {
+	end := o.To.AddDays(1)
+	if !end.After(o.From) {
+		return fmt.Errorf("--to %s is before --from %s", o.To, o.From)
+	}
+	if err := rotation.CheckRange(o.From, end); err != nil {
+		return err
+	}
+	s := rotation.Compute(r, o.From, end)
+	for d := o.From; d.Before(end); d = d.AddDays(1) {
+		for _, sh := range s.Shifts {
+			if strings.EqualFold(sh.GitHub, o.For) && !d.Before(sh.Start) && d.Before(sh.End) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("@%s is not a steward on any day from %s to %s: there is nothing to cover (steward schedule --engineer %s shows their shifts)", o.For, o.From, o.To, o.For)
+}
+
 // finish validates the rewritten roster and writes the body: the intro,
 // what the schedule does differently, and any finding about the change.
 func finish(path string, today civil.Date, before *roster.Roster, beforeProbs roster.Problems, old, new []byte, c Change, intro string) (Change, error) {
 	head, probs := roster.Parse(path, new)
 	if head == nil {
 		return Change{}, fmt.Errorf("the change would make %s invalid:\n%w", path, probs.Errors())
+	}
+	if past := rotation.PastWarnings(rotation.RewritesPast(before, head, today)); len(past) > 0 {
+		return Change{}, fmt.Errorf("the change rewrites the past, which stays as it was:\n- %s", strings.Join(past, "\n- "))
 	}
 	c.Roster = new
 	c.Diff = unifiedDiff(path, old, new)
@@ -166,9 +200,6 @@ func finish(path string, today civil.Date, before *roster.Roster, beforeProbs ro
 	b.WriteString(intro + "\n\n")
 	d.WriteMarkdown(&b)
 	var notes []string
-	for _, w := range rotation.PastWarnings(rotation.RewritesPast(before, head, today)) {
-		notes = append(notes, "- ⚠️ "+w)
-	}
 	oldWarn := map[string]bool{}
 	for _, p := range append(beforeProbs.Warnings(), rotation.Check(before, today)...) {
 		oldWarn[p.Path+p.Message] = true

@@ -2,6 +2,7 @@ package rosterpr_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestACoverOpensOnePullRequestAskingBoth(t *testing.T) {
 }
 
 func TestASwapRewritesTwoHandlesOnTheBranch(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newWorld(t, "2026-10-20") // before both shifts start: a swap changes only the future
 	res, err := w.rot.ProposeChange(context.Background(), func(data []byte) (rosterpr.Change, error) {
 		return rosterpr.PlanSwap(rosterpr.SwapRequest{A: "aturing", B: "grace", ADay: civil.MustParse("2026-10-26"), BDay: civil.MustParse("2026-11-09"),
 			Today: w.rot.Today, Path: "roster.yaml", RosterBefore: data})
@@ -66,5 +67,33 @@ func TestASwapRewritesTwoHandlesOnTheBranch(t *testing.T) {
 	}
 	if strings.Join(pr.Reviewers, ",") != "aturing,grace" || !strings.Contains(pr.Body, "| 2026-11-09 | Grace Hopper (@grace) until 2026-12-07 | Alan Turing (@aturing) until 2026-12-07 |") {
 		t.Errorf("reviewers %v, body:\n%s", pr.Reviewers, pr.Body)
+	}
+}
+
+// A change to what has started is refused: the past stays as it was.
+func TestASwapOrCoverOfThePastIsRefused(t *testing.T) {
+	sample, _ := os.ReadFile("../../roster.yaml")
+	today := civil.MustParse("2026-11-30")
+	_, err := rosterpr.PlanSwap(rosterpr.SwapRequest{A: "aturing", B: "grace", ADay: civil.MustParse("2026-10-26"), BDay: civil.MustParse("2026-11-09"),
+		Today: today, Path: "roster.yaml", RosterBefore: sample})
+	if err == nil || !strings.Contains(err.Error(), "rewrites the past") {
+		t.Errorf("a swap of started shifts: %v", err)
+	}
+	if _, err := rosterpr.PlanSwap(rosterpr.SwapRequest{A: "grace", B: "Grace", Today: today, Path: "roster.yaml", RosterBefore: sample}); err == nil ||
+		!strings.Contains(err.Error(), "cannot swap with themselves") {
+		t.Errorf("a swap with oneself: %v", err)
+	}
+	for _, tc := range []struct {
+		from, to, want string
+	}{
+		{"2026-11-10", "2026-11-12", "rewrites the past"},
+		{"2000-01-01", "2199-12-31", "longer than 50 years"},
+		{"2027-12-01", "2027-12-03", "is not a steward on any day"},
+	} {
+		_, err := rosterpr.PlanCover(rosterpr.CoverRequest{Cover: roster.Override{GitHub: "ewd", For: "grace", From: civil.MustParse(tc.from), To: civil.MustParse(tc.to)},
+			Today: today, Path: "roster.yaml", RosterBefore: sample})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("cover %s..%s: %v, want %q", tc.from, tc.to, err, tc.want)
+		}
 	}
 }
