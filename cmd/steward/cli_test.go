@@ -172,7 +172,8 @@ func TestExitCodesAndHelp(t *testing.T) {
 		{[]string{"schedule", "--from", "2200-01-01", "--until", "2230-01-01"}, 2, "is outside 1900-01-01 to 2210-01-01"},
 		{[]string{"schedule", "--engineer", "nobody"}, 2, `--engineer "nobody" is not on the roster`},
 		{[]string{"schedule", "extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"schedule", "--roster", "/nonexistent/roster.yaml"}, 1, "no such file"},
+		{[]string{"schedule", "--roster", "/nonexistent/roster.yaml"}, 1, "No roster yet? 'steward init' writes one"},
+		{[]string{"schedule", "--from", "2100-01-05"}, 0, "2100-01-05 to 2100-08-03"},
 		{[]string{"who", "--format", "xml"}, 2, "use one of text, json"},
 	}
 	for _, tt := range tests {

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -42,6 +44,8 @@ func loadRoster(e env, path string) *roster.Roster {
 				fmt.Fprintln(e.stderr, p)
 			}
 			fmt.Fprintf(e.stderr, "%s: %d error(s); fix them or run 'steward validate'\n", path, len(ps))
+		} else if errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(e.stderr, "steward: %v\nNo roster yet? 'steward init' writes one for your team; --roster names another file.\n", err)
 		} else {
 			fmt.Fprintf(e.stderr, "steward: %v\n", err)
 		}
@@ -93,6 +97,10 @@ func cmdSchedule(ctx context.Context, e env, args []string) int {
 	}
 	if until.d.IsZero() {
 		until.d = defUntil
+		if !until.d.After(from.d) {
+			// --from alone, past the default range: show as much after it.
+			until.d = from.d.AddDays(defUntil.Sub(defFrom))
+		}
 	}
 	if !until.d.After(from.d) {
 		return fail(e, "schedule", usagef("--until %s must be after --from %s", until.d, from.d))
