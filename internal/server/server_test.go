@@ -371,4 +371,21 @@ func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `steward_work_seconds_count{event="issues",outcome="panic",source="github"} 3`) {
 		t.Errorf("metrics do not count the panics:\n%.1500s", rec.Body)
 	}
+	// Prometheus text format: typed families, cumulative buckets, and the
+	// runtime's and the process's series beside steward's own.
+	for _, want := range []string{
+		"# TYPE steward_work_seconds histogram\n",
+		`steward_work_seconds_bucket{event="issues",outcome="panic",source="github",le="+Inf"} 3` + "\n",
+		"# TYPE steward_queue_depth gauge\nsteward_queue_depth 0\n",
+		"# TYPE steward_deliveries_coalesced_total counter\n",
+		"\ngo_goroutines ",
+		"\nprocess_resident_memory_bytes ",
+	} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("metrics Content-Type %q", ct)
+	}
 }
