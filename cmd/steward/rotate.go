@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/localgit"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -35,7 +36,7 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	c := app.Connect(appEnv(e), r)
+	c := wire.Connect(wireEnv(e), r)
 	lead := c.Lead()
 	if *leadFlag != "" {
 		var d roster.Duration
@@ -150,14 +151,14 @@ func cmdCheckRoster(ctx context.Context, e env, args []string) int {
 	// checkout's git history when it has them, so no credentials and no
 	// integrations are needed. The check run and the comment follow when
 	// GitHub can be reached.
-	headData, headFound, localErr := app.GitFile(ctx, *head, *path)
+	headData, headFound, localErr := localgit.File(ctx, *head, *path)
 	var baseData []byte
 	if localErr == nil {
 		if !headFound {
 			return fail(e, "check-roster", fmt.Errorf("%s is not in %s", *path, *head))
 		}
 		var found bool
-		baseData, found, localErr = app.GitFile(ctx, *base, *path)
+		baseData, found, localErr = localgit.File(ctx, *base, *path)
 		if !found {
 			baseData = nil
 		}
@@ -232,7 +233,7 @@ func checkRotator(e env, head []byte, path string, today civil.Date) (*rosterpr.
 	}
 	repo := e.getenv("GITHUB_REPOSITORY")
 	if r != nil && r.Integrations.GitHub != nil {
-		c := app.Connect(appEnv(e), r)
+		c := wire.Connect(wireEnv(e), r)
 		return c.Rotator(today, c.Lead())
 	}
 	if repo == "" {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
@@ -18,6 +17,7 @@ import (
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // Chapter is one part of the story.
@@ -85,7 +85,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	if err != nil {
 		return Story{}, nil, err
 	}
-	c := app.Clients{Roster: w.Roster, GH: ghc, FD: fdc, Now: now}
+	c := wire.Clients{Roster: w.Roster, GH: ghc, FD: fdc, Now: now}
 	r := w.Roster
 	today := r.Today(now)
 	st := Story{Today: today}
@@ -212,7 +212,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 // resolveOne has an engineer fix the highest-priority mirrored ticket with a
 // pull request that says "Fixes #N"; merging it closes the issue, and the
 // next sync resolves the ticket with a summary.
-func resolveOne(ctx context.Context, w *World, c app.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
+func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
 	var target sandbox.Issue
 	var ticket int64
 	best := 0

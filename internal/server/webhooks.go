@@ -12,7 +12,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/run"
 )
 
 // envelopeOptions read a delivery as encoding/json would (names matched
@@ -73,7 +73,7 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 	// validates a 12 KB delivery in about half of encoding/json's time,
 	// which is most of the cost of a delivery beyond its HMAC; goccy/go-json
 	// was as fast and cost 2.2 MB more of the binary.
-	var env app.Envelope
+	var env run.Envelope
 	if err := jsonv2.Unmarshal(body, &env, envelopeOptions); err != nil {
 		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
 		return
@@ -115,7 +115,7 @@ func (s *Server) enqueue(w http.ResponseWriter, j *job, metricEvent string) {
 // githubKey says which issue or pull request a delivery is about (the key
 // no two workers hold at once) and what it asks of it (the variant: equal
 // variants waiting together are done once, with the newest payload).
-func githubKey(event string, env app.Envelope) (key, variant string) {
+func githubKey(event string, env run.Envelope) (key, variant string) {
 	n := env.Issue.Number
 	if event == "pull_request" {
 		n = env.Number
@@ -138,7 +138,7 @@ func githubKey(event string, env app.Envelope) (key, variant string) {
 
 // compactEnvelope is what the queue keeps of a delivery: the fields the
 // work reads, a few hundred bytes, not the body (up to BodyLimit).
-func compactEnvelope(env app.Envelope) []byte {
+func compactEnvelope(env run.Envelope) []byte {
 	if len(env.Issue.PullRequest) > 0 && string(env.Issue.PullRequest) != "null" {
 		env.Issue.PullRequest = json.RawMessage("{}") // only its presence is read
 	} else {

@@ -1,4 +1,4 @@
-package app
+package wire
 
 import (
 	"context"
@@ -23,11 +23,11 @@ func TeamMembers(ctx context.Context, e Env, team string) ([]template.Engineer, 
 	if !ok || org == "" || slug == "" {
 		return nil, fmt.Errorf("--github-team %q: write it as ORG/TEAM-SLUG", team)
 	}
-	cfg, err := gh.ConfigFromEnv(e.Getenv)
+	cfg, err := githubConfig(e)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Log, cfg.Clock, cfg.Transport, cfg.Repo = e.Log, e.Clock, e.Transport, e.Getenv("GITHUB_REPOSITORY")
+	cfg.Repo = e.Getenv("GITHUB_REPOSITORY")
 	c, err := gh.New(cfg)
 	if err != nil {
 		return nil, err

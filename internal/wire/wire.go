@@ -1,8 +1,12 @@
-// Package app wires steward's parts to the outside world from the
-// environment, once, for the command line and the Action alike: the GitHub
-// and FreshDesk clients, and `steward run`, which does rotate, sync, remind
-// and routing in one process with one report.
-package app
+// Package wire is the one place that builds steward's clients (GitHub,
+// FreshDesk) and the engines that act through them, from the environment
+// and the roster, for the command line, the Action and the webhook server
+// alike: Connect for a process that has its roster, AppBackend for the
+// server, which reads it per delivery. Both go through connect, so a
+// setting (STEWARD_FRESHDESK_DOMAIN, STEWARD_CACHE_DIR) works the same in
+// every running mode. It also says what to fix when a client cannot be
+// made (Fix).
+package wire
 
 import (
 	"errors"
@@ -33,6 +37,13 @@ type Env struct {
 	Transport http.RoundTripper
 }
 
+func (e Env) log() *slog.Logger {
+	if e.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Log
+}
+
 // Clients are the connections a roster's integrations need; a client that
 // could not be made is nil, with the reason.
 type Clients struct {
@@ -42,22 +53,34 @@ type Clients struct {
 	FD     *freshdesk.Client
 	FDErr  error
 	Now    time.Time
+	// Log hears what the engines do not return: a mirror step that failed
+	// among others that went on.
+	Log *slog.Logger
 }
 
 // Connect makes the clients the roster's integrations call for.
 func Connect(e Env, r *roster.Roster) Clients {
-	c := Clients{Roster: r, Now: e.Now()}
+	return connect(e, r, func() (*gh.Client, error) {
+		cfg, err := githubConfig(e)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Repo = r.Integrations.GitHub.Repo
+		return gh.New(cfg)
+	}, func(domain string) (*freshdesk.Client, error) { return newFreshdesk(e, domain) })
+}
+
+// connect is the construction every running mode shares: which clients a
+// roster asks for, the FreshDesk domain (STEWARD_FRESHDESK_DOMAIN over the
+// roster's), and "not configured" versus "cannot connect". github and
+// freshdesk make (or reuse) the clients themselves.
+func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshdesk func(domain string) (*freshdesk.Client, error)) Clients {
+	c := Clients{Roster: r, Now: e.Now(), Log: e.log()}
 	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
 	if ig == nil {
 		c.GHErr = NotConfigured{"roster.yaml has no integrations.github"}
 	} else {
-		cfg, err := gh.ConfigFromEnv(e.Getenv)
-		if err == nil {
-			cfg.Log, cfg.CacheDir, cfg.Repo = e.Log, e.Getenv("STEWARD_CACHE_DIR"), ig.Repo
-			cfg.Clock, cfg.Transport = e.Clock, e.Transport
-			c.GH, err = gh.New(cfg)
-		}
-		c.GHErr = err
+		c.GH, c.GHErr = github()
 	}
 	if fi == nil {
 		c.FDErr = NotConfigured{"roster.yaml has no integrations.freshdesk"}
@@ -66,14 +89,48 @@ func Connect(e Env, r *roster.Roster) Clients {
 		if d := e.Getenv("STEWARD_FRESHDESK_DOMAIN"); d != "" {
 			domain = d
 		}
-		cfg, err := freshdesk.ConfigFromEnv(e.Getenv, domain)
-		if err == nil {
-			cfg.Log, cfg.Clock, cfg.Transport = e.Log, e.Clock, e.Transport
-			c.FD, err = freshdesk.New(cfg)
-		}
-		c.FDErr = err
+		c.FD, c.FDErr = freshdesk(domain)
 	}
 	return c
+}
+
+// githubConfig is GitHub's client configuration from the environment
+// (credentials, API URL, cache directory), without the repository.
+func githubConfig(e Env) (gh.Config, error) {
+	cfg, err := gh.ConfigFromEnv(e.Getenv)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Log, cfg.CacheDir = e.log(), e.Getenv("STEWARD_CACHE_DIR")
+	cfg.Clock, cfg.Transport = e.Clock, e.Transport
+	return cfg, nil
+}
+
+// newFreshdesk makes a FreshDesk client for domain from the environment's
+// API key and base URL.
+func newFreshdesk(e Env, domain string) (*freshdesk.Client, error) {
+	cfg, err := freshdesk.ConfigFromEnv(e.Getenv, domain)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Log, cfg.Clock, cfg.Transport = e.log(), e.Clock, e.Transport
+	return freshdesk.New(cfg)
+}
+
+// ghErr and fdErr say why a client is missing, even for Clients built by
+// hand (tests) with a nil client and no reason.
+func (c Clients) ghErr() error {
+	if c.GHErr != nil {
+		return c.GHErr
+	}
+	return errors.New("GitHub is not connected")
+}
+
+func (c Clients) fdErr() error {
+	if c.FDErr != nil {
+		return c.FDErr
+	}
+	return errors.New("FreshDesk is not connected")
 }
 
 // Mirror returns the mirror's applier, or why there is none.
@@ -85,12 +142,12 @@ func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
 	case err != nil:
 		return nil, s, err
 	case c.GH == nil:
-		return nil, s, c.GHErr
+		return nil, s, c.ghErr()
 	case c.FD == nil:
-		return nil, s, c.FDErr
+		return nil, s, c.fdErr()
 	}
 	s.Render.TicketURL = c.FD.AgentURL
-	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now}, s, nil
+	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now, Log: c.Log}, s, nil
 }
 
 // Lead is integrations.github.rotation_lead, or 7 days.
@@ -105,7 +162,7 @@ func (c Clients) Lead() int {
 func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil {
-		return nil, c.GHErr
+		return nil, c.ghErr()
 	}
 	repo := ig.RosterRepo
 	if repo == "" {
@@ -126,7 +183,7 @@ func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) 
 func (c Clients) Triage() (*triage.Triage, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil {
-		return nil, c.GHErr
+		return nil, c.ghErr()
 	}
 	owner, name, _ := strings.Cut(ig.Repo, "/")
 	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
