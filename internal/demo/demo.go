@@ -107,7 +107,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	}
 	if h := who.Next; h != nil {
 		st.Facts.NextHandoff = h.Date.String()
-		ch.say("Next handoff: %s, when %s.", h.Date, describe(*h))
+		ch.say("Next handoff: %s, when %s.", h.Date, h.Sentence())
 	}
 
 	// 2. The rotation pull request and the stewards' team.
@@ -263,16 +263,6 @@ func countRotation(r *roster.Roster) int {
 	return n
 }
 
-func describe(h rotation.Handoff) string {
-	var parts []string
-	for _, s := range h.Joining {
-		parts = append(parts, s.Name+" joins")
-	}
-	for _, s := range h.Leaving {
-		parts = append(parts, s.Name+" leaves")
-	}
-	return strings.Join(parts, " and ")
-}
 
 func atAll(handles []string) []string {
 	out := make([]string, len(handles))

@@ -130,17 +130,10 @@ func Body(p rotation.Proposal, lists []Checklist, calendarURL string, m proposal
 }
 
 func describe(h rotation.Handoff) string {
-	var parts []string
-	for _, s := range h.Joining {
-		parts = append(parts, person(s)+" joins")
-	}
-	for _, s := range h.Leaving {
-		parts = append(parts, person(s)+" leaves")
-	}
-	if len(parts) == 0 {
+	if len(h.Joining)+len(h.Leaving) == 0 {
 		return "no change"
 	}
-	return strings.Join(parts, ", ")
+	return h.Sentence()
 }
 
 // checkMarker finds the roster-check comment again on later pushes.

@@ -13,23 +13,9 @@ func (r Report) WriteMarkdown(w io.Writer) {
 	if r.DryRun {
 		fmt.Fprint(w, "_A dry run: nothing was changed._\n\n")
 	}
-	var on []string
-	for _, s := range r.Status.OnDuty {
-		on = append(on, fmt.Sprintf("%s (@%s, until %s)", s.Name, s.GitHub, s.End))
-	}
-	if len(on) == 0 {
-		on = append(on, "nobody: the rotation has a gap")
-	}
-	fmt.Fprintf(w, "**Stewards on duty:** %s\n\n", strings.Join(on, ", "))
+	fmt.Fprintf(w, "**Stewards on duty:** %s\n\n", r.Status.OnDutySentence())
 	if h := r.Status.Next; h != nil {
-		var parts []string
-		for _, s := range h.Joining {
-			parts = append(parts, s.Name+" joins")
-		}
-		for _, s := range h.Leaving {
-			parts = append(parts, s.Name+" leaves")
-		}
-		fmt.Fprintf(w, "**Next handoff:** %s: %s\n\n", h.Date, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "**Next handoff:** %s: %s.\n\n", h.Date, h.Sentence())
 	}
 	switch {
 	case r.Failed():
