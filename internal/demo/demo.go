@@ -263,7 +263,6 @@ func countRotation(r *roster.Roster) int {
 	return n
 }
 
-
 func atAll(handles []string) []string {
 	out := make([]string, len(handles))
 	for i, h := range handles {
