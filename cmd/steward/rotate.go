@@ -14,6 +14,7 @@ import (
 	"github.com/support-steward/steward/internal/localgit"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/workdays"
 )
@@ -73,12 +74,12 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 		err = rerr
 	}
 	out := struct {
-		Rotation   rosterpr.Result            `json:"rotation"`
-		Membership *rosterpr.MembershipResult `json:"membership,omitempty"`
-		Notes      []string                   `json:"notes,omitempty"`
+		Rotation   rosterpr.Result           `json:"rotation"`
+		Membership *usecase.MembershipResult `json:"membership,omitempty"`
+		Notes      []string                  `json:"notes,omitempty"`
 	}{Rotation: res, Notes: notes}
 	if err == nil && !*dry {
-		m, merr := rosterpr.Membership{GH: rot.GH, FD: rot.FD}.Sync(ctx, r, today)
+		m, merr := c.Membership().Sync(ctx, r, today)
 		out.Membership, err = &m, merr
 	}
 	if *format == "json" {

@@ -14,7 +14,6 @@ import (
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/wire"
@@ -132,7 +131,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes)%s, and asks %s to review.", cal, strings.Join(atAll(pr.Reviewers), " and "))
 		ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
 	}
-	m, err := rosterpr.Membership{GH: ghc, FD: fdc}.Sync(ctx, r, today)
+	m, err := c.Membership().Sync(ctx, r, today)
 	if err != nil {
 		return st, w, err
 	}

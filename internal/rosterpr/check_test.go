@@ -8,9 +8,12 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 // openRosterPR pushes content to a new branch and opens a pull request.
@@ -122,7 +125,7 @@ func TestMembershipSyncIsIdempotent(t *testing.T) {
 	w.g.AddTeam("open-infra", "support-stewards", "ewd", "grace")
 	w.fd.AddGroup(sandbox.FDGroup{ID: 43000000123, Name: "Support Stewards", AgentIDs: []int64{43000106}})
 	r, _ := roster.Parse("roster.yaml", w.roster)
-	m := rosterpr.Membership{GH: w.rot.GH, FD: w.rot.FD}
+	m := usecase.Membership{Team: gh.Teams{C: w.rot.GH}, Groups: freshdesk.Groups{C: w.rot.FD}}
 	ctx := context.Background()
 	res, err := m.Sync(ctx, r, civil.MustParse("2026-11-30"))
 	if err != nil {

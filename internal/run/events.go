@@ -11,7 +11,6 @@ import (
 
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
-	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -147,7 +146,7 @@ func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 		if !e.PullRequest.Merged || !strings.HasPrefix(e.PullRequest.Head.Ref, "steward/rotation-") {
 			return "", nil
 		}
-		res, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, c.Roster.Today(c.Now))
+		res, err := c.Membership().Sync(ctx, c.Roster, c.Roster.Today(c.Now))
 		return fmt.Sprintf("stewards: %s", strings.Join(res.Stewards, ", ")), err
 	}
 	return "", nil

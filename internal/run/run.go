@@ -65,7 +65,7 @@ type Report struct {
 	Status       rotation.Status            `json:"status"`
 	Parts        []Part                     `json:"parts"`
 	Rotation     *rosterpr.Result           `json:"rotation,omitempty"`
-	Membership   *rosterpr.MembershipResult `json:"membership,omitempty"`
+	Membership   *usecase.MembershipResult `json:"membership,omitempty"`
 	Sync         *mirror.Report             `json:"sync,omitempty"`
 	Remind       *triage.RemindResult       `json:"remind,omitempty"`
 	Acknowledged *usecase.AckResult         `json:"acknowledged,omitempty"`
@@ -233,7 +233,7 @@ func (r *Report) rotate(ctx context.Context, c wire.Clients, o Options, today ci
 		case ig.StewardsTeam == "" && (fi == nil || fi.StewardsGroupID == 0):
 			r.skip("stewards", "roster.yaml names no stewards' team (integrations.github.stewards_team) nor FreshDesk group (integrations.freshdesk.stewards_group_id)")
 		default:
-			m, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, today)
+			m, err := c.Membership().Sync(ctx, c.Roster, today)
 			r.Membership = &m
 			msg := "the stewards' team and group are up to date"
 			if len(m.TeamAdded)+len(m.TeamRemoved) > 0 || m.GroupChanged {

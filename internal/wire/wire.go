@@ -24,6 +24,7 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 // Env is what the wiring may read of the world.
@@ -187,6 +188,16 @@ func (c Clients) Triage() (*triage.Triage, error) {
 	}
 	owner, name, _ := strings.Cut(ig.Repo, "/")
 	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+}
+
+// Membership returns the engine keeping the stewards' team and group; the
+// group is left out without a FreshDesk client.
+func (c Clients) Membership() usecase.Membership {
+	m := usecase.Membership{Team: gh.Teams{C: c.GH}}
+	if c.FD != nil {
+		m.Groups = freshdesk.Groups{C: c.FD}
+	}
+	return m
 }
 
 // NotConfigured is the reason a part is off because roster.yaml does not
