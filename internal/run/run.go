@@ -61,16 +61,16 @@ type Part struct {
 
 // Report is a run's one account of itself.
 type Report struct {
-	Today        civil.Date                 `json:"today"`
-	Status       rotation.Status            `json:"status"`
-	Parts        []Part                     `json:"parts"`
-	Rotation     *rosterpr.Result           `json:"rotation,omitempty"`
+	Today        civil.Date                `json:"today"`
+	Status       rotation.Status           `json:"status"`
+	Parts        []Part                    `json:"parts"`
+	Rotation     *rosterpr.Result          `json:"rotation,omitempty"`
 	Membership   *usecase.MembershipResult `json:"membership,omitempty"`
-	Sync         *mirror.Report             `json:"sync,omitempty"`
-	Remind       *triage.RemindResult       `json:"remind,omitempty"`
-	Acknowledged *usecase.AckResult         `json:"acknowledged,omitempty"`
-	Routes       []triage.RouteResult       `json:"routes,omitempty"`
-	DryRun       bool                       `json:"dry_run"`
+	Sync         *mirror.Report            `json:"sync,omitempty"`
+	Remind       *triage.RemindResult      `json:"remind,omitempty"`
+	Acknowledged *usecase.AckResult        `json:"acknowledged,omitempty"`
+	Routes       []triage.RouteResult      `json:"routes,omitempty"`
+	DryRun       bool                      `json:"dry_run"`
 }
 
 // Failed reports whether any part failed.

@@ -36,7 +36,9 @@ func (f *fakeTeam) RemoveTeamMember(_ context.Context, _, login string) error {
 	return nil
 }
 
-func (f *fakeTeam) GroupAgents(context.Context, int64) ([]int64, error) { return slices.Clone(f.agents), nil }
+func (f *fakeTeam) GroupAgents(context.Context, int64) ([]int64, error) {
+	return slices.Clone(f.agents), nil
+}
 
 func (f *fakeTeam) SetGroupAgents(_ context.Context, _ int64, agents []int64) error {
 	f.writes++
