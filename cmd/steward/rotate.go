@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/localgit"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
@@ -225,7 +224,7 @@ func todayFor(e env, versions ...[]byte) civil.Date {
 
 // checkRotator connects to the repository holding the roster: the one
 // integrations.github names, else the workflow's own (GITHUB_REPOSITORY).
-func checkRotator(e env, head []byte, path string, today civil.Date) (*rosterpr.Rotator, error) {
+func checkRotator(e env, head []byte, path string, today civil.Date) (*usecase.Rotator, error) {
 	r, _ := roster.Parse(path, head)
 	if r == nil {
 		// The head could not be read here: the working copy says where to
@@ -240,17 +239,7 @@ func checkRotator(e env, head []byte, path string, today civil.Date) (*rosterpr.
 	if repo == "" {
 		return nil, errors.New("roster.yaml has no integrations.github and GITHUB_REPOSITORY is not set")
 	}
-	cfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Repo = repo
-	client, err := gh.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	owner, name, _ := strings.Cut(repo, "/")
-	return &rosterpr.Rotator{GH: client, Today: today, Repo: rosterpr.Repo{Owner: owner, Name: name, Path: path}}, nil
+	return wire.RepoRotator(wireEnv(e), repo, path, today)
 }
 
 // appendSummary adds md to the job summary when there is one.

@@ -28,3 +28,22 @@ func (g Groups) SetGroupAgents(ctx context.Context, group int64, agents []int64)
 	}
 	return nil
 }
+
+// AgentTickets is FreshDesk's ticket search behind port.AgentTickets.
+type AgentTickets struct{ C *Client }
+
+var _ port.AgentTickets = AgentTickets{}
+
+// OpenTicketsOf implements port.AgentTickets: the agent's open and pending
+// tickets.
+func (a AgentTickets) OpenTicketsOf(ctx context.Context, agentID int64) ([]port.TicketRef, error) {
+	tickets, err := a.C.Search(ctx, fmt.Sprintf("agent_id:%d AND (status:2 OR status:3)", agentID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]port.TicketRef, len(tickets))
+	for i, t := range tickets {
+		out[i] = port.TicketRef{ID: t.ID, URL: a.C.AgentURL(t.ID), Priority: PriorityName(t.Priority)}
+	}
+	return out, nil
+}

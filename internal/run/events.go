@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
-
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/wire"
 )
@@ -130,13 +127,11 @@ func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 	}
 	switch e.Action {
 	case "opened", "synchronize", "reopened":
-		files, err := gh.All(func(page int) ([]*github.CommitFile, *github.Response, error) {
-			return c.GH.REST.PullRequests.ListFiles(ctx, rot.Repo.Owner, rot.Repo.Name, e.Number, &github.ListOptions{PerPage: 100, Page: page})
-		})
+		files, err := rot.GitHub.PullRequestFiles(ctx, e.Number)
 		if err != nil {
 			return "", err
 		}
-		touches := slices.ContainsFunc(files, func(f *github.CommitFile) bool { return f.GetFilename() == rot.Repo.Path })
+		touches := slices.Contains(files, rot.Repo.Path)
 		if !touches {
 			return "", nil
 		}

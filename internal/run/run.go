@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
@@ -163,7 +162,7 @@ func (r *Report) acknowledge(ctx context.Context, c wire.Clients, o Options) {
 	case c.FD == nil:
 		r.cannot("acknowledge", c.FDErr)
 	default:
-		a := &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
+		a := c.Acknowledge()
 		res, err := a.Run(ctx, o.DryRun)
 		r.Acknowledged = &res
 		verb := map[bool]string{false: "sent", true: "would send"}[o.DryRun]

@@ -160,7 +160,7 @@ func (c Clients) Lead() int {
 }
 
 // Rotator returns the rotation pull-request engine, or why there is none.
-func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) {
+func (c Clients) Rotator(today civil.Date, lead int) (*usecase.Rotator, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil {
 		return nil, c.ghErr()
@@ -173,10 +173,31 @@ func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) 
 	if path == "" {
 		path = "roster.yaml"
 	}
-	owner, name, _ := strings.Cut(repo, "/")
-	return &rosterpr.Rotator{GH: c.GH, FD: c.FD, Today: today, Lead: lead, Repo: rosterpr.Repo{
-		Owner: owner, Name: name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath, PagePath: ig.PagePath,
-		Issues: ig.Repo, SupportLabel: ig.Label()}}, nil
+	at := gh.RepoOf(c.GH, repo)
+	rot := &usecase.Rotator{GitHub: at, Issues: gh.RepoOf(c.GH, ig.Repo), WebURL: c.GH.WebURL(), Today: today, Lead: lead,
+		Repo: rosterpr.Repo{Owner: at.Owner, Name: at.Name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath, PagePath: ig.PagePath,
+			Issues: ig.Repo, SupportLabel: ig.Label()}}
+	if c.FD != nil {
+		rot.Tickets = freshdesk.AgentTickets{C: c.FD}
+	}
+	return rot, nil
+}
+
+// RepoRotator is a Rotator for the roster at path in repo (owner/name)
+// when no roster names its repository: a roster check in the workflow's own
+// repository (GITHUB_REPOSITORY). It checks; it does not rotate.
+func RepoRotator(e Env, repo, path string, today civil.Date) (*usecase.Rotator, error) {
+	cfg, err := githubConfig(e)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Repo = repo
+	client, err := gh.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	at := gh.RepoOf(client, repo)
+	return &usecase.Rotator{GitHub: at, WebURL: client.WebURL(), Today: today, Repo: rosterpr.Repo{Owner: at.Owner, Name: at.Name, Path: path}}, nil
 }
 
 // Triage returns the dashboard and routing engine, or why there is none.
@@ -198,6 +219,12 @@ func (c Clients) Membership() usecase.Membership {
 		m.Groups = freshdesk.Groups{C: c.FD}
 	}
 	return m
+}
+
+// Acknowledge returns the engine answering new tickets from the roster's
+// template; it needs the FreshDesk client.
+func (c Clients) Acknowledge() *usecase.Acknowledge {
+	return &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
 }
 
 // NotConfigured is the reason a part is off because roster.yaml does not
