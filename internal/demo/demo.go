@@ -5,13 +5,14 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
@@ -76,15 +77,15 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		return Story{}, nil, err
 	}
 	clock := sandbox.NewManualClock(now)
-	ghc, err := gh.New(gh.Config{APIURL: "https://api.github.sandbox/", Token: demoToken, Clock: clock, Transport: sandbox.Transport{Handler: w.GitHub}})
-	if err != nil {
-		return Story{}, nil, err
+	// The demo's clients are built as every running mode's are, by wire,
+	// with the sandboxes standing in for GitHub and FreshDesk.
+	vars := map[string]string{"GITHUB_API_URL": "https://api.github.sandbox/", "GITHUB_TOKEN": demoToken,
+		"FRESHDESK_API_KEY": demoKey, "FRESHDESK_BASE_URL": "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox"}
+	c := wire.Connect(wire.Env{Getenv: func(k string) string { return vars[k] }, Now: func() time.Time { return now }, Clock: clock,
+		Transport: sandbox.Transport{Handler: byHost{github: w.GitHub, freshdesk: w.Freshdesk}}}, w.Roster)
+	if c.GHErr != nil || c.FDErr != nil {
+		return Story{}, nil, errors.Join(c.GHErr, c.FDErr)
 	}
-	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox", APIKey: demoKey, Clock: clock, Transport: sandbox.Transport{Handler: w.Freshdesk}})
-	if err != nil {
-		return Story{}, nil, err
-	}
-	c := wire.Clients{Roster: w.Roster, GH: ghc, FD: fdc, Now: now}
 	r := w.Roster
 	today := r.Today(now)
 	st := Story{Today: today}
@@ -286,4 +287,16 @@ func ticketList(ids []int64) string {
 		s = append(s, fmt.Sprintf("#%d", id))
 	}
 	return strings.Join(s, ", ")
+}
+
+// byHost sends FreshDesk's requests to its sandbox and the rest to
+// GitHub's, so one transport serves both clients.
+type byHost struct{ github, freshdesk http.Handler }
+
+func (b byHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Hostname(), ".freshdesk.sandbox") || strings.HasSuffix(r.Host, ".freshdesk.sandbox") {
+		b.freshdesk.ServeHTTP(w, r)
+		return
+	}
+	b.github.ServeHTTP(w, r)
 }
