@@ -19,9 +19,10 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/run"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // Commands the Action runs.
@@ -43,7 +44,7 @@ var inputsToEnv = []struct {
 // Run runs the Action and returns its exit status.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer, now func() time.Time) int {
 	a := &act{Action: githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(out)), getenv: getenv, out: out}
-	code := run(ctx, a, getenv, now)
+	code := runAction(ctx, a, getenv, now)
 	if a.fileErr != nil {
 		// Outputs or the summary were lost: the run cannot be called a success.
 		a.Errorf("%v", a.fileErr)
@@ -89,7 +90,7 @@ func (a *act) guard(file string, f func()) {
 	f()
 }
 
-func run(ctx context.Context, a *act, getenv func(string) string, now func() time.Time) int {
+func runAction(ctx context.Context, a *act, getenv func(string) string, now func() time.Time) int {
 	overlay := map[string]string{}
 	for _, m := range inputsToEnv {
 		v := a.GetInput(m.input)
@@ -159,17 +160,17 @@ func run(ctx context.Context, a *act, getenv func(string) string, now func() tim
 	}
 
 	log := slog.New(slog.NewTextHandler(&githubLogWriter{a: a}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c := app.Connect(app.Env{Getenv: env, Now: now, Log: log}, r)
-	opts := app.Options{DryRun: dry}
+	c := wire.Connect(wire.Env{Getenv: env, Now: now, Log: log}, r)
+	opts := run.Options{DryRun: dry}
 	if command == "run" {
-		if err := app.EventFromEnv(getenv, &opts); err != nil {
+		if err := run.EventFromEnv(getenv, &opts); err != nil {
 			a.Errorf("%v", err)
 			return 1
 		}
 	} else {
 		opts.Only = []string{command}
 	}
-	rep := app.Run(ctx, c, opts)
+	rep := run.Run(ctx, c, opts)
 	if rep.Rotation != nil {
 		a.SetOutput("pull-request", rep.Rotation.URL)
 	}

@@ -48,8 +48,9 @@ go test -run '^$' -bench Deliveries -benchtime 3x ./internal/server | grep Bench
   secondary limit on content creation (500 an hour) would make such a backfill take about ten hours.
 - `BenchmarkDeliveries`: 16 clients send 6,400 signed `issues.labeled` deliveries (12 KB each) over
   loopback, first to a minimal `net/http` handler that only checks the HMAC, then to `steward serve`,
-  which also answers malformed JSON with 400 (so it parses every body, with goccy/go-json: with
-  encoding/json the parse alone held the ratio near 0.6) and queues the work. Targets: a
+  which also answers malformed JSON with 400 (so it parses every body, with go-json-experiment/json,
+  encoding/json/v2 before it leaves GOEXPERIMENT: with encoding/json the parse alone held the ratio
+  near 0.5) and queues the work. Targets: a
   throughput ratio of at least 0.8, p99 under 10 ms. On two cores shared with the load driver the
   ratio is noisy from run to run.
 NOTES

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 func cmdFairness(ctx context.Context, e env, args []string) int {
@@ -29,7 +29,7 @@ func cmdFairness(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(e, "fairness", err)
 	}
-	t, err := app.Connect(appEnv(e), r).Triage()
+	t, err := wire.Connect(wireEnv(e), r).Triage()
 	if err != nil {
 		return fail(e, "fairness", err)
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster/template"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // listFlag collects a repeated flag.
@@ -72,7 +72,7 @@ func cmdInit(ctx context.Context, e env, args []string) int {
 			t.Engineers = append(t.Engineers, es...)
 		}
 		if *ghTeam != "" {
-			es, err := app.TeamMembers(ctx, appEnv(e), *ghTeam)
+			es, err := wire.TeamMembers(ctx, wireEnv(e), *ghTeam)
 			if err != nil {
 				return fail(e, "init", withFix(err))
 			}

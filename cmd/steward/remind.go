@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 func cmdRemind(ctx context.Context, e env, args []string) int {
@@ -25,7 +25,7 @@ func cmdRemind(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	c := app.Connect(appEnv(e), r)
+	c := wire.Connect(wireEnv(e), r)
 	t, err := c.Triage()
 	if err != nil {
 		return fail(e, "remind", err)
@@ -80,7 +80,7 @@ func cmdRoute(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	t, err := app.Connect(appEnv(e), r).Triage()
+	t, err := wire.Connect(wireEnv(e), r).Triage()
 	if err != nil {
 		return fail(e, "route", err)
 	}

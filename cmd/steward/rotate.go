@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/localgit"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/usecase"
+	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -35,7 +36,7 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	c := app.Connect(appEnv(e), r)
+	c := wire.Connect(wireEnv(e), r)
 	lead := c.Lead()
 	if *leadFlag != "" {
 		var d roster.Duration
@@ -72,12 +73,12 @@ func cmdRotate(ctx context.Context, e env, args []string) int {
 		err = rerr
 	}
 	out := struct {
-		Rotation   rosterpr.Result            `json:"rotation"`
-		Membership *rosterpr.MembershipResult `json:"membership,omitempty"`
-		Notes      []string                   `json:"notes,omitempty"`
+		Rotation   rosterpr.Result           `json:"rotation"`
+		Membership *usecase.MembershipResult `json:"membership,omitempty"`
+		Notes      []string                  `json:"notes,omitempty"`
 	}{Rotation: res, Notes: notes}
 	if err == nil && !*dry {
-		m, merr := rosterpr.Membership{GH: rot.GH, FD: rot.FD}.Sync(ctx, r, today)
+		m, merr := c.Membership().Sync(ctx, r, today)
 		out.Membership, err = &m, merr
 	}
 	if *format == "json" {
@@ -150,14 +151,14 @@ func cmdCheckRoster(ctx context.Context, e env, args []string) int {
 	// checkout's git history when it has them, so no credentials and no
 	// integrations are needed. The check run and the comment follow when
 	// GitHub can be reached.
-	headData, headFound, localErr := app.GitFile(ctx, *head, *path)
+	headData, headFound, localErr := localgit.File(ctx, *head, *path)
 	var baseData []byte
 	if localErr == nil {
 		if !headFound {
 			return fail(e, "check-roster", fmt.Errorf("%s is not in %s", *path, *head))
 		}
 		var found bool
-		baseData, found, localErr = app.GitFile(ctx, *base, *path)
+		baseData, found, localErr = localgit.File(ctx, *base, *path)
 		if !found {
 			baseData = nil
 		}
@@ -223,7 +224,7 @@ func todayFor(e env, versions ...[]byte) civil.Date {
 
 // checkRotator connects to the repository holding the roster: the one
 // integrations.github names, else the workflow's own (GITHUB_REPOSITORY).
-func checkRotator(e env, head []byte, path string, today civil.Date) (*rosterpr.Rotator, error) {
+func checkRotator(e env, head []byte, path string, today civil.Date) (*usecase.Rotator, error) {
 	r, _ := roster.Parse(path, head)
 	if r == nil {
 		// The head could not be read here: the working copy says where to
@@ -232,23 +233,13 @@ func checkRotator(e env, head []byte, path string, today civil.Date) (*rosterpr.
 	}
 	repo := e.getenv("GITHUB_REPOSITORY")
 	if r != nil && r.Integrations.GitHub != nil {
-		c := app.Connect(appEnv(e), r)
+		c := wire.Connect(wireEnv(e), r)
 		return c.Rotator(today, c.Lead())
 	}
 	if repo == "" {
 		return nil, errors.New("roster.yaml has no integrations.github and GITHUB_REPOSITORY is not set")
 	}
-	cfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Repo = repo
-	client, err := gh.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	owner, name, _ := strings.Cut(repo, "/")
-	return &rosterpr.Rotator{GH: client, Today: today, Repo: rosterpr.Repo{Owner: owner, Name: name, Path: path}}, nil
+	return wire.RepoRotator(wireEnv(e), repo, path, today)
 }
 
 // appendSummary adds md to the job summary when there is one.

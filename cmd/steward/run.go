@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
+	cycle "github.com/support-steward/steward/internal/run"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 func cmdRun(ctx context.Context, e env, args []string) int {
@@ -26,11 +27,11 @@ func cmdRun(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	opts := app.Options{DryRun: *dry, Since: *since}
-	if err := app.EventFromEnv(e.getenv, &opts); err != nil {
+	opts := cycle.Options{DryRun: *dry, Since: *since}
+	if err := cycle.EventFromEnv(e.getenv, &opts); err != nil {
 		return fail(e, "run", err)
 	}
-	rep := app.Run(ctx, app.Connect(appEnv(e), r), opts)
+	rep := cycle.Run(ctx, wire.Connect(wireEnv(e), r), opts)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)

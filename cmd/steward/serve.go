@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/server"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // serveConfig reads the server's settings from the environment; a missing
@@ -22,23 +21,17 @@ func serveConfig(e env, log *slog.Logger) (server.Config, error) {
 	if loc == "" {
 		return server.Config{}, errors.New("STEWARD_ROSTER is not set: name the roster as owner/repo:path (e.g. open-infra/support:roster.yaml)")
 	}
-	repo, path, err := server.ParseRosterLocation(loc)
+	backend, err := wire.NewAppBackend(wire.Env{Getenv: e.getenv, Now: e.now, Log: log}, loc)
 	if err != nil {
 		return server.Config{}, err
 	}
-	gcfg, err := gh.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return server.Config{}, err
-	}
-	gcfg.Log, gcfg.CacheDir = log, e.getenv("STEWARD_CACHE_DIR")
 	addr := e.getenv("STEWARD_ADDR")
 	if addr == "" {
 		addr = ":8080"
 	}
 	return server.Config{
 		Addr: addr, WebhookSecret: []byte(secret), FreshdeskToken: e.getenv("FRESHDESK_WEBHOOK_TOKEN"), Log: log,
-		Backend: &server.AppBackend{GitHub: gcfg, RosterRepo: repo, RosterPath: path, Log: log, Now: e.now,
-			Freshdesk: freshdesk.Config{APIKey: e.getenv("FRESHDESK_API_KEY"), BaseURL: e.getenv("FRESHDESK_BASE_URL")}},
+		Backend: backend,
 	}, nil
 }
 

@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // parseWithArgs is parse for commands that take handles as well as flags,
@@ -109,7 +109,7 @@ func proposeChange(ctx context.Context, e env, cmd, path string, dry bool, plan 
 			c.Branch, "@"+strings.Join(c.Reviewers, " and @"), c.Title, c.Body)
 		return exitOK
 	}
-	c := app.Connect(appEnv(e), r)
+	c := wire.Connect(wireEnv(e), r)
 	rot, err := c.Rotator(today, c.Lead())
 	if err != nil {
 		return fail(e, cmd, err)

@@ -8,14 +8,14 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // appEnv is what the wiring reads of the process: the environment, the
 // clock, and warnings logged to stderr.
-func appEnv(e env) app.Env {
-	return app.Env{Getenv: e.getenv, Now: e.now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+func wireEnv(e env) wire.Env {
+	return wire.Env{Getenv: e.getenv, Now: e.now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 }
 
 func cmdSync(ctx context.Context, e env, args []string) int {
@@ -37,7 +37,7 @@ func cmdSync(ctx context.Context, e env, args []string) int {
 	if r == nil {
 		return exitFindings
 	}
-	a, setup, err := app.Connect(appEnv(e), r).Mirror()
+	a, setup, err := wire.Connect(wireEnv(e), r).Mirror()
 	if err != nil {
 		return fail(e, "sync", withFix(err))
 	}
@@ -93,7 +93,7 @@ func writeSync(w io.Writer, r mirror.Report, failed error) {
 
 // withFix adds what to do about err, when steward knows.
 func withFix(err error) error {
-	if fix := app.Fix(err); fix != "" {
+	if fix := wire.Fix(err); fix != "" {
 		return fmt.Errorf("%w\nTo fix: %s", err, fix)
 	}
 	return err

@@ -5,19 +5,19 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // Chapter is one part of the story.
@@ -77,15 +77,15 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		return Story{}, nil, err
 	}
 	clock := sandbox.NewManualClock(now)
-	ghc, err := gh.New(gh.Config{APIURL: "https://api.github.sandbox/", Token: demoToken, Clock: clock, Transport: sandbox.Transport{Handler: w.GitHub}})
-	if err != nil {
-		return Story{}, nil, err
+	// The demo's clients are built as every running mode's are, by wire,
+	// with the sandboxes standing in for GitHub and FreshDesk.
+	vars := map[string]string{"GITHUB_API_URL": "https://api.github.sandbox/", "GITHUB_TOKEN": demoToken,
+		"FRESHDESK_API_KEY": demoKey, "FRESHDESK_BASE_URL": "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox"}
+	c := wire.Connect(wire.Env{Getenv: func(k string) string { return vars[k] }, Now: func() time.Time { return now }, Clock: clock,
+		Transport: sandbox.Transport{Handler: byHost{github: w.GitHub, freshdesk: w.Freshdesk}}}, w.Roster)
+	if c.GHErr != nil || c.FDErr != nil {
+		return Story{}, nil, errors.Join(c.GHErr, c.FDErr)
 	}
-	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox", APIKey: demoKey, Clock: clock, Transport: sandbox.Transport{Handler: w.Freshdesk}})
-	if err != nil {
-		return Story{}, nil, err
-	}
-	c := app.Clients{Roster: w.Roster, GH: ghc, FD: fdc, Now: now}
 	r := w.Roster
 	today := r.Today(now)
 	st := Story{Today: today}
@@ -107,7 +107,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	}
 	if h := who.Next; h != nil {
 		st.Facts.NextHandoff = h.Date.String()
-		ch.say("Next handoff: %s, when %s.", h.Date, describe(*h))
+		ch.say("Next handoff: %s, when %s.", h.Date, h.Sentence())
 	}
 
 	// 2. The rotation pull request and the stewards' team.
@@ -132,7 +132,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes)%s, and asks %s to review.", cal, strings.Join(atAll(pr.Reviewers), " and "))
 		ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
 	}
-	m, err := rosterpr.Membership{GH: ghc, FD: fdc}.Sync(ctx, r, today)
+	m, err := c.Membership().Sync(ctx, r, today)
 	if err != nil {
 		return st, w, err
 	}
@@ -212,7 +212,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 // resolveOne has an engineer fix the highest-priority mirrored ticket with a
 // pull request that says "Fixes #N"; merging it closes the issue, and the
 // next sync resolves the ticket with a summary.
-func resolveOne(ctx context.Context, w *World, c app.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
+func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
 	var target sandbox.Issue
 	var ticket int64
 	best := 0
@@ -263,17 +263,6 @@ func countRotation(r *roster.Roster) int {
 	return n
 }
 
-func describe(h rotation.Handoff) string {
-	var parts []string
-	for _, s := range h.Joining {
-		parts = append(parts, s.Name+" joins")
-	}
-	for _, s := range h.Leaving {
-		parts = append(parts, s.Name+" leaves")
-	}
-	return strings.Join(parts, " and ")
-}
-
 func atAll(handles []string) []string {
 	out := make([]string, len(handles))
 	for i, h := range handles {
@@ -298,4 +287,16 @@ func ticketList(ids []int64) string {
 		s = append(s, fmt.Sprintf("#%d", id))
 	}
 	return strings.Join(s, ", ")
+}
+
+// byHost sends FreshDesk's requests to its sandbox and the rest to
+// GitHub's, so one transport serves both clients.
+type byHost struct{ github, freshdesk http.Handler }
+
+func (b byHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Hostname(), ".freshdesk.sandbox") || strings.HasSuffix(r.Host, ".freshdesk.sandbox") {
+		b.freshdesk.ServeHTTP(w, r)
+		return
+	}
+	b.github.ServeHTTP(w, r)
 }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
-	"github.com/support-steward/steward/internal/app"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // The sandboxes' only credentials; nothing real is ever used.
@@ -190,7 +190,7 @@ func seed(sample []byte, now time.Time) (*World, error) {
 
 // fixWithPullRequest: an engineer pushes a fix and merges a pull request
 // that says "Fixes #N".
-func fixWithPullRequest(ctx context.Context, w *World, c app.Clients, issue int, engineer string) error {
+func fixWithPullRequest(ctx context.Context, w *World, c wire.Clients, issue int, engineer string) error {
 	rest := c.GH.REST
 	p := w.Place
 	ref, _, err := rest.Git.GetRef(ctx, p.Owner, p.Repo, "heads/"+p.Branch)

@@ -1,7 +1,8 @@
-// Package rosterpr owns steward's pull requests about roster.yaml: the
-// rotation pull request that proposes each handoff, the check and the
-// schedule-diff comment on every roster change, and the handoff's side
-// effects (the stewards' GitHub team and FreshDesk group).
+// Package rosterpr is what steward's pull requests about roster.yaml say,
+// computed without I/O: the rotation pull request's files, body and hidden
+// marker, the roster check's report and schedule diff, the plan of a swap
+// or a cover, and the preview of a rotation. internal/usecase opens and
+// keeps those pull requests through port.Repo (rotate.go, checkroster.go).
 package rosterpr
 
 import (
@@ -14,9 +15,9 @@ import (
 	"github.com/support-steward/steward/internal/rotation"
 )
 
-// proposalMarker is what a rotation pull request proposes, kept hidden in
+// Marker is what a rotation pull request proposes, kept hidden in
 // its body so the next run knows the pull request again.
-type proposalMarker struct {
+type Marker struct {
 	Handoff string         `json:"handoff"`
 	Shifts  []roster.Shift `json:"shifts"`
 	Base    string         `json:"base"`
@@ -28,13 +29,13 @@ type proposalMarker struct {
 
 var markerRE = regexp.MustCompile(`<!-- steward:rotation (\{.*?\}) -->`)
 
-func (m proposalMarker) String() string {
+func (m Marker) String() string {
 	b, _ := json.Marshal(m)
 	return "<!-- steward:rotation " + strings.ReplaceAll(string(b), "--", `-\u002d`) + " -->"
 }
 
-// same reports whether two markers propose the same shifts.
-func (m proposalMarker) same(o proposalMarker) bool {
+// Same reports whether two markers propose the same shifts.
+func (m Marker) Same(o Marker) bool {
 	if m.Handoff != o.Handoff || len(m.Shifts) != len(o.Shifts) {
 		return false
 	}
@@ -47,12 +48,13 @@ func (m proposalMarker) same(o proposalMarker) bool {
 	return true
 }
 
-func parseMarker(body string) (proposalMarker, bool) {
+// ParseMarker finds a rotation pull request's marker in its body.
+func ParseMarker(body string) (Marker, bool) {
 	m := markerRE.FindStringSubmatch(body)
 	if m == nil {
-		return proposalMarker{}, false
+		return Marker{}, false
 	}
-	var p proposalMarker
+	var p Marker
 	return p, json.Unmarshal([]byte(m[1]), &p) == nil
 }
 
@@ -80,7 +82,7 @@ type ChecklistTicket struct {
 func person(s rotation.Shift) string { return fmt.Sprintf("%s (@%s)", s.Name, s.GitHub) }
 
 // Body renders the rotation pull request's description.
-func Body(p rotation.Proposal, lists []Checklist, calendarURL string, m proposalMarker) string {
+func Body(p rotation.Proposal, lists []Checklist, calendarURL string, m Marker) string {
 	var b strings.Builder
 	h := p.Handoff
 	fmt.Fprintf(&b, "## Support Steward handoff on %s\n\n| | Steward | Shift |\n|---|---|---|\n", h.Date)
@@ -130,21 +132,14 @@ func Body(p rotation.Proposal, lists []Checklist, calendarURL string, m proposal
 }
 
 func describe(h rotation.Handoff) string {
-	var parts []string
-	for _, s := range h.Joining {
-		parts = append(parts, person(s)+" joins")
-	}
-	for _, s := range h.Leaving {
-		parts = append(parts, person(s)+" leaves")
-	}
-	if len(parts) == 0 {
+	if len(h.Joining)+len(h.Leaving) == 0 {
 		return "no change"
 	}
-	return strings.Join(parts, ", ")
+	return h.Sentence()
 }
 
-// checkMarker finds the roster-check comment again on later pushes.
-const checkMarker = "<!-- steward:roster-check -->"
+// CheckMarker finds the roster-check comment again on later pushes.
+const CheckMarker = "<!-- steward:roster-check -->"
 
 // CheckReport renders the outcome of a roster check as Markdown: every
 // problem, then how the schedule changes.

@@ -1,12 +1,9 @@
 package rosterpr
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
@@ -274,40 +271,4 @@ func unifiedDiff(path string, old, new []byte) string {
 		line(" ", l)
 	}
 	return out.String()
-}
-
-// ProposeChange opens the pull request for a change planned against the
-// roster on the base branch, asking both people to review. A pull request
-// already open from the change's branch is left as it is.
-func (r *Rotator) ProposeChange(ctx context.Context, plan func(roster []byte) (Change, error)) (Result, error) {
-	base, err := r.baseBranch(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	baseSHA, err := r.head(ctx, base)
-	if err != nil {
-		return Result{}, err
-	}
-	content, _, found, err := r.file(ctx, r.Repo.Path, baseSHA)
-	if err != nil {
-		return Result{}, err
-	}
-	if !found {
-		return Result{}, fmt.Errorf("%s/%s has no %s on %s", r.Repo.Owner, r.Repo.Name, r.Repo.Path, base)
-	}
-	c, err := plan([]byte(content))
-	if err != nil {
-		return Result{}, err
-	}
-	prs, _, err := r.GH.REST.PullRequests.List(ctx, r.Repo.Owner, r.Repo.Name, &github.PullRequestListOptions{
-		Head: r.Repo.Owner + ":" + c.Branch, State: "open"})
-	if err != nil {
-		return Result{}, fmt.Errorf("looking for an open pull request from %s: %w", c.Branch, err)
-	}
-	if len(prs) > 0 {
-		return Result{PullRequest: prs[0].GetNumber(), URL: prs[0].GetHTMLURL(),
-			Message: fmt.Sprintf("#%d already proposes this (%q).", prs[0].GetNumber(), prs[0].GetTitle())}, nil
-	}
-	body := func(proposalMarker) string { return c.Body }
-	return r.open(ctx, c.Branch, base, baseSHA, map[string][]byte{r.Repo.Path: c.Roster}, c.Title, body, proposalMarker{Reviewers: c.Reviewers})
 }

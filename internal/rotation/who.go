@@ -166,6 +166,21 @@ func (h Handoff) Sentence() string {
 	return strings.Join(parts, ", ")
 }
 
+// OnDutySentence names who is on duty and until when, the one way every
+// report says it: "Ada Lovelace (@ada-l, until 2026-03-09) and Grace
+// Hopper (@grace, until 2026-03-23)", or "nobody: the rotation has a gap".
+// Until is the shift's end, the handoff day.
+func (st Status) OnDutySentence() string {
+	if len(st.OnDuty) == 0 {
+		return "nobody: the rotation has a gap"
+	}
+	n := make([]string, len(st.OnDuty))
+	for i, s := range st.OnDuty {
+		n[i] = s.Name + " (@" + s.GitHub + ", until " + s.End.String() + ")"
+	}
+	return joinAnd(n)
+}
+
 // People names shifts' stewards as "Ada Lovelace (@ada-l) and Grace Hopper
 // (@grace)", or "nobody".
 func People(shifts []Shift) string {
@@ -176,6 +191,11 @@ func People(shifts []Shift) string {
 	for i, s := range shifts {
 		n[i] = s.Name + " (@" + s.GitHub + ")"
 	}
+	return joinAnd(n)
+}
+
+// joinAnd lists names as "a", "a and b" or "a, b and c".
+func joinAnd(n []string) string {
 	if len(n) == 1 {
 		return n[0]
 	}

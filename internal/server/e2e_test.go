@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/support-steward/steward/internal/wire"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -14,9 +15,9 @@ import (
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
-type staticBackend struct{ t *Tools }
+type staticBackend struct{ t *wire.Clients }
 
-func (b staticBackend) Tools(context.Context, int64) (*Tools, error) { return b.t, nil }
+func (b staticBackend) Clients(context.Context, int64) (*wire.Clients, error) { return b.t, nil }
 
 func TestDeliveriesDriveTheMirrorEndToEnd(t *testing.T) {
 	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
@@ -37,7 +38,7 @@ func TestDeliveriesDriveTheMirrorEndToEnd(t *testing.T) {
 	defer fdSrv.Close()
 	ghc, _ := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "ghp_sandbox-token", Clock: clock, Log: testLog})
 	fdc, _ := freshdesk.New(freshdesk.Config{BaseURL: fdSrv.URL, APIKey: "fd-sandbox-key", Clock: clock, Log: testLog})
-	s, o := newServer(t, staticBackend{&Tools{Roster: r, GH: ghc, FD: fdc, Now: now}}, nil)
+	s, o := newServer(t, staticBackend{&wire.Clients{Roster: r, GH: ghc, FD: fdc, Now: now}}, nil)
 	h := s.Handler()
 
 	// A person files a support issue that names a ticket and labels it.
@@ -81,7 +82,7 @@ func TestDeliveriesDriveTheMirrorEndToEnd(t *testing.T) {
 	}
 	// A redelivery changes nothing.
 	g.Ledger().Reset()
-	s2, _ := newServer(t, staticBackend{&Tools{Roster: r, GH: ghc, FD: fdc, Now: now}}, nil)
+	s2, _ := newServer(t, staticBackend{&wire.Clients{Roster: r, GH: ghc, FD: fdc, Now: now}}, nil)
 	deliver(s2.Handler(), "issues", "d-1", body, sign(secret, body))
 	s2.Drain(context.Background())
 	if w := g.Ledger().Count(sandbox.Writes); w != 0 {
@@ -104,7 +105,7 @@ func TestOpenedAndLabeledTogetherAssignOneEngineer(t *testing.T) {
 	ghSrv := httptest.NewServer(g)
 	defer ghSrv.Close()
 	ghc, _ := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "ghp_sandbox-token", Clock: clock, Log: testLog})
-	s, o := newServer(t, staticBackend{&Tools{Roster: r, GH: ghc, Now: now}}, nil)
+	s, o := newServer(t, staticBackend{&wire.Clients{Roster: r, GH: ghc, Now: now}}, nil)
 	var numbers []int
 	for i := range 20 {
 		n := g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprint("Broken ", i), "", "support")

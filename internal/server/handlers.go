@@ -3,18 +3,17 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 
-	"github.com/support-steward/steward/internal/app"
+	"github.com/support-steward/steward/internal/run"
 )
 
 // EventHandler does the work one or more kinds of delivery ask for, after
 // the delivery has been answered (palantir/go-githubapp's shape). Handles
 // names the GitHub events it takes ("issues", "pull_request"), or
 // FreshdeskEvent. Handle gets the delivery's payload as queued: for GitHub
-// events, the app.Envelope fields of the delivery as JSON; for FreshDesk,
+// events, the run.Envelope fields of the delivery as JSON; for FreshDesk,
 // {"ticket_id": N}. A handler re-reads what it acts on, so doing a
 // delivery twice changes nothing the first did not.
 type EventHandler interface {
@@ -47,18 +46,6 @@ func newRegistry(hs []EventHandler) (registry, error) {
 	return r, nil
 }
 
-// clients are the connections a delivery's work acts with.
-func clients(t *Tools) app.Clients {
-	c := app.Clients{Roster: t.Roster, GH: t.GH, FD: t.FD, Now: t.Now}
-	if t.FD == nil {
-		c.FDErr = errors.New("FreshDesk is not configured")
-	}
-	if t.GH == nil {
-		c.GHErr = errors.New("GitHub is not configured")
-	}
-	return c
-}
-
 // GitHubEvents handles issues and pull_request deliveries with the same
 // code as an event-triggered Action run.
 type GitHubEvents struct {
@@ -71,7 +58,7 @@ func (*GitHubEvents) Handles() []string { return []string{"issues", "pull_reques
 
 // Handle implements EventHandler.
 func (h *GitHubEvents) Handle(ctx context.Context, event, delivery string, payload []byte) error {
-	var env app.Envelope
+	var env run.Envelope
 	if err := json.Unmarshal(payload, &env); err != nil {
 		return fmt.Errorf("delivery %s: %w", delivery, err)
 	}
@@ -84,11 +71,11 @@ func (h *GitHubEvents) Handle(ctx context.Context, event, delivery string, paylo
 	}
 	// The tools read the roster from the base branch now, after the event:
 	// a merged rotation pull request's shifts are already in it.
-	t, err := h.Backend.Tools(ctx, installation)
+	c, err := h.Backend.Clients(ctx, installation)
 	if err != nil {
 		return err
 	}
-	msg, err := app.HandleEvent(ctx, clients(t), event, env)
+	msg, err := run.HandleEvent(ctx, *c, event, env)
 	logDone(h.Log, msg, "delivery", delivery, "event", event, "installation", installation)
 	return err
 }
@@ -111,11 +98,11 @@ func (h *TicketEvents) Handle(ctx context.Context, _, delivery string, payload [
 	if err := json.Unmarshal(payload, &p); err != nil || p.TicketID <= 0 {
 		return fmt.Errorf("delivery %s names no ticket", delivery)
 	}
-	t, err := h.Backend.Tools(ctx, 0)
+	c, err := h.Backend.Clients(ctx, 0)
 	if err != nil {
 		return err
 	}
-	msg, err := app.HandleTicket(ctx, clients(t), p.TicketID)
+	msg, err := run.HandleTicket(ctx, *c, p.TicketID)
 	logDone(h.Log, msg, "delivery", delivery, "ticket", p.TicketID)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/support-steward/steward/internal/wire"
 	"io"
 	"net"
 	"net/http"
@@ -19,8 +20,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/support-steward/steward/internal/gh"
 )
 
 // countingBody is a request body of n bytes that counts what the server
@@ -152,7 +151,7 @@ type issueWorkBackend struct {
 	fail                atomic.Bool
 }
 
-func (b *issueWorkBackend) Tools(ctx context.Context, i int64) (*Tools, error) {
+func (b *issueWorkBackend) Clients(ctx context.Context, i int64) (*wire.Clients, error) {
 	now := b.running.Add(1)
 	defer b.running.Add(-1)
 	for {
@@ -166,7 +165,7 @@ func (b *issueWorkBackend) Tools(ctx context.Context, i int64) (*Tools, error) {
 	if b.fail.Load() {
 		return nil, errors.New("GitHub is down")
 	}
-	return nullBackend{}.Tools(ctx, i)
+	return nullBackend{}.Clients(ctx, i)
 }
 
 // Issue #12, defect 5: creating a labelled issue sends issues.opened and
@@ -363,8 +362,11 @@ func blackholeURL(t *testing.T) string {
 func TestShutdownIsBoundedWithGitHubUnreachableAndTheQueueFull(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	backend := &AppBackend{GitHub: gh.Config{APIURL: blackholeURL(t), AppID: 9, PrivateKey: pemKey, Log: testLog},
-		RosterRepo: "open-infra/support", RosterPath: "roster.yaml", Log: testLog}
+	vars := map[string]string{"GITHUB_API_URL": blackholeURL(t), "GITHUB_APP_ID": "9", "GITHUB_APP_PRIVATE_KEY": string(pemKey)}
+	backend, err := wire.NewAppBackend(wire.Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now, Log: testLog}, "open-infra/support:roster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/support-steward/steward/internal/wire"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,8 +18,8 @@ type fixedRoster struct {
 	now time.Time
 }
 
-func (b fixedRoster) Tools(context.Context, int64) (*Tools, error) {
-	return &Tools{Roster: b.r, Now: b.now}, nil
+func (b fixedRoster) Clients(context.Context, int64) (*wire.Clients, error) {
+	return &wire.Clients{Roster: b.r, Now: b.now}, nil
 }
 
 func TestTeamPageAtTheRoot(t *testing.T) {
@@ -73,7 +74,7 @@ func TestTeamPageAtTheRoot(t *testing.T) {
 
 type noRoster struct{}
 
-func (noRoster) Tools(context.Context, int64) (*Tools, error) {
+func (noRoster) Clients(context.Context, int64) (*wire.Clients, error) {
 	return nil, context.DeadlineExceeded
 }
 

@@ -14,12 +14,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/VictoriaMetrics/metrics"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -76,8 +76,7 @@ type Server struct {
 	inflight *semaphore.Weighted
 	buffers  chan []byte // large body buffers for reuse
 	wg       sync.WaitGroup
-	reg      *prometheus.Registry
-	m        metrics
+	m        serverMetrics
 	mux      *http.ServeMux
 	handler  http.Handler
 	// onDone, when set (by tests), hears each job's outcome.
@@ -88,11 +87,53 @@ type Server struct {
 	cancelWork context.CancelFunc
 }
 
-type metrics struct {
-	deliveries    *prometheus.CounterVec
-	work          *prometheus.HistogramVec
-	coalesced     prometheus.Counter
-	budgetRefused prometheus.Counter
+// serverMetrics are what GET /metrics shows, in Prometheus text format:
+// this server's own series in set, then the Go runtime and the process.
+// VictoriaMetrics/metrics writes that format without protobuf, whose
+// reflection kept the linker from dropping unused code (about 9 MB of the
+// binary with client_golang).
+type serverMetrics struct {
+	set           *metrics.Set
+	coalesced     *metrics.Counter
+	budgetRefused *metrics.Counter
+}
+
+// labels renders a metric name with its labels, in the order given (keep
+// them sorted by name, as client_golang did, so dashboards see one series).
+func labels(name string, kv ...string) string {
+	var b strings.Builder
+	b.WriteString(name)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i == 0 {
+			b.WriteByte('{')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(kv[i])
+		b.WriteString("=")
+		b.WriteString(strconv.Quote(kv[i+1]))
+	}
+	if len(kv) > 0 {
+		b.WriteByte('}')
+	}
+	return b.String()
+}
+
+// delivered counts an answer to a delivery.
+func (m serverMetrics) delivered(source, event string, code int) {
+	m.set.GetOrCreateCounter(labels("steward_deliveries_total", "code", strconv.Itoa(code), "event", event, "source", source)).Inc()
+}
+
+// worked records the time one job's work took.
+func (m serverMetrics) worked(source, event, outcome string, d time.Duration) {
+	m.set.GetOrCreatePrometheusHistogram(labels("steward_work_seconds", "event", event, "outcome", outcome, "source", source)).Update(d.Seconds())
+}
+
+// writeMetrics serves GET /metrics.
+func (s *Server) writeMetrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	s.m.set.WritePrometheus(w)
+	metrics.WriteProcessMetrics(w)
 }
 
 // ErrNoSecret: GitHub deliveries cannot be trusted without one.
@@ -145,23 +186,17 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, handlers: handlers, queue: newKeyedQueue(cfg.QueueSize, maxVariantsPerKey),
-		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes), reg: prometheus.NewRegistry(),
+		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes),
 		buffers: make(chan []byte, cfg.InFlightBytes/cfg.BodyLimit)}
 	s.workCtx, s.cancelWork = context.WithCancel(context.Background())
-	s.m = metrics{
-		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "steward_deliveries_total",
-			Help: "Webhook deliveries by source, event and answer."}, []string{"source", "event", "code"}),
-		work: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "steward_work_seconds",
-			Help: "Time spent on a delivery's work, by source, event and outcome.", Buckets: prometheus.DefBuckets}, []string{"source", "event", "outcome"}),
-		coalesced: prometheus.NewCounter(prometheus.CounterOpts{Name: "steward_deliveries_coalesced_total",
-			Help: "Deliveries accepted into a job already waiting for the same issue or ticket."}),
-		budgetRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "steward_body_budget_refused_total",
-			Help: "Deliveries answered 503 because the bodies in flight filled the budget."}),
+	// TYPE lines, so a scraper knows the histogram and the counters.
+	metrics.ExposeMetadata(true)
+	set := metrics.NewSet()
+	s.m = serverMetrics{set: set,
+		coalesced:     set.NewCounter("steward_deliveries_coalesced_total"),
+		budgetRefused: set.NewCounter("steward_body_budget_refused_total"),
 	}
-	queueDepth := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "steward_queue_depth", Help: "Jobs waiting for a worker."},
-		func() float64 { return float64(s.queue.len()) })
-	s.reg.MustRegister(s.m.deliveries, s.m.work, s.m.coalesced, s.m.budgetRefused, queueDepth,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	set.NewGauge("steward_queue_depth", func() float64 { return float64(s.queue.len()) })
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.handler = s.recoverPanics(s.mux)
@@ -177,7 +212,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /webhooks/github", s.github)
 	s.mux.HandleFunc("POST /webhooks/freshdesk", s.freshdesk)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /metrics", s.writeMetrics)
 	s.mux.HandleFunc("GET /calendar.ics", s.calendar)
 	s.mux.HandleFunc("GET /calendar/{file}", s.calendar)
 	s.mux.HandleFunc("GET /{$}", s.teamPage)
@@ -228,7 +263,7 @@ func (s *Server) work(j *job) {
 			outcome = "panic"
 			log.Error("panic handling a delivery", "panic", fmt.Sprint(v))
 		}
-		s.m.work.WithLabelValues(j.source, j.event, outcome).Observe(time.Since(start).Seconds())
+		s.m.worked(j.source, j.event, outcome, time.Since(start))
 	}()
 	if s.workCtx.Err() != nil {
 		outcome = "dropped"

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/support-steward/steward/internal/wire"
 	"io"
 	"log/slog"
 	"net/http"
@@ -91,9 +92,9 @@ func TestGitHubsPublishedTestVector(t *testing.T) {
 // finds nothing to do.
 type nullBackend struct{}
 
-func (nullBackend) Tools(context.Context, int64) (*Tools, error) {
+func (nullBackend) Clients(context.Context, int64) (*wire.Clients, error) {
 	rosterOnce.Do(func() { cachedRoster = mustRoster() })
-	return &Tools{Roster: cachedRoster, Now: time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)}, nil
+	return &wire.Clients{Roster: cachedRoster, Now: time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)}, nil
 }
 
 var (
@@ -254,13 +255,13 @@ type slowBackend struct {
 	entered chan struct{}
 }
 
-func (b slowBackend) Tools(ctx context.Context, i int64) (*Tools, error) {
+func (b slowBackend) Clients(ctx context.Context, i int64) (*wire.Clients, error) {
 	select {
 	case b.entered <- struct{}{}:
 	default:
 	}
 	<-b.release
-	return nullBackend{}.Tools(ctx, i)
+	return nullBackend{}.Clients(ctx, i)
 }
 
 func issueDelivery(repo string, number int, action string) []byte {
@@ -347,7 +348,7 @@ func TestCalendarFeeds(t *testing.T) {
 
 type panickyBackend struct{}
 
-func (panickyBackend) Tools(context.Context, int64) (*Tools, error) { panic("boom") }
+func (panickyBackend) Clients(context.Context, int64) (*wire.Clients, error) { panic("boom") }
 
 func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
 	s, o := newServer(t, panickyBackend{}, nil)
@@ -370,5 +371,22 @@ func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if !strings.Contains(rec.Body.String(), `steward_work_seconds_count{event="issues",outcome="panic",source="github"} 3`) {
 		t.Errorf("metrics do not count the panics:\n%.1500s", rec.Body)
+	}
+	// Prometheus text format: typed families, cumulative buckets, and the
+	// runtime's and the process's series beside steward's own.
+	for _, want := range []string{
+		"# TYPE steward_work_seconds histogram\n",
+		`steward_work_seconds_bucket{event="issues",outcome="panic",source="github",le="+Inf"} 3` + "\n",
+		"# TYPE steward_queue_depth gauge\nsteward_queue_depth 0\n",
+		"# TYPE steward_deliveries_coalesced_total counter\n",
+		"\ngo_goroutines ",
+		"\nprocess_resident_memory_bytes ",
+	} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("metrics Content-Type %q", ct)
 	}
 }

@@ -89,26 +89,12 @@ func (b Board) Render() (string, []Lapse) {
 	var s strings.Builder
 	s.WriteString(DashboardMarker + "\n# Support dashboard\n\n")
 	s.WriteString("_Kept by steward: this issue is edited in place, so watching it makes no noise. Due times are in each steward's time zone._\n\n")
-	var stewards []string
-	for _, sh := range b.Status.OnDuty {
-		stewards = append(stewards, fmt.Sprintf("%s (@%s)", sh.Name, sh.GitHub))
-	}
-	if len(stewards) == 0 {
-		stewards = append(stewards, "nobody: the rotation has a gap")
-	}
-	fmt.Fprintf(&s, "**Stewards on duty:** %s\n\n", strings.Join(stewards, ", "))
+	fmt.Fprintf(&s, "**Stewards on duty:** %s\n\n", b.Status.OnDutySentence())
 	for _, a := range b.Status.Away {
 		fmt.Fprintf(&s, "> ⚠️ %s.\n\n", b.Status.AwaySentence(a))
 	}
 	if h := b.Status.Next; h != nil {
-		var parts []string
-		for _, j := range h.Joining {
-			parts = append(parts, j.Name+" joins")
-		}
-		for _, l := range h.Leaving {
-			parts = append(parts, l.Name+" leaves")
-		}
-		fmt.Fprintf(&s, "**Next handoff:** %s: %s.\n\n", h.Date, strings.Join(parts, ", "))
+		fmt.Fprintf(&s, "**Next handoff:** %s: %s.\n\n", h.Date, h.Sentence())
 	}
 	events := b.Roster.EventsOn(b.Roster.Today(b.Now))
 	for _, e := range events {

@@ -1,21 +1,26 @@
-package app
+// Package run is `steward run`: one scheduled cycle (the event that started
+// it, rotate, stewards, sync, acknowledge, remind, route) with the clients
+// wire made, and its one report: each part done, skipped because roster.yaml
+// does not ask for it, or failed with what to fix. It also carries out what
+// one GitHub event or FreshDesk delivery asks (events.go), for the Action
+// and the webhook server alike.
+package run
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/triage"
 	"github.com/support-steward/steward/internal/usecase"
+	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -56,16 +61,16 @@ type Part struct {
 
 // Report is a run's one account of itself.
 type Report struct {
-	Today        civil.Date                 `json:"today"`
-	Status       rotation.Status            `json:"status"`
-	Parts        []Part                     `json:"parts"`
-	Rotation     *rosterpr.Result           `json:"rotation,omitempty"`
-	Membership   *rosterpr.MembershipResult `json:"membership,omitempty"`
-	Sync         *mirror.Report             `json:"sync,omitempty"`
-	Remind       *triage.RemindResult       `json:"remind,omitempty"`
-	Acknowledged *usecase.AckResult         `json:"acknowledged,omitempty"`
-	Routes       []triage.RouteResult       `json:"routes,omitempty"`
-	DryRun       bool                       `json:"dry_run"`
+	Today        civil.Date                `json:"today"`
+	Status       rotation.Status           `json:"status"`
+	Parts        []Part                    `json:"parts"`
+	Rotation     *rosterpr.Result          `json:"rotation,omitempty"`
+	Membership   *usecase.MembershipResult `json:"membership,omitempty"`
+	Sync         *mirror.Report            `json:"sync,omitempty"`
+	Remind       *triage.RemindResult      `json:"remind,omitempty"`
+	Acknowledged *usecase.AckResult        `json:"acknowledged,omitempty"`
+	Routes       []triage.RouteResult      `json:"routes,omitempty"`
+	DryRun       bool                      `json:"dry_run"`
 }
 
 // Failed reports whether any part failed.
@@ -81,7 +86,7 @@ func (r Report) Failed() bool {
 func (r *Report) add(name string, msg string, err error) {
 	p := Part{Name: name, Message: msg}
 	if err != nil {
-		p.Error, p.Fix = err.Error(), Fix(err)
+		p.Error, p.Fix = err.Error(), wire.Fix(err)
 	}
 	r.Parts = append(r.Parts, p)
 }
@@ -90,7 +95,7 @@ func (r *Report) add(name string, msg string, err error) {
 // does not configure it, failed for any other reason (no credentials,
 // GitHub unreachable, the App not installed).
 func (r *Report) cannot(name string, why error) {
-	if IsNotConfigured(why) {
+	if wire.IsNotConfigured(why) {
 		r.Parts = append(r.Parts, Part{Name: name, Skipped: why.Error()})
 		return
 	}
@@ -117,7 +122,7 @@ func (r Report) Configured() bool {
 // it if any, then rotate, sync, remind and routing. Each part that is not
 // configured is skipped with its reason; a failed part does not stop the
 // others.
-func Run(ctx context.Context, c Clients, o Options) Report {
+func Run(ctx context.Context, c wire.Clients, o Options) Report {
 	today := c.Roster.Today(c.Now)
 	r := Report{Today: today, Status: rotation.Who(c.Roster, today), DryRun: o.DryRun}
 	if o.Event != "" {
@@ -151,14 +156,14 @@ func Run(ctx context.Context, c Clients, o Options) Report {
 
 // acknowledge answers new tickets from the roster's template, when it has
 // one (communication.acknowledge).
-func (r *Report) acknowledge(ctx context.Context, c Clients, o Options) {
+func (r *Report) acknowledge(ctx context.Context, c wire.Clients, o Options) {
 	switch {
 	case c.Roster.Communication.Acknowledge == nil:
 		r.skip("acknowledge", "roster.yaml has no communication.acknowledge")
 	case c.FD == nil:
 		r.cannot("acknowledge", c.FDErr)
 	default:
-		a := &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
+		a := c.Acknowledge()
 		res, err := a.Run(ctx, o.DryRun)
 		r.Acknowledged = &res
 		verb := map[bool]string{false: "sent", true: "would send"}[o.DryRun]
@@ -190,63 +195,6 @@ func (r Report) IssuesUpdated() int {
 	return len(seen)
 }
 
-// WriteMarkdown writes the run as a job summary: who is on duty, the next
-// handoffs, what each part did, and the open lapses.
-func (r Report) WriteMarkdown(w io.Writer) {
-	fmt.Fprintf(w, "## steward, %s\n\n", r.Today)
-	if r.DryRun {
-		fmt.Fprint(w, "_A dry run: nothing was changed._\n\n")
-	}
-	var on []string
-	for _, s := range r.Status.OnDuty {
-		on = append(on, fmt.Sprintf("%s (@%s, until %s)", s.Name, s.GitHub, s.End))
-	}
-	if len(on) == 0 {
-		on = append(on, "nobody: the rotation has a gap")
-	}
-	fmt.Fprintf(w, "**Stewards on duty:** %s\n\n", strings.Join(on, ", "))
-	if h := r.Status.Next; h != nil {
-		var parts []string
-		for _, s := range h.Joining {
-			parts = append(parts, s.Name+" joins")
-		}
-		for _, s := range h.Leaving {
-			parts = append(parts, s.Name+" leaves")
-		}
-		fmt.Fprintf(w, "**Next handoff:** %s: %s\n\n", h.Date, strings.Join(parts, ", "))
-	}
-	switch {
-	case r.Failed():
-		fmt.Fprintf(w, "❌ **%d part(s) failed.** What to fix is beside each; the next run tries again.\n\n", r.failures())
-	case !r.Configured():
-		fmt.Fprint(w, "**steward wrote nothing:** `roster.yaml` configures no integrations yet, so every part was skipped. "+
-			"Fill in `integrations` (the repository, the board, FreshDesk), run this workflow by hand with `dry-run`, read what it would do, then let it write.\n\n")
-	}
-	fmt.Fprint(w, "| Part | Result |\n|---|---|\n")
-	for _, p := range r.Parts {
-		res := p.Message
-		switch {
-		case p.Error != "":
-			res = "❌ " + strings.TrimSpace(strings.TrimPrefix(res+" "+p.Error, " "))
-			if p.Fix != "" {
-				res += " **To fix:** " + p.Fix
-			}
-		case p.Skipped != "":
-			res = "skipped: " + p.Skipped
-		default:
-			res = "✅ " + res
-		}
-		fmt.Fprintf(w, "| %s | %s |\n", p.Name, strings.ReplaceAll(strings.ReplaceAll(res, "|", `\|`), "\n", " "))
-	}
-	if r.Remind != nil && len(r.Remind.Overdue) > 0 {
-		var ids []string
-		for _, id := range r.Remind.Overdue {
-			ids = append(ids, fmt.Sprintf("#%d", id))
-		}
-		fmt.Fprintf(w, "\n**Overdue tickets:** %s (see the support dashboard).\n", strings.Join(ids, ", "))
-	}
-}
-
 // EventFromEnv reads the GitHub event that started an Actions run
 // (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH), for issues and pull requests.
 func EventFromEnv(getenv func(string) string, o *Options) error {
@@ -272,7 +220,7 @@ func EventFromEnv(getenv func(string) string, o *Options) error {
 	return nil
 }
 
-func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.Date) {
+func (r *Report) rotate(ctx context.Context, c wire.Clients, o Options, today civil.Date) {
 	if rot, err := c.Rotator(today, c.Lead()); err != nil {
 		r.cannot("rotate", err)
 	} else {
@@ -295,7 +243,7 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 		case ig.StewardsTeam == "" && (fi == nil || fi.StewardsGroupID == 0):
 			r.skip("stewards", "roster.yaml names no stewards' team (integrations.github.stewards_team) nor FreshDesk group (integrations.freshdesk.stewards_group_id)")
 		default:
-			m, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, today)
+			m, err := c.Membership().Sync(ctx, c.Roster, today)
 			r.Membership = &m
 			msg := "the stewards' team and group are up to date"
 			if len(m.TeamAdded)+len(m.TeamRemoved) > 0 || m.GroupChanged {
@@ -317,7 +265,7 @@ func (r *Report) rotate(ctx context.Context, c Clients, o Options, today civil.D
 
 }
 
-func (r *Report) sync(ctx context.Context, c Clients, o Options) {
+func (r *Report) sync(ctx context.Context, c wire.Clients, o Options) {
 	if a, setup, err := c.Mirror(); err != nil {
 		r.cannot("sync", err)
 	} else {
@@ -339,7 +287,7 @@ func (r *Report) sync(ctx context.Context, c Clients, o Options) {
 
 }
 
-func (r *Report) remind(ctx context.Context, c Clients, o Options) {
+func (r *Report) remind(ctx context.Context, c wire.Clients, o Options) {
 	if tr, err := c.Triage(); err != nil {
 		r.cannot("remind", err)
 	} else {

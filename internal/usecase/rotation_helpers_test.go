@@ -1,4 +1,4 @@
-package rosterpr_test
+package usecase_test
 
 import (
 	"context"
@@ -19,11 +19,11 @@ func mustFile(t *testing.T, w *world, branch string) string {
 func commitOn(t *testing.T, w *world, branch, content string) {
 	t.Helper()
 	ctx := context.Background()
-	f, _, _, err := w.rot.GH.REST.Repositories.GetContents(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentGetOptions{Ref: branch})
+	f, _, _, err := w.ghc.REST.Repositories.GetContents(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentGetOptions{Ref: branch})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := w.rot.GH.REST.Repositories.UpdateFile(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentFileOptions{
+	if _, _, err := w.ghc.REST.Repositories.UpdateFile(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentFileOptions{
 		Message: github.String("swap"), Content: []byte(content), SHA: f.SHA, Branch: github.String(branch)}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,9 @@
-package app
+package wire
 
 import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/roster/template"
@@ -23,20 +21,18 @@ func TeamMembers(ctx context.Context, e Env, team string) ([]template.Engineer, 
 	if !ok || org == "" || slug == "" {
 		return nil, fmt.Errorf("--github-team %q: write it as ORG/TEAM-SLUG", team)
 	}
-	cfg, err := gh.ConfigFromEnv(e.Getenv)
+	cfg, err := githubConfig(e)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Log, cfg.Clock, cfg.Transport, cfg.Repo = e.Log, e.Clock, e.Transport, e.Getenv("GITHUB_REPOSITORY")
+	cfg.Repo = e.Getenv("GITHUB_REPOSITORY")
 	c, err := gh.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	users, err := gh.All(func(page int) ([]*github.User, *github.Response, error) {
-		return c.REST.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
+	users, err := gh.Teams{C: c}.TeamMembers(ctx, team)
 	if err != nil {
-		return nil, fmt.Errorf("reading team %s: %w", team, err)
+		return nil, err
 	}
 	if len(users) == 0 {
 		return nil, fmt.Errorf("team %s has no members", team)
@@ -49,7 +45,7 @@ func TeamMembers(ctx context.Context, e Env, team string) ([]template.Engineer, 
 	// names start as the handles and `steward init` says to write them.
 	out := make([]template.Engineer, 0, len(users))
 	for _, u := range users {
-		out = append(out, template.Engineer{Name: u.GetLogin(), GitHub: u.GetLogin()})
+		out = append(out, template.Engineer{Name: u, GitHub: u})
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package rosterpr_test
+package usecase_test
 
 import (
 	"context"
@@ -8,21 +8,24 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 // openRosterPR pushes content to a new branch and opens a pull request.
 func openRosterPR(t *testing.T, w *world, branch, content string) int {
 	t.Helper()
 	ctx := context.Background()
-	ref, _, _ := w.rot.GH.REST.Git.GetRef(ctx, "open-infra", "support", "heads/main")
-	if _, _, err := w.rot.GH.REST.Git.CreateRef(ctx, "open-infra", "support", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
+	ref, _, _ := w.ghc.REST.Git.GetRef(ctx, "open-infra", "support", "heads/main")
+	if _, _, err := w.ghc.REST.Git.CreateRef(ctx, "open-infra", "support", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
 		t.Fatal(err)
 	}
 	commitOn(t, w, branch, content)
-	pr, _, err := w.rot.GH.REST.PullRequests.Create(ctx, "open-infra", "support", &github.NewPullRequest{Title: github.String("Roster edit"), Head: github.String(branch), Base: github.String("main")})
+	pr, _, err := w.ghc.REST.PullRequests.Create(ctx, "open-infra", "support", &github.NewPullRequest{Title: github.String("Roster edit"), Head: github.String(branch), Base: github.String("main")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,7 @@ func TestMembershipSyncIsIdempotent(t *testing.T) {
 	w.g.AddTeam("open-infra", "support-stewards", "ewd", "grace")
 	w.fd.AddGroup(sandbox.FDGroup{ID: 43000000123, Name: "Support Stewards", AgentIDs: []int64{43000106}})
 	r, _ := roster.Parse("roster.yaml", w.roster)
-	m := rosterpr.Membership{GH: w.rot.GH, FD: w.rot.FD}
+	m := usecase.Membership{Team: gh.Teams{C: w.ghc}, Groups: freshdesk.Groups{C: w.fdc}}
 	ctx := context.Background()
 	res, err := m.Sync(ctx, r, civil.MustParse("2026-11-30"))
 	if err != nil {

@@ -1,4 +1,4 @@
-package app
+package run
 
 import (
 	"context"
@@ -7,11 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
-
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
-	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // Envelope is every field of an issues or pull_request event that steward
@@ -44,7 +41,7 @@ type Envelope struct {
 // HandleEvent does what a GitHub event asks of steward, as the webhook
 // server and an event-triggered Action run both do. It re-reads what it
 // acts on, so doing it twice changes nothing. It returns a sentence.
-func HandleEvent(ctx context.Context, c Clients, event string, e Envelope) (string, error) {
+func HandleEvent(ctx context.Context, c wire.Clients, event string, e Envelope) (string, error) {
 	switch event {
 	case "issues":
 		return onIssue(ctx, c, e)
@@ -55,7 +52,7 @@ func HandleEvent(ctx context.Context, c Clients, event string, e Envelope) (stri
 }
 
 // HandleTicket reconciles one ticket, as a FreshDesk delivery asks.
-func HandleTicket(ctx context.Context, c Clients, id int64) (string, error) {
+func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 	a, setup, err := c.Mirror()
 	if err != nil {
 		return "ticket ignored: " + err.Error(), nil
@@ -70,7 +67,7 @@ func HandleTicket(ctx context.Context, c Clients, id int64) (string, error) {
 	return fmt.Sprintf("ticket %d in step", id), nil
 }
 
-func onIssue(ctx context.Context, c Clients, e Envelope) (string, error) {
+func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil || !strings.EqualFold(e.Repository.FullName, ig.Repo) || len(e.Issue.PullRequest) > 0 {
 		return "", nil // not the support repository, or a pull request
@@ -123,20 +120,18 @@ func onIssue(ctx context.Context, c Clients, e Envelope) (string, error) {
 	return "", nil
 }
 
-func onPull(ctx context.Context, c Clients, e Envelope) (string, error) {
+func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 	rot, err := c.Rotator(c.Roster.Today(c.Now), c.Lead())
 	if err != nil || !strings.EqualFold(e.Repository.FullName, rot.Repo.Owner+"/"+rot.Repo.Name) {
 		return "", nil
 	}
 	switch e.Action {
 	case "opened", "synchronize", "reopened":
-		files, err := gh.All(func(page int) ([]*github.CommitFile, *github.Response, error) {
-			return c.GH.REST.PullRequests.ListFiles(ctx, rot.Repo.Owner, rot.Repo.Name, e.Number, &github.ListOptions{PerPage: 100, Page: page})
-		})
+		files, err := rot.GitHub.PullRequestFiles(ctx, e.Number)
 		if err != nil {
 			return "", err
 		}
-		touches := slices.ContainsFunc(files, func(f *github.CommitFile) bool { return f.GetFilename() == rot.Repo.Path })
+		touches := slices.Contains(files, rot.Repo.Path)
 		if !touches {
 			return "", nil
 		}
@@ -146,7 +141,7 @@ func onPull(ctx context.Context, c Clients, e Envelope) (string, error) {
 		if !e.PullRequest.Merged || !strings.HasPrefix(e.PullRequest.Head.Ref, "steward/rotation-") {
 			return "", nil
 		}
-		res, err := rosterpr.Membership{GH: c.GH, FD: c.FD}.Sync(ctx, c.Roster, c.Roster.Today(c.Now))
+		res, err := c.Membership().Sync(ctx, c.Roster, c.Roster.Today(c.Now))
 		return fmt.Sprintf("stewards: %s", strings.Join(res.Stewards, ", ")), err
 	}
 	return "", nil

@@ -1,4 +1,4 @@
-package rosterpr_test
+package usecase_test
 
 import (
 	"context"

@@ -1,4 +1,6 @@
-package app
+// Package localgit reads files as they are at a ref in the local git
+// checkout, so a roster check in a pull request needs no credentials.
+package localgit
 
 import (
 	"bytes"
@@ -9,12 +11,12 @@ import (
 	"strings"
 )
 
-// GitFile reads path as it is at ref in the local git checkout (the
+// File reads path as it is at ref in the local git checkout (the
 // working directory), so a roster check needs no credentials. ref may be a
 // commit, a branch, or a branch only the remote has (origin/REF is tried
 // too, as a pull request's checkout has it). found is false when the ref
 // exists but the file is not in it.
-func GitFile(ctx context.Context, ref, path string) (data []byte, found bool, err error) {
+func File(ctx context.Context, ref, path string) (data []byte, found bool, err error) {
 	var commit string
 	for _, r := range []string{ref, "origin/" + strings.TrimPrefix(ref, "refs/heads/")} {
 		out, err := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", r+"^{commit}").Output()

@@ -1,4 +1,4 @@
-package rosterpr
+package usecase
 
 import (
 	"context"
@@ -6,20 +6,19 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 )
 
 // Membership keeps the stewards' GitHub team and FreshDesk group holding
-// exactly the stewards on duty.
+// exactly the stewards on duty: it reads both, works out the difference
+// from the rotation, and writes only that.
 type Membership struct {
-	GH *gh.Client
-	FD *freshdesk.Client // optional
+	Team port.Team
+	// Groups is nil without FreshDesk credentials: the group is skipped.
+	Groups port.AgentGroup
 }
 
 // MembershipResult lists what changed.
@@ -48,7 +47,7 @@ func (m Membership) Sync(ctx context.Context, r *roster.Roster, today civil.Date
 	switch {
 	case fi == nil || fi.StewardsGroupID == 0:
 		res.Skipped = append(res.Skipped, "FreshDesk group: integrations.freshdesk.stewards_group_id is not set")
-	case m.FD == nil:
+	case m.Groups == nil:
 		res.Skipped = append(res.Skipped, "FreshDesk group: no FreshDesk credentials")
 	default:
 		var want []int64
@@ -60,16 +59,16 @@ func (m Membership) Sync(ctx context.Context, r *roster.Roster, today civil.Date
 			}
 		}
 		slices.Sort(want)
-		g, err := m.FD.Group(ctx, fi.StewardsGroupID)
+		have, err := m.Groups.GroupAgents(ctx, fi.StewardsGroupID)
 		if err != nil {
-			return res, fmt.Errorf("reading FreshDesk group %d: %w", fi.StewardsGroupID, err)
+			return res, err
 		}
-		have := slices.Clone(g.AgentIDs)
+		have = slices.Clone(have)
 		slices.Sort(have)
 		res.GroupAgentIDs = want
 		if !slices.Equal(have, want) {
-			if _, err := m.FD.SetGroupAgents(ctx, fi.StewardsGroupID, want); err != nil {
-				return res, fmt.Errorf("updating FreshDesk group %d: %w", fi.StewardsGroupID, err)
+			if err := m.Groups.SetGroupAgents(ctx, fi.StewardsGroupID, want); err != nil {
+				return res, err
 			}
 			res.GroupChanged = true
 		}
@@ -78,32 +77,25 @@ func (m Membership) Sync(ctx context.Context, r *roster.Roster, today civil.Date
 }
 
 func (m Membership) syncTeam(ctx context.Context, team string, res *MembershipResult) error {
-	org, slug, _ := strings.Cut(team, "/")
-	users, err := gh.All(func(page int) ([]*github.User, *github.Response, error) {
-		return m.GH.REST.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
+	have, err := m.Team.TeamMembers(ctx, team)
 	if err != nil {
-		return fmt.Errorf("reading team %s: %w", team, err)
-	}
-	var have []string
-	for _, u := range users {
-		have = append(have, u.GetLogin())
+		return err
 	}
 	has := func(list []string, x string) bool {
 		return slices.ContainsFunc(list, func(y string) bool { return strings.EqualFold(x, y) })
 	}
 	for _, h := range res.Stewards {
 		if !has(have, h) {
-			if _, _, err := m.GH.REST.Teams.AddTeamMembershipBySlug(ctx, org, slug, h, &github.TeamAddTeamMembershipOptions{Role: "member"}); err != nil {
-				return fmt.Errorf("adding @%s to %s: %w", h, team, err)
+			if err := m.Team.AddTeamMember(ctx, team, h); err != nil {
+				return err
 			}
 			res.TeamAdded = append(res.TeamAdded, h)
 		}
 	}
 	for _, h := range have {
 		if !has(res.Stewards, h) {
-			if _, err := m.GH.REST.Teams.RemoveTeamMembershipBySlug(ctx, org, slug, h); err != nil {
-				return fmt.Errorf("removing @%s from %s: %w", h, team, err)
+			if err := m.Team.RemoveTeamMember(ctx, team, h); err != nil {
+				return err
 			}
 			res.TeamRemoved = append(res.TeamRemoved, h)
 		}

@@ -1,4 +1,4 @@
-package app
+package run
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
@@ -22,8 +23,8 @@ func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
 	if r == nil {
 		t.Fatal(probs)
 	}
-	env := Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
-	c := Connect(env, r)
+	env := wire.Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
+	c := wire.Connect(env, r)
 	if len(c.Notes()) != 2 {
 		t.Errorf("notes %v", c.Notes())
 	}
@@ -49,22 +50,6 @@ func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
 	}
 }
 
-func TestCredentialsComeFromTheEnvironment(t *testing.T) {
-	r, _ := roster.Parse("roster.yaml", []byte("version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\nintegrations:\n  github: {repo: o/r}\n  freshdesk: {domain: acme}\n"))
-	vars := map[string]string{"GITHUB_TOKEN": "t", "FRESHDESK_API_KEY": "k", "STEWARD_FRESHDESK_DOMAIN": "other"}
-	c := Connect(Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now}, r)
-	if c.GH == nil || c.FD == nil || len(c.Notes()) != 0 {
-		t.Fatalf("clients: %v %v %v", c.GHErr, c.FDErr, c.Notes())
-	}
-	if got := c.FD.AgentURL(7); got != "https://other.freshdesk.com/a/tickets/7" {
-		t.Errorf("the domain override: %s", got)
-	}
-	delete(vars, "GITHUB_TOKEN")
-	if c := Connect(Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now}, r); c.GH != nil || !strings.Contains(c.GHErr.Error(), "no GitHub credentials") {
-		t.Errorf("without a token: %v", c.GHErr)
-	}
-}
-
 const configured = "version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\nintegrations:\n  github: {repo: o/r}\n  freshdesk: {domain: acme}\n"
 
 func mustRoster(t *testing.T, text string) *roster.Roster {
@@ -80,8 +65,8 @@ func mustRoster(t *testing.T, text string) *roster.Roster {
 // fix, never "skipped": a team without credentials must see a red run.
 func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 	r := mustRoster(t, configured)
-	env := Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
-	rep := Run(context.Background(), Connect(env, r), Options{})
+	env := wire.Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
+	rep := Run(context.Background(), wire.Connect(env, r), Options{})
 	if !rep.Failed() || len(rep.Parts) != 4 {
 		t.Fatalf("parts %+v", rep.Parts)
 	}
@@ -104,7 +89,7 @@ func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 	// FreshDesk configured without its key: the mirror fails, it is not off.
 	vars := map[string]string{"GITHUB_TOKEN": "t"}
 	env.Getenv = func(k string) string { return vars[k] }
-	rep = Run(context.Background(), Connect(env, r), Options{Only: []string{"sync"}})
+	rep = Run(context.Background(), wire.Connect(env, r), Options{Only: []string{"sync"}})
 	if len(rep.Parts) != 1 || rep.Parts[0].Error == "" || !strings.Contains(rep.Parts[0].Fix, "freshdesk-api-key") {
 		t.Errorf("sync without a FreshDesk key: %+v", rep.Parts)
 	}
@@ -113,8 +98,8 @@ func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 // With nothing configured the run says it wrote nothing and why.
 func TestARunWithNoIntegrationsSaysItWroteNothing(t *testing.T) {
 	r := mustRoster(t, "version: 1\nteam: T\ntimezone: UTC\nsupport: {team_size: 1, tenure: 1w, handoff_every: 1w, start: 2026-01-05}\nengineers:\n  - {name: A, github: a}\n")
-	env := Env{Getenv: func(string) string { return "" }, Now: time.Now}
-	rep := Run(context.Background(), Connect(env, r), Options{})
+	env := wire.Env{Getenv: func(string) string { return "" }, Now: time.Now}
+	rep := Run(context.Background(), wire.Connect(env, r), Options{})
 	var b strings.Builder
 	rep.WriteMarkdown(&b)
 	if rep.Failed() || rep.Configured() || !strings.Contains(b.String(), "steward wrote nothing") {
@@ -141,8 +126,8 @@ func TestUnreachableOrUninstalledAppFails(t *testing.T) {
 	clk := sandbox.NewManualClock(now)
 	r := mustRoster(t, configured)
 
-	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: unreachable{}}
-	rep := Run(context.Background(), Connect(env, r), Options{})
+	env := wire.Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: unreachable{}}
+	rep := Run(context.Background(), wire.Connect(env, r), Options{})
 	if !rep.Failed() {
 		t.Fatalf("unreachable: %+v", rep.Parts)
 	}
@@ -158,7 +143,7 @@ func TestUnreachableOrUninstalledAppFails(t *testing.T) {
 	g := sandbox.NewGitHub(sandbox.GitHubOptions{AppID: 42, AppKey: &key.PublicKey, Clock: clk}) // no installation
 	env.Transport = sandbox.Transport{Handler: g}
 	vars["GITHUB_API_URL"] = "https://api.github.sandbox/"
-	rep = Run(context.Background(), Connect(env, r), Options{Only: []string{"rotate"}})
+	rep = Run(context.Background(), wire.Connect(env, r), Options{Only: []string{"rotate"}})
 	if len(rep.Parts) != 2 || rep.Parts[0].Error == "" || !strings.Contains(rep.Parts[0].Fix, "install the GitHub App") || rep.Parts[1].Skipped == "" {
 		t.Errorf("not installed: %+v", rep.Parts)
 	}
@@ -173,8 +158,8 @@ func TestAPartThatLeavesOutFreshdeskFails(t *testing.T) {
 	g.AddUser("a")
 	r := mustRoster(t, strings.Replace(configured, "freshdesk: {domain: acme}", "freshdesk: {domain: acme, stewards_group_id: 9}", 1))
 	vars := map[string]string{"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.sandbox/"}
-	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
-	rep := Run(context.Background(), Connect(env, r), Options{})
+	env := wire.Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
+	rep := Run(context.Background(), wire.Connect(env, r), Options{})
 	failed := map[string]bool{}
 	for _, p := range rep.Parts {
 		if p.Error != "" {
@@ -204,7 +189,7 @@ func TestTheScheduledRunRemindsAnUnmergedRotationPullRequest(t *testing.T) {
 	g.AddUser("a")
 	g.AddUser("b")
 	vars := map[string]string{"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.sandbox/"}
-	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
+	env := wire.Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk, Transport: sandbox.Transport{Handler: g}}
 	reminders := func() int {
 		n := 0
 		for _, is := range g.Issues("o", "r") {
@@ -218,7 +203,7 @@ func TestTheScheduledRunRemindsAnUnmergedRotationPullRequest(t *testing.T) {
 	}
 	for day := range 5 { // Monday 03-09 .. Friday 03-13, twice a day
 		for range 2 {
-			rep := Run(context.Background(), Connect(env, mustRoster(t, text)), Options{Only: []string{"rotate"}})
+			rep := Run(context.Background(), wire.Connect(env, mustRoster(t, text)), Options{Only: []string{"rotate"}})
 			if rep.Failed() {
 				t.Fatalf("day %d: %+v", day, rep.Parts)
 			}

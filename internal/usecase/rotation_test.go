@@ -1,4 +1,4 @@
-package rosterpr_test
+package usecase_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/support-steward/steward/internal/usecase"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
@@ -22,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := filepath.Join("testdata", "rotation", name)
 	if *update {
 		os.WriteFile(path, []byte(got), 0o644)
 	}
@@ -40,7 +42,9 @@ type world struct {
 	g      *sandbox.GitHub
 	fd     *sandbox.Freshdesk
 	clock  *sandbox.ManualClock
-	rot    *rosterpr.Rotator
+	rot    *usecase.Rotator
+	ghc    *gh.Client
+	fdc    *freshdesk.Client
 	roster []byte
 	fdURL  string
 }
@@ -68,8 +72,9 @@ func newWorld(t *testing.T, today string) *world {
 		t.Fatal(err)
 	}
 	fdc, _ := freshdesk.New(freshdesk.Config{BaseURL: fdSrv.URL, APIKey: "k", Clock: clock})
-	w := &world{t: t, g: g, fd: fd, clock: clock, roster: sample, fdURL: fdSrv.URL}
-	w.rot = &rosterpr.Rotator{GH: ghc, FD: fdc, Today: civil.MustParse(today), Lead: 7,
+	w := &world{t: t, g: g, fd: fd, clock: clock, roster: sample, fdURL: fdSrv.URL, ghc: ghc, fdc: fdc}
+	w.rot = &usecase.Rotator{GitHub: gh.RepoOf(ghc, "open-infra/support"), Issues: gh.RepoOf(ghc, "open-infra/support"),
+		Tickets: freshdesk.AgentTickets{C: fdc}, WebURL: ghc.WebURL(), Today: civil.MustParse(today), Lead: 7,
 		Repo: rosterpr.Repo{Owner: "open-infra", Name: "support", Path: "roster.yaml", CalendarPath: "calendar/support-stewards.ics",
 			Issues: "open-infra/support", SupportLabel: "support"}}
 	return w

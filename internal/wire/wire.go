@@ -1,0 +1,254 @@
+// Package wire is the one place that builds steward's clients (GitHub,
+// FreshDesk) and the engines that act through them, from the environment
+// and the roster, for the command line, the Action and the webhook server
+// alike: Connect for a process that has its roster, AppBackend for the
+// server, which reads it per delivery. Both go through connect, so a
+// setting (STEWARD_FRESHDESK_DOMAIN, STEWARD_CACHE_DIR) works the same in
+// every running mode. It also says what to fix when a client cannot be
+// made (Fix).
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/clock"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
+)
+
+// Env is what the wiring may read of the world.
+type Env struct {
+	Getenv func(string) string
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Clock and Transport, when set, are what the clients wait on and send
+	// through (tests: a manual clock, an unreachable network).
+	Clock     clock.Clock
+	Transport http.RoundTripper
+}
+
+func (e Env) log() *slog.Logger {
+	if e.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Log
+}
+
+// Clients are the connections a roster's integrations need; a client that
+// could not be made is nil, with the reason.
+type Clients struct {
+	Roster *roster.Roster
+	GH     *gh.Client
+	GHErr  error
+	FD     *freshdesk.Client
+	FDErr  error
+	Now    time.Time
+	// Log hears what the engines do not return: a mirror step that failed
+	// among others that went on.
+	Log *slog.Logger
+}
+
+// Connect makes the clients the roster's integrations call for.
+func Connect(e Env, r *roster.Roster) Clients {
+	return connect(e, r, func() (*gh.Client, error) {
+		cfg, err := githubConfig(e)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Repo = r.Integrations.GitHub.Repo
+		return gh.New(cfg)
+	}, func(domain string) (*freshdesk.Client, error) { return newFreshdesk(e, domain) })
+}
+
+// connect is the construction every running mode shares: which clients a
+// roster asks for, the FreshDesk domain (STEWARD_FRESHDESK_DOMAIN over the
+// roster's), and "not configured" versus "cannot connect". github and
+// freshdesk make (or reuse) the clients themselves.
+func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshdesk func(domain string) (*freshdesk.Client, error)) Clients {
+	c := Clients{Roster: r, Now: e.Now(), Log: e.log()}
+	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
+	if ig == nil {
+		c.GHErr = NotConfigured{"roster.yaml has no integrations.github"}
+	} else {
+		c.GH, c.GHErr = github()
+	}
+	if fi == nil {
+		c.FDErr = NotConfigured{"roster.yaml has no integrations.freshdesk"}
+	} else {
+		domain := fi.Domain
+		if d := e.Getenv("STEWARD_FRESHDESK_DOMAIN"); d != "" {
+			domain = d
+		}
+		c.FD, c.FDErr = freshdesk(domain)
+	}
+	return c
+}
+
+// githubConfig is GitHub's client configuration from the environment
+// (credentials, API URL, cache directory), without the repository.
+func githubConfig(e Env) (gh.Config, error) {
+	cfg, err := gh.ConfigFromEnv(e.Getenv)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Log, cfg.CacheDir = e.log(), e.Getenv("STEWARD_CACHE_DIR")
+	cfg.Clock, cfg.Transport = e.Clock, e.Transport
+	return cfg, nil
+}
+
+// newFreshdesk makes a FreshDesk client for domain from the environment's
+// API key and base URL.
+func newFreshdesk(e Env, domain string) (*freshdesk.Client, error) {
+	cfg, err := freshdesk.ConfigFromEnv(e.Getenv, domain)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Log, cfg.Clock, cfg.Transport = e.log(), e.Clock, e.Transport
+	return freshdesk.New(cfg)
+}
+
+// ghErr and fdErr say why a client is missing, even for Clients built by
+// hand (tests) with a nil client and no reason.
+func (c Clients) ghErr() error {
+	if c.GHErr != nil {
+		return c.GHErr
+	}
+	return errors.New("GitHub is not connected")
+}
+
+func (c Clients) fdErr() error {
+	if c.FDErr != nil {
+		return c.FDErr
+	}
+	return errors.New("FreshDesk is not connected")
+}
+
+// Mirror returns the mirror's applier, or why there is none.
+func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
+	s, err := mirror.FromRoster(c.Roster)
+	switch {
+	case err != nil && (c.Roster.Integrations.GitHub == nil || c.Roster.Integrations.Freshdesk == nil):
+		return nil, s, NotConfigured{err.Error()}
+	case err != nil:
+		return nil, s, err
+	case c.GH == nil:
+		return nil, s, c.ghErr()
+	case c.FD == nil:
+		return nil, s, c.fdErr()
+	}
+	s.Render.TicketURL = c.FD.AgentURL
+	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now, Log: c.Log}, s, nil
+}
+
+// Lead is integrations.github.rotation_lead, or 7 days.
+func (c Clients) Lead() int {
+	if ig := c.Roster.Integrations.GitHub; ig != nil && ig.RotationLead.Days > 0 {
+		return ig.RotationLead.Days
+	}
+	return 7
+}
+
+// Rotator returns the rotation pull-request engine, or why there is none.
+func (c Clients) Rotator(today civil.Date, lead int) (*usecase.Rotator, error) {
+	ig := c.Roster.Integrations.GitHub
+	if ig == nil || c.GH == nil {
+		return nil, c.ghErr()
+	}
+	repo := ig.RosterRepo
+	if repo == "" {
+		repo = ig.Repo
+	}
+	path := ig.RosterPath
+	if path == "" {
+		path = "roster.yaml"
+	}
+	at := gh.RepoOf(c.GH, repo)
+	rot := &usecase.Rotator{GitHub: at, Issues: gh.RepoOf(c.GH, ig.Repo), WebURL: c.GH.WebURL(), Today: today, Lead: lead,
+		Repo: rosterpr.Repo{Owner: at.Owner, Name: at.Name, Path: path, Base: ig.BaseBranch, CalendarPath: ig.CalendarPath, PagePath: ig.PagePath,
+			Issues: ig.Repo, SupportLabel: ig.Label()}}
+	if c.FD != nil {
+		rot.Tickets = freshdesk.AgentTickets{C: c.FD}
+	}
+	return rot, nil
+}
+
+// RepoRotator is a Rotator for the roster at path in repo (owner/name)
+// when no roster names its repository: a roster check in the workflow's own
+// repository (GITHUB_REPOSITORY). It checks; it does not rotate.
+func RepoRotator(e Env, repo, path string, today civil.Date) (*usecase.Rotator, error) {
+	cfg, err := githubConfig(e)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Repo = repo
+	client, err := gh.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	at := gh.RepoOf(client, repo)
+	return &usecase.Rotator{GitHub: at, WebURL: client.WebURL(), Today: today, Repo: rosterpr.Repo{Owner: at.Owner, Name: at.Name, Path: path}}, nil
+}
+
+// Triage returns the dashboard and routing engine, or why there is none.
+// FreshDesk is optional to it.
+func (c Clients) Triage() (*triage.Triage, error) {
+	ig := c.Roster.Integrations.GitHub
+	if ig == nil || c.GH == nil {
+		return nil, c.ghErr()
+	}
+	owner, name, _ := strings.Cut(ig.Repo, "/")
+	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+}
+
+// Membership returns the engine keeping the stewards' team and group; the
+// group is left out without a FreshDesk client.
+func (c Clients) Membership() usecase.Membership {
+	m := usecase.Membership{Team: gh.Teams{C: c.GH}}
+	if c.FD != nil {
+		m.Groups = freshdesk.Groups{C: c.FD}
+	}
+	return m
+}
+
+// Acknowledge returns the engine answering new tickets from the roster's
+// template; it needs the FreshDesk client.
+func (c Clients) Acknowledge() *usecase.Acknowledge {
+	return &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
+}
+
+// NotConfigured is the reason a part is off because roster.yaml does not
+// ask for it: such a part is skipped, never failed. Every other reason a
+// part cannot run (no credentials, GitHub unreachable, the App not
+// installed) is a failure.
+type NotConfigured struct{ Reason string }
+
+func (n NotConfigured) Error() string { return n.Reason }
+
+// IsNotConfigured reports whether err says a part is simply not configured.
+func IsNotConfigured(err error) bool {
+	var n NotConfigured
+	return errors.As(err, &n)
+}
+
+// Notes says which connections are off, one line each.
+func (c Clients) Notes() []string {
+	var out []string
+	if c.GHErr != nil {
+		out = append(out, fmt.Sprintf("GitHub off: %v", c.GHErr))
+	}
+	if c.FDErr != nil {
+		out = append(out, fmt.Sprintf("FreshDesk off: %v", c.FDErr))
+	}
+	return out
+}
