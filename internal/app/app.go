@@ -20,6 +20,7 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 // Env is what the wiring may read of the world.
@@ -42,11 +43,12 @@ type Clients struct {
 	FD     *freshdesk.Client
 	FDErr  error
 	Now    time.Time
+	Log    *slog.Logger
 }
 
 // Connect makes the clients the roster's integrations call for.
 func Connect(e Env, r *roster.Roster) Clients {
-	c := Clients{Roster: r, Now: e.Now()}
+	c := Clients{Roster: r, Now: e.Now(), Log: e.Log}
 	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
 	if ig == nil {
 		c.GHErr = NotConfigured{"roster.yaml has no integrations.github"}
@@ -77,7 +79,7 @@ func Connect(e Env, r *roster.Roster) Clients {
 }
 
 // Mirror returns the mirror's applier, or why there is none.
-func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
+func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	s, err := mirror.FromRoster(c.Roster)
 	switch {
 	case err != nil && (c.Roster.Integrations.GitHub == nil || c.Roster.Integrations.Freshdesk == nil):
@@ -90,7 +92,15 @@ func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
 		return nil, s, c.FDErr
 	}
 	s.Render.TicketURL = c.FD.AgentURL
-	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now}, s, nil
+	issues, err := c.GH.Issues(s.Owner + "/" + s.Repo)
+	if err != nil {
+		return nil, s, err
+	}
+	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: c.FD}, Render: s.Render, Now: c.Now, Log: c.Log}
+	if s.Board != nil {
+		m.Board, m.BoardStatus = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption
+	}
+	return m, s, nil
 }
 
 // Lead is integrations.github.rotation_lead, or 7 days.

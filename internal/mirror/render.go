@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/sla"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -32,7 +32,7 @@ func Title(s State) string {
 func (r Render) Body(s State) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n**Support ticket [#%d](%s)**\n\n| | |\n|---|---|\n", s.marker(), s.Ticket, r.TicketURL(s.Ticket))
-	fmt.Fprintf(&b, "| Priority | %s |\n", freshdesk.PriorityName(s.Priority))
+	fmt.Fprintf(&b, "| Priority | %s |\n", sla.PriorityName(s.Priority))
 	fmt.Fprintf(&b, "| Status | %s |\n", StatusName(s.Status))
 	if s.Hub != "" {
 		fmt.Fprintf(&b, "| Hub | %s |\n", cell(s.Hub))
@@ -94,7 +94,7 @@ func quoteBlock(s string) string {
 }
 
 // PriorityLabel is the GitHub label for a FreshDesk priority.
-func PriorityLabel(p int) string { return "priority: " + strings.ToLower(freshdesk.PriorityName(p)) }
+func PriorityLabel(p int) string { return "priority: " + strings.ToLower(sla.PriorityName(p)) }
 
 // LinkNote is the private note that links a ticket to its issue.
 func LinkNote(repo string, issue int, url string) string {

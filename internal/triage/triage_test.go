@@ -22,6 +22,7 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -89,11 +90,20 @@ func (w *world) seed() {
 		w.t.Fatal(err)
 	}
 	s.Render.TicketURL = w.fdc.AgentURL
-	a := &mirror.Applier{GH: w.ghc, FD: w.fdc, Owner: "open-infra", Repo: "support", Render: s.Render, Now: w.clock.Now()}
+	a := w.mirror(s.Render)
 	s.Config.Board = false
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		w.t.Fatalf("mirror: %v %+v", err, r.Outcomes)
 	}
+}
+
+// mirror is the sync use case over the sandboxes, without a board.
+func (w *world) mirror(r mirror.Render) *usecase.Mirror {
+	issues, err := w.ghc.Issues("open-infra/support")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: w.fdc}, Render: r, Now: w.clock.Now()}
 }
 
 func TestDashboardAndLapses(t *testing.T) {
@@ -399,7 +409,7 @@ func TestLapsesEscalateOncePerPeriod(t *testing.T) {
 	s, _ := mirror.FromRoster(w.r)
 	s.Render.TicketURL = w.fdc.AgentURL
 	s.Config.Board = false
-	a := &mirror.Applier{GH: w.ghc, FD: w.fdc, Owner: "open-infra", Repo: "support", Render: s.Render, Now: w.clock.Now()}
+	a := w.mirror(s.Render)
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		t.Fatalf("mirror: %v", err)
 	}

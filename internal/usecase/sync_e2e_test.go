@@ -1,4 +1,4 @@
-package mirror_test
+package usecase_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -69,7 +70,7 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 	return w
 }
 
-func (w *world) applier() *mirror.Applier {
+func (w *world) applier() *usecase.Mirror {
 	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock, Limits: w.ghLimits})
 	if err != nil {
 		w.t.Fatal(err)
@@ -80,7 +81,15 @@ func (w *world) applier() *mirror.Applier {
 	}
 	r := w.render
 	r.TicketURL = fdc.AgentURL
-	return &mirror.Applier{GH: ghc, FD: fdc, Owner: "acme", Repo: "support", Board: w.board, Render: r, Now: w.clock.Now()}
+	issues, err := ghc.Issues("acme/support")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now()}
+	if w.board != nil {
+		m.Board, m.BoardStatus = ghc.Board(gh.Project(*w.board)), w.board.StatusOption
+	}
+	return m
 }
 
 // sync runs one sync with a fresh applier, as a scheduled run would.
