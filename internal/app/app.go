@@ -19,7 +19,6 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
-	"github.com/support-steward/steward/internal/triage"
 	"github.com/support-steward/steward/internal/usecase"
 )
 
@@ -133,13 +132,20 @@ func (c Clients) Rotator(today civil.Date, lead int) (*rosterpr.Rotator, error) 
 
 // Triage returns the dashboard and routing engine, or why there is none.
 // FreshDesk is optional to it.
-func (c Clients) Triage() (*triage.Triage, error) {
+func (c Clients) Triage() (*usecase.Triage, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil {
 		return nil, c.GHErr
 	}
-	owner, name, _ := strings.Cut(ig.Repo, "/")
-	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+	issues, err := c.GH.Issues(ig.Repo)
+	if err != nil {
+		return nil, err
+	}
+	t := &usecase.Triage{Issues: issues, Roster: c.Roster, Label: ig.Label(), Now: c.Now}
+	if c.FD != nil {
+		t.Desk = freshdesk.Tickets{C: c.FD}
+	}
+	return t, nil
 }
 
 // NotConfigured is the reason a part is off because roster.yaml does not

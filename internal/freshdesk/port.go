@@ -43,6 +43,15 @@ func toPort(tk Ticket) port.Ticket {
 		if s.AgentRespondedAt != nil {
 			p.AgentResponded = *s.AgentRespondedAt
 		}
+		if s.RequesterRespondedAt != nil {
+			p.RequesterResponded = *s.RequesterRespondedAt
+		}
+		if s.PendingSince != nil {
+			p.PendingSince = *s.PendingSince
+		}
+		if s.StatusUpdatedAt != nil {
+			p.StatusUpdated = *s.StatusUpdatedAt
+		}
 	}
 	if tk.Requester != nil {
 		p.RequesterName = tk.Requester.Name

@@ -21,6 +21,11 @@ type Ticket struct {
 	// to the requester.
 	FirstResponded time.Time
 	AgentResponded time.Time
+	// RequesterResponded, PendingSince and StatusUpdated are the other
+	// timestamps response targets read; zero when unknown.
+	RequesterResponded time.Time
+	PendingSince       time.Time
+	StatusUpdated      time.Time
 	// RequesterName is the requester's display name, when asked for.
 	RequesterName string
 	// Company is the ticket's company (a hub), 0 for none.
