@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/support-steward/steward/internal/mirror"
@@ -98,15 +99,22 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 // SyncTicket reconciles one ticket and its issue now, as a webhook asks:
 // it re-reads the ticket instead of trusting the delivery.
 func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
+	issues, err := m.listIssues(ctx, label)
+	if err != nil {
+		return mirror.Report{}, err
+	}
+	return m.syncTicket(ctx, c, id, issues)
+}
+
+// syncTicket reconciles ticket id with the issues given: every support
+// issue, or, for a delivery about an issue that mirrors the ticket, that
+// issue alone (a duplicate is the scheduled sync's to find).
+func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
 	pt, err := m.Desk.Ticket(ctx, id, c.IncludeRequester)
 	if err != nil {
 		return mirror.Report{}, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
 	}
 	t := mirrorTicket(pt)
-	issues, err := m.listIssues(ctx, label)
-	if err != nil {
-		return mirror.Report{}, err
-	}
 	in := mirror.Input{Now: m.Now, Tickets: []mirror.Ticket{t}, Issues: issues, Hubs: map[int64]string{}}
 	if t.Company != 0 {
 		name := mirror.KnownHubs(issues)[t.Company]
@@ -140,7 +148,10 @@ func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, numbe
 		return 0, fmt.Errorf("reading #%d: %w", number, err)
 	}
 	if id, _, ok := mirror.TicketOf(is.Body); ok {
-		_, err := m.SyncTicket(ctx, c, label, id)
+		// The issue mirrors its ticket already: reconcile the two without
+		// listing every support issue, so a delivery costs the same however
+		// many there are.
+		_, err := m.syncTicket(ctx, c, id, []mirror.Issue{mirrorIssue(is)})
 		return number, err
 	}
 	id, ok := mirror.TicketRef(is.Body, c.Domain)
@@ -159,9 +170,12 @@ func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, numbe
 		return 0, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
 	}
 	body := c.Adopted(m.Render, m.Now, is.Body, is.State == "open", mirrorTicket(t))
-	if _, err := m.Issues.Edit(ctx, number, port.IssueEdit{Body: &body}); err != nil {
+	edited, err := m.Issues.Edit(ctx, number, port.IssueEdit{Body: &body})
+	if err != nil {
 		return 0, fmt.Errorf("linking #%d to ticket %d: %w", number, id, err)
 	}
-	_, err = m.SyncTicket(ctx, c, label, id)
+	// The list read above, with the adopted issue as it is now.
+	issues = slices.DeleteFunc(issues, func(x mirror.Issue) bool { return x.Number == number })
+	_, err = m.syncTicket(ctx, c, id, append(issues, mirrorIssue(edited)))
 	return number, err
 }
