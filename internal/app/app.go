@@ -97,7 +97,7 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: c.FD}, Render: s.Render, Now: c.Now, Log: c.Log}
 	if s.Board != nil {
-		m.Board, m.BoardStatus = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption
+		m.Board, m.BoardStatus, m.BoardDone = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption, "Done"
 	}
 	return m, s, nil
 }

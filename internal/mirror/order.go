@@ -3,7 +3,10 @@ package mirror
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/support-steward/steward/internal/sla"
 )
 
 // BoardItem is what the board's order depends on, for one item.
@@ -126,4 +129,42 @@ func longestIncreasing(seq []int) map[int]bool {
 		keep[seq[i]] = true
 	}
 	return keep
+}
+
+// PriorityOf is a support issue's priority from its labels ("priority:
+// high"), Medium when it has none: how an issue a person opened joins the
+// board.
+func PriorityOf(labels []string) int {
+	for _, l := range labels {
+		name, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(l)), "priority:")
+		if !ok {
+			continue
+		}
+		for p := sla.PriorityLow; p <= sla.PriorityUrgent; p++ {
+			if strings.TrimSpace(name) == strings.ToLower(sla.PriorityName(p)) {
+				return p
+			}
+		}
+	}
+	return sla.PriorityMedium
+}
+
+// ItemOf is what the board's order needs of a support issue: from the state
+// steward recorded in it (target, when this run changes it), else from its
+// labels (an issue a person opened).
+func ItemOf(id string, is Issue, target *State) BoardItem {
+	it := BoardItem{ID: id, Support: true, Closed: is.State == "closed", Created: is.Created}
+	st, ok := parseState(is.Body)
+	if target != nil {
+		st, ok = *target, true
+	}
+	if ok {
+		it.Event, it.HubDown, it.Priority = st.Event, st.HubDown, st.Priority
+		if !st.Created.IsZero() {
+			it.Created = st.Created
+		}
+		return it
+	}
+	it.Priority = PriorityOf(is.Labels)
+	return it
 }

@@ -66,6 +66,7 @@ type Issue struct {
 	Labels      []string
 	ClosedAt    time.Time
 	ClosedBy    string
+	Created     time.Time
 	// URL is the issue's html_url: links are built from it, never by
 	// formatting https://github.com/... (GitHub Enterprise Server).
 	URL string
@@ -264,7 +265,7 @@ func (c Config) create(in Input, t Ticket) Work {
 	}
 	w.Actions = append(w.Actions, Action{Kind: CreateIssue, Title: Title(tgt), Add: c.labels(tgt), Reason: reason})
 	if c.Board {
-		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, at the top"})
+		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, in their place by impact"})
 	}
 	w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket gets a private note linking its issue"})
 	if done(t.Status) {
@@ -297,8 +298,8 @@ func (c Config) reconcile(in Input, is Issue, r State, t *Ticket) (Work, bool) {
 		}
 		w.Actions = append(w.Actions, Action{Kind: SetLabels, Add: want, Remove: remove, Reason: reason})
 	}
-	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Top() != r.Top()) {
-		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed"})
+	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Event != r.Event || tgt.HubDown != r.HubDown) {
+		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed: its board priority and place follow"})
 	}
 
 	tStatus := r.Status

@@ -30,11 +30,15 @@ type Mirror struct {
 	Issues port.Issues
 	Desk   port.Helpdesk
 	Board  port.Board // nil: no board
-	// BoardStatus is the board's status option for open support work.
+	// BoardStatus is the board's status option for open support work,
+	// BoardDone the one for closed support issues ("" leaves it alone).
 	BoardStatus string
+	BoardDone   string
 	Render      mirror.Render
 	Now         time.Time
 	Log         *slog.Logger
+
+	run boardRun
 }
 
 // Apply carries out every work item. A failed step is reported and left for
@@ -137,14 +141,9 @@ func (m *Mirror) do(ctx context.Context, w *mirror.Work, act mirror.Action, st *
 	switch act.Kind {
 	case mirror.CreateIssue:
 		body := m.Render.Body(*st)
-		is, err := m.Issues.Create(ctx, port.NewIssue{Title: act.Title, Body: body, Labels: act.Add})
+		is, err := m.create(ctx, port.NewIssue{Title: act.Title, Body: body, Labels: act.Add})
 		if err != nil {
-			// The answer may be lost with the issue made: its body claims
-			// the board and the link, so find it and do them now.
-			var ok bool
-			if is, ok = m.created(ctx, act.Add, body); !ok {
-				return err
-			}
+			return err
 		}
 		w.Issue, w.NodeID, w.URL, w.Body = is.Number, is.NodeID, is.URL, body
 	case mirror.UpdateTitle:
@@ -161,13 +160,13 @@ func (m *Mirror) do(ctx context.Context, w *mirror.Work, act mirror.Action, st *
 		}
 		st.Priority, st.Event = w.Target.Priority, w.Target.Event
 	case mirror.AddToBoard:
-		if err := m.addToBoard(ctx, w.NodeID, w.Target, true); err != nil {
+		if err := m.addToBoard(ctx, w, true); err != nil {
 			st.Board = false
 			return err
 		}
 		st.Board = true
 	case mirror.SetBoardPriority:
-		if err := m.addToBoard(ctx, w.NodeID, w.Target, false); err != nil {
+		if err := m.addToBoard(ctx, w, false); err != nil {
 			st.Board = false // the next run puts the whole item right
 			return err
 		}
@@ -218,9 +217,37 @@ func (m *Mirror) do(ctx context.Context, w *mirror.Work, act mirror.Action, st *
 	return nil
 }
 
+// createTries bounds the attempts to create one issue within one run.
+const createTries = 3
+
+// create opens the issue. A create whose answer was lost may have made
+// it: its body claims the board and the link, so it is looked for, and
+// used when found; only when it is surely not there is it sent again.
+func (m *Mirror) create(ctx context.Context, n port.NewIssue) (port.Issue, error) {
+	var err error
+	for attempt := 1; attempt <= createTries; attempt++ {
+		var is port.Issue
+		if is, err = m.Issues.Create(ctx, n); err == nil {
+			return is, nil
+		}
+		found, sure := m.created(ctx, n.Labels, n.Body)
+		if sure && found.Number != 0 {
+			return found, nil
+		}
+		if !sure || !worthAnotherTry(ctx, err) {
+			return port.Issue{}, err
+		}
+		if m.Log != nil {
+			m.Log.Info("creating an issue failed; it is not there, trying again", "attempt", attempt, "err", err)
+		}
+	}
+	return port.Issue{}, err
+}
+
 // created finds the issue a create whose answer was lost made: one read
 // of the most recently updated issues with its first label, for one whose
-// body is the one sent.
+// body is the one sent (the marker names the ticket: no other issue has it).
+// It reports whether the answer is sure: a failed read knows nothing.
 func (m *Mirror) created(ctx context.Context, labels []string, body string) (port.Issue, bool) {
 	if len(labels) == 0 || ctx.Err() != nil {
 		return port.Issue{}, false
@@ -234,7 +261,7 @@ func (m *Mirror) created(ctx context.Context, labels []string, body string) (por
 			return is, true
 		}
 	}
-	return port.Issue{}, false
+	return port.Issue{}, true
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -351,16 +378,20 @@ func (m *Mirror) resolve(ctx context.Context, w *mirror.Work, st *mirror.State) 
 }
 
 // addToBoard adds the issue (GitHub returns the existing item when it is
-// there already) and sets its fields with one more request; a new item
-// also gets its status and iteration and goes to the top.
-func (m *Mirror) addToBoard(ctx context.Context, nodeID string, s mirror.State, all bool) error {
-	item, err := m.Board.Add(ctx, nodeID)
+// there already) and sets its fields with one more request: its priority
+// as its labels say; a new item also gets its status and iteration, and
+// its place on the board by impact.
+func (m *Mirror) addToBoard(ctx context.Context, w *mirror.Work, all bool) error {
+	item, err := m.Board.Add(ctx, w.NodeID)
 	if err != nil {
 		return err
 	}
-	set := port.BoardSet{Priority: sla.PriorityName(s.Priority), Highest: s.Top()} // events, Urgent and hub-down come first
+	set := port.BoardSet{Priority: sla.PriorityName(w.Target.Priority)}
 	if all {
-		set.Status, set.Iteration, set.Move = m.BoardStatus, civil.Of(m.Now.In(m.Render.Location)), true
+		set.Status, set.Iteration = m.BoardStatus, civil.Of(m.Now.In(m.Render.Location))
+		set.After, set.Move = m.place(ctx, item, w)
+	} else if m.run.targets != nil {
+		m.run.targets[w.Issue] = w.Target
 	}
 	return m.Board.Set(ctx, item, set)
 }

@@ -87,7 +87,7 @@ func (w *world) applier() *usecase.Mirror {
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now()}
 	if w.board != nil {
-		m.Board, m.BoardStatus = ghc.Board(gh.Project(*w.board)), w.board.StatusOption
+		m.Board, m.BoardStatus, m.BoardDone = ghc.Board(gh.Project(*w.board)), w.board.StatusOption, "Done"
 	}
 	return m
 }
@@ -151,20 +151,32 @@ func TestANewTaggedTicketBecomesExactlyOneIssue(t *testing.T) {
 	}
 }
 
-func TestTheBoardItemGoesToTheTop(t *testing.T) {
+// A new item is placed by impact, then age, by the document that sets its
+// fields: no extra move.
+func TestANewBoardItemTakesItsPlaceByImpact(t *testing.T) {
 	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
 	for i := range 3 {
-		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", i), Tags: []string{"engineering"}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", i), Priority: 1 + i, Tags: []string{"engineering"}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
 	}
 	w.clock.Advance(5 * time.Minute)
 	w.sync()
 	w.clock.Advance(time.Minute)
-	w.fd.AddTicket(sandbox.FDTicket{Subject: "newest", Tags: []string{"engineering"}})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "newest", Priority: sandbox.PriorityMedium, Tags: []string{"engineering"}})
 	w.clock.Advance(time.Minute)
+	w.gh.Ledger().Reset()
 	w.sync()
-	board := w.gh.ProjectItems("acme", 7)
-	if len(board) != 4 || board[0].Issue != "acme/support#4" {
-		t.Errorf("board order: %+v", board)
+	var order []string
+	for _, it := range w.gh.ProjectItems("acme", 7) {
+		order = append(order, it.Issue)
+	}
+	// High (#3), then the two Medium by age (#2, then the new #4), then Low (#1).
+	if got := strings.Join(order, " "); got != "acme/support#3 acme/support#2 acme/support#4 acme/support#1" {
+		t.Errorf("board order: %s", got)
+	}
+	// Add and set the item; read the board's order and, with a fresh
+	// client, the project's fields, once per run.
+	if n := w.gh.Ledger().Count(func(r sandbox.Request) bool { return r.Path == "/graphql" }); n != 4 {
+		t.Errorf("%d GraphQL requests for one new item; want 4 (fields, order, add, set)", n)
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/sla"
 	"time"
 
 	"github.com/support-steward/steward/internal/mirror"
@@ -72,7 +75,7 @@ func (m *Mirror) listIssues(ctx context.Context, label string) ([]mirror.Issue, 
 
 func mirrorIssue(is port.Issue) mirror.Issue {
 	return mirror.Issue{Number: is.Number, NodeID: is.NodeID, Title: is.Title, Body: is.Body, State: is.State, StateReason: is.StateReason,
-		Labels: is.Labels, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy, URL: is.URL}
+		Labels: is.Labels, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy, Created: is.Created, URL: is.URL}
 }
 
 // Sync observes, plans and (unless dryRun) applies one run.
@@ -86,12 +89,15 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 		r.Planned = []mirror.Work{}
 	}
 	if !dryRun && len(r.Planned) > 0 {
+		m.startBoardRun(in.Issues)
 		r.Outcomes = m.Apply(ctx, r.Planned)
 		// Read the list once more after writing, so the next run's
 		// conditional reads find it unchanged and cost nothing.
-		if _, err := m.listIssues(ctx, supportLabel); err != nil {
+		after, err := m.listIssues(ctx, supportLabel)
+		if err != nil {
 			return r, err
 		}
+		r.Outcomes = append(r.Outcomes, m.orderBoard(ctx, after)...)
 	}
 	return r, nil
 }
@@ -135,6 +141,7 @@ func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issu
 	if r.Planned == nil {
 		r.Planned = []mirror.Work{}
 	}
+	m.startBoardRun(nil)
 	r.Outcomes = m.Apply(ctx, works)
 	return r, nil
 }
@@ -156,7 +163,9 @@ func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, numbe
 	}
 	id, ok := mirror.TicketRef(is.Body, c.Domain)
 	if !ok {
-		return 0, nil
+		// A support issue a person opened: it joins the board with the
+		// priority its labels give (Medium without one).
+		return 0, m.joinBoard(ctx, is)
 	}
 	issues, err := m.listIssues(ctx, label)
 	if err != nil {
@@ -178,4 +187,24 @@ func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, numbe
 	issues = slices.DeleteFunc(issues, func(x mirror.Issue) bool { return x.Number == number })
 	_, err = m.syncTicket(ctx, c, id, append(issues, mirrorIssue(edited)))
 	return number, err
+}
+
+// joinBoard puts a support issue a person opened on the board, with the
+// priority its labels give, the open status and the current iteration.
+// Adding an item already there gives the existing one, so a second
+// delivery for the same issue changes nothing.
+func (m *Mirror) joinBoard(ctx context.Context, is port.Issue) error {
+	if m.Board == nil || is.State != "open" {
+		return nil
+	}
+	item, err := m.Board.Add(ctx, is.NodeID)
+	if err != nil {
+		return fmt.Errorf("adding #%d to the board: %w", is.Number, err)
+	}
+	err = m.Board.Set(ctx, item, port.BoardSet{Priority: sla.PriorityName(mirror.PriorityOf(is.Labels)), Status: m.BoardStatus,
+		Iteration: civil.Of(m.Now.In(m.Render.Location))})
+	if err != nil {
+		return fmt.Errorf("setting #%d's board fields: %w", is.Number, err)
+	}
+	return nil
 }
