@@ -52,7 +52,8 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In Progress", "Done"}},
 		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
 		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{
-			{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}, {Title: "Sprint 23", StartDate: "2026-11-09", Duration: 14}}},
+			{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}, {Title: "Sprint 23", StartDate: "2026-11-09", Duration: 14},
+			{Title: "Sprint 24", StartDate: "2026-11-23", Duration: 14}}},
 	)
 	w.fd.AddCompany(sandbox.FDCompany{ID: 1, Name: "Example Hub"})
 	w.fd.AddCompany(sandbox.FDCompany{ID: 2, Name: "Uni Bootcamp"})
