@@ -117,8 +117,9 @@ type Work struct {
 	Ticket int64  `json:"ticket"`
 	Issue  int    `json:"issue,omitempty"` // 0 until created
 	NodeID string `json:"-"`
-	// URL is the issue's html_url, once it exists.
-	URL string `json:"-"`
+	// URL is the issue's html_url, once it exists; Title its title.
+	URL   string `json:"-"`
+	Title string `json:"-"`
 	// Body is the issue's body now; Recorded is the state in it.
 	Body     string `json:"-"`
 	Recorded State  `json:"-"`
@@ -277,7 +278,7 @@ func (c Config) create(in Input, t Ticket) Work {
 
 func (c Config) reconcile(in Input, is Issue, r State, t *Ticket) (Work, bool) {
 	tgt := c.target(in, r, t)
-	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, URL: is.URL, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
+	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, URL: is.URL, Title: is.Title, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
 	// Compared scrubbed: an issue recorded before scrubbing gets its title
 	// and marker scrubbed once.
 	if t != nil && tgt.Subject != r.Subject && tgt.Subject != "" {

@@ -134,3 +134,31 @@ func ResolvedNote(repo string, issue int, issueURL, closedBy string, closedAt ti
 func resolvedMarker(issue int, closedAt time.Time) string {
 	return fmt.Sprintf("<!-- steward:resolved issue=%d closed=%s -->", issue, closedAt.UTC().Format(time.RFC3339))
 }
+
+// Summary is what was done for a ticket, in plain text for its requester
+// (the resolved message's {{summary}}): the issue's title, the pull
+// requests that closed it and who made them, or who closed it.
+func Summary(title, closedBy string, pulls []Closing) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(title))
+	switch {
+	case len(pulls) > 0:
+		b.WriteString(": fixed in ")
+		for i, p := range pulls {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "pull request #%d (%s) by @%s", p.Number, p.Title, p.Author)
+		}
+	case closedBy != "":
+		fmt.Fprintf(&b, ": done by @%s", closedBy)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// ResolvedMessageMarker records on a ticket, inside the message itself,
+// that the resolved message was sent or drafted: it goes once per ticket.
+func ResolvedMessageMarker(ticket int64) string {
+	return fmt.Sprintf("<!-- steward:resolved-message ticket=%d -->", ticket)
+}

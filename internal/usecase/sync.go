@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/httpx"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/port"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sla"
 )
 
@@ -37,6 +41,9 @@ type Mirror struct {
 	Render      mirror.Render
 	Now         time.Time
 	Log         *slog.Logger
+	// Roster, when set, gives communication.resolved: the message to the
+	// requester when a ticket's issue is closed as completed.
+	Roster *roster.Roster
 
 	run boardRun
 }
@@ -329,7 +336,7 @@ func statusError(err error) bool {
 
 // resolve re-reads the ticket, leaves the summary note once, and resolves.
 func (m *Mirror) resolve(ctx context.Context, w *mirror.Work, st *mirror.State) error {
-	t, err := m.Desk.Ticket(ctx, w.Ticket, false)
+	t, err := m.Desk.Ticket(ctx, w.Ticket, m.telling()) // the requester's name, to greet them
 	if err != nil {
 		return err
 	}
@@ -362,6 +369,9 @@ func (m *Mirror) resolve(ctx context.Context, w *mirror.Work, st *mirror.State) 
 			seen = conv.Created
 		}
 	}
+	if err := m.resolvedMessage(ctx, w, t, convs, pulls); err != nil {
+		return err
+	}
 	err = m.Desk.SetStatus(ctx, w.Ticket, 4)
 	if port.Refused(err) {
 		// FreshDesk refuses (a field required for closure): say so once,
@@ -374,6 +384,45 @@ func (m *Mirror) resolve(ctx context.Context, w *mirror.Work, st *mirror.State) 
 		return err
 	}
 	st.Status = 4
+	return nil
+}
+
+// telling reports whether communication.resolved is configured.
+func (m *Mirror) telling() bool { return m.Roster != nil && m.Roster.Communication.Resolved != nil }
+
+// resolvedMessage tells the requester what was done (communication.resolved):
+// a public reply (mode send) or a private note holding it (mode draft),
+// once per ticket: the message carries a marker, and a ticket that has it
+// gets no second one.
+func (m *Mirror) resolvedMessage(ctx context.Context, w *mirror.Work, t port.Ticket, convs []port.Conversation, pulls []mirror.Closing) error {
+	if !m.telling() {
+		return nil
+	}
+	marker := mirror.ResolvedMessageMarker(w.Ticket)
+	if slices.ContainsFunc(convs, func(c port.Conversation) bool { return strings.Contains(c.HTML, marker) }) {
+		return nil
+	}
+	requester := t.RequesterName
+	var stewards []string
+	for _, s := range rotation.Who(m.Roster, m.Roster.Today(m.Now)).OnDuty {
+		stewards = append(stewards, s.Name)
+	}
+	out := comms.Compose("resolved", *m.Roster.Communication.Resolved, comms.Requester{TicketID: w.Ticket, Subject: t.Subject,
+		RequesterName: requester, Team: m.Roster.Team, Stewards: stewards, Location: m.Roster.Location(),
+		Summary: mirror.Summary(w.Title, w.ClosedBy, pulls), IssueURL: m.issueURL(w)})
+	body := out.HTML + marker
+	var err error
+	if out.Draft {
+		_, err = m.Desk.AddNote(ctx, w.Ticket, body)
+	} else {
+		err = m.Desk.Reply(ctx, w.Ticket, body)
+	}
+	if err != nil {
+		return fmt.Errorf("the resolved message to ticket %d's requester: %w", w.Ticket, err)
+	}
+	if m.Log != nil {
+		m.Log.Info("resolved message", "ticket", w.Ticket, "draft", out.Draft)
+	}
 	return nil
 }
 

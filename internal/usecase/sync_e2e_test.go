@@ -34,6 +34,8 @@ type world struct {
 	board  *mirror.Board
 	// ghLimits are the GitHub client's bounds (zero: the defaults).
 	ghLimits httpx.Limits
+	// roster, when set, gives the mirror communication.resolved.
+	roster *roster.Roster
 }
 
 func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitHubOptions) *world {
@@ -86,7 +88,7 @@ func (w *world) applier() *usecase.Mirror {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now()}
+	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now(), Roster: w.roster}
 	if w.board != nil {
 		m.Board, m.BoardStatus, m.BoardDone = ghc.Board(gh.Project(*w.board)), w.board.StatusOption, "Done"
 	}
