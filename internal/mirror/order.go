@@ -62,9 +62,38 @@ func Ordered(items []BoardItem) []BoardItem {
 		if c := cmp.Compare(a.group(), b.group()); c != 0 || a.group() != 0 {
 			return c
 		}
-		return cmp.Or(cmp.Compare(a.impact(), b.impact()), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+		return byImpact(a, b)
 	})
 	return out
+}
+
+// byImpact orders two open support items: impact, then age, then id.
+func byImpact(a, b BoardItem) int {
+	return cmp.Or(cmp.Compare(a.impact(), b.impact()), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+}
+
+// After is the item a new item x goes right after ("" is the top): the one
+// that precedes it in Ordered(append(items, x)), found in one pass, so
+// placing each of a backfill's thousands of items stays cheap.
+func After(items []BoardItem, x BoardItem) string {
+	if x.group() != 0 {
+		want := Ordered(append(slices.Clone(items), x))
+		i := slices.IndexFunc(want, func(b BoardItem) bool { return b.ID == x.ID })
+		if i <= 0 {
+			return ""
+		}
+		return want[i-1].ID
+	}
+	var best *BoardItem
+	for i, it := range items {
+		if it.group() == 0 && byImpact(it, x) < 0 && (best == nil || byImpact(it, *best) > 0) {
+			best = &items[i]
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.ID
 }
 
 // Move puts one item right after another; an empty After means the top.

@@ -24,6 +24,7 @@ const KindOrderBoard mirror.Kind = "order-board"
 // boardRun is what one run knows of the board and the support issues.
 type boardRun struct {
 	items   []port.BoardItem // the board's order, as this run left it
+	dom     []mirror.BoardItem // items as the order sees them, for placing
 	loaded  bool
 	known   map[int]mirror.Issue // support issues by number; nil: not placing
 	targets map[int]mirror.State // what this run records in issues it changes
@@ -84,25 +85,26 @@ func (m *Mirror) place(ctx context.Context, item string, w *mirror.Work) (string
 	if err != nil {
 		return "", false // placed by the next run's order pass
 	}
-	items = slices.DeleteFunc(slices.Clone(items), func(x port.BoardItem) bool { return x.ID == item })
 	is, ok := m.run.known[w.Issue]
 	if !ok {
 		is = mirror.Issue{Number: w.Issue, State: "open", Created: m.Now}
 		m.run.known[w.Issue] = is
 	}
 	m.run.targets[w.Issue] = w.Target
-	dom := append(m.domainItems(items), mirror.ItemOf(item, is, &w.Target))
-	want := mirror.Ordered(dom)
-	i := slices.IndexFunc(want, func(x mirror.BoardItem) bool { return x.ID == item })
-	after := ""
-	if i > 0 {
-		after = want[i-1].ID
+	if len(m.run.dom) != len(items) {
+		m.run.dom = m.domainItems(items) // once per run: each issue's state is parsed once
 	}
+	if i := slices.IndexFunc(items, func(x port.BoardItem) bool { return x.ID == item }); i >= 0 {
+		items, m.run.dom = slices.Delete(slices.Clone(items), i, i+1), slices.Delete(m.run.dom, i, i+1)
+	}
+	x := mirror.ItemOf(item, is, &w.Target)
+	after := mirror.After(m.run.dom, x)
 	at := 0
 	if after != "" {
 		at = slices.IndexFunc(items, func(x port.BoardItem) bool { return x.ID == after }) + 1
 	}
 	m.run.items = slices.Insert(items, at, port.BoardItem{ID: item, Issue: w.Issue, Repo: m.Issues.Repo(), Status: m.BoardStatus})
+	m.run.dom = slices.Insert(m.run.dom, at, x)
 	return after, true
 }
 
@@ -154,6 +156,6 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 			set(it.ID, port.BoardSet{Status: st}, "closed support issues are Done; reopened ones are not")
 		}
 	}
-	m.run.loaded = false // moved: read again if needed
+	m.run.loaded, m.run.dom = false, nil // moved: read again if needed
 	return out
 }
