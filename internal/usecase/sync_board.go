@@ -23,7 +23,7 @@ const KindOrderBoard mirror.Kind = "order-board"
 
 // boardRun is what one run knows of the board and the support issues.
 type boardRun struct {
-	items   []port.BoardItem // the board's order, as this run left it
+	items   []port.BoardItem   // the board's order, as this run left it
 	dom     []mirror.BoardItem // items as the order sees them, for placing
 	loaded  bool
 	known   map[int]mirror.Issue // support issues by number; nil: not placing
