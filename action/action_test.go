@@ -177,6 +177,11 @@ func TestARunStartedByAnIssueEventHandlesItFirst(t *testing.T) {
 	g.AddInstallation(5, "open-infra")
 	sample, _ := os.ReadFile("../roster.yaml")
 	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(sample)})
+	// The roster's board: a support issue a person opened joins it.
+	g.AddProject("open-infra", 12, "Sprint board",
+		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "Done"}},
+		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
+		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{{Title: "Sprint 30", StartDate: "2026-11-23", Duration: 14}}})
 	for _, u := range []string{"ada-l", "aturing", "bliskov", "dknuth", "ewd", "fran-allen", "grace", "kjohnson", "cshannon"} {
 		g.AddUser(u)
 	}
@@ -199,6 +204,9 @@ func TestARunStartedByAnIssueEventHandlesItFirst(t *testing.T) {
 	r.run()
 	if is := g.Issues("open-infra", "support")[n-1]; len(is.Assignees) != 1 {
 		t.Errorf("the labelled issue was not routed: %+v\n%s", is, r.summary())
+	}
+	if b := g.ProjectItems("open-infra", 12); len(b) != 1 || b[0].Values["Priority"] != "Medium" {
+		t.Errorf("the hand-made support issue is not on the board with Medium: %+v", b)
 	}
 	if !strings.Contains(r.summary(), "| event | ✅ #1: asking @") {
 		t.Errorf("summary:\n%s", r.summary())

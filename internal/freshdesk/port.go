@@ -11,7 +11,7 @@ import (
 // Tickets adapts the client to port.Tickets.
 type Tickets struct{ C *Client }
 
-var _ port.Tickets = Tickets{}
+var _ port.Helpdesk = Tickets{}
 
 // Changed lists tickets updated since a moment, with stats.
 func (t Tickets) Changed(ctx context.Context, since time.Time, withRequester bool) ([]port.Ticket, error) {
@@ -43,10 +43,23 @@ func toPort(tk Ticket) port.Ticket {
 		if s.AgentRespondedAt != nil {
 			p.AgentResponded = *s.AgentRespondedAt
 		}
+		if s.RequesterRespondedAt != nil {
+			p.RequesterResponded = *s.RequesterRespondedAt
+		}
+		if s.PendingSince != nil {
+			p.PendingSince = *s.PendingSince
+		}
+		if s.StatusUpdatedAt != nil {
+			p.StatusUpdated = *s.StatusUpdatedAt
+		}
 	}
 	if tk.Requester != nil {
 		p.RequesterName = tk.Requester.Name
 	}
+	if tk.CompanyID != nil {
+		p.Company = *tk.CompanyID
+	}
+	p.Description, p.Spam = tk.DescriptionText, tk.Spam
 	return p
 }
 
@@ -58,7 +71,7 @@ func (t Tickets) Conversations(ctx context.Context, id int64) ([]port.Conversati
 	}
 	out := make([]port.Conversation, len(list))
 	for i, c := range list {
-		out[i] = port.Conversation{Incoming: c.Incoming, Private: c.Private, Text: c.BodyText, Created: c.CreatedAt}
+		out[i] = port.Conversation{Incoming: c.Incoming, Private: c.Private, Text: c.BodyText, HTML: c.Body, Created: c.CreatedAt}
 	}
 	return out, nil
 }
@@ -74,3 +87,64 @@ func (t Tickets) Note(ctx context.Context, id int64, html string) error {
 	_, err := t.C.AddNote(ctx, id, html, true)
 	return err
 }
+
+// List lists the tickets updated since q.Since, oldest change first.
+func (t Tickets) List(ctx context.Context, q port.TicketQuery) ([]port.Ticket, error) {
+	include := []string{"stats"}
+	if q.Requester {
+		include = append(include, "requester")
+	}
+	if q.Description {
+		include = append(include, "description")
+	}
+	list, err := t.C.ListTickets(ctx, ListOptions{UpdatedSince: q.Since, OrderBy: "updated_at", OrderType: "asc", Include: include})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]port.Ticket, len(list))
+	for i, tk := range list {
+		out[i] = toPort(tk)
+	}
+	return out, nil
+}
+
+// Ticket reads one ticket with its stats.
+func (t Tickets) Ticket(ctx context.Context, id int64, requester bool) (port.Ticket, error) {
+	include := []string{"stats"}
+	if requester {
+		include = append(include, "requester")
+	}
+	tk, err := t.C.Ticket(ctx, id, include...)
+	if err != nil {
+		return port.Ticket{}, err
+	}
+	return toPort(tk), nil
+}
+
+// CompanyName names a company.
+func (t Tickets) CompanyName(ctx context.Context, id int64) (string, error) {
+	co, err := t.C.Company(ctx, id)
+	return co.Name, err
+}
+
+// SetStatus changes a ticket's status.
+func (t Tickets) SetStatus(ctx context.Context, id int64, status int) error {
+	_, err := t.C.UpdateTicket(ctx, id, map[string]any{"status": status})
+	return err
+}
+
+// AddNote adds a private note and returns it as stored.
+func (t Tickets) AddNote(ctx context.Context, id int64, html string) (port.Conversation, error) {
+	c, err := t.C.AddNote(ctx, id, html, true)
+	if err != nil {
+		return port.Conversation{}, err
+	}
+	return port.Conversation{Private: true, Text: c.BodyText, HTML: c.Body, Created: c.CreatedAt}, nil
+}
+
+// AgentURL is the agent's address of a ticket.
+func (t Tickets) AgentURL(id int64) string { return t.C.AgentURL(id) }
+
+// HTTPStatus is the status FreshDesk answered with, for port.Refused and
+// port.ServerFault.
+func (e *Error) HTTPStatus() int { return e.Status }

@@ -8,6 +8,16 @@ import (
 	"github.com/support-steward/steward/internal/workdays"
 )
 
+// Board names the project and its fields, as roster.yaml gives them.
+type Board struct {
+	Owner          string
+	Number         int
+	StatusField    string
+	StatusOption   string
+	PriorityField  string
+	IterationField string
+}
+
 // Setup is the mirror's configuration as roster.yaml gives it.
 type Setup struct {
 	Config      Config

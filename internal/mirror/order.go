@@ -3,7 +3,10 @@ package mirror
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/support-steward/steward/internal/sla"
 )
 
 // BoardItem is what the board's order depends on, for one item.
@@ -59,9 +62,38 @@ func Ordered(items []BoardItem) []BoardItem {
 		if c := cmp.Compare(a.group(), b.group()); c != 0 || a.group() != 0 {
 			return c
 		}
-		return cmp.Or(cmp.Compare(a.impact(), b.impact()), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+		return byImpact(a, b)
 	})
 	return out
+}
+
+// byImpact orders two open support items: impact, then age, then id.
+func byImpact(a, b BoardItem) int {
+	return cmp.Or(cmp.Compare(a.impact(), b.impact()), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+}
+
+// After is the item a new item x goes right after ("" is the top): the one
+// that precedes it in Ordered(append(items, x)), found in one pass, so
+// placing each of a backfill's thousands of items stays cheap.
+func After(items []BoardItem, x BoardItem) string {
+	if x.group() != 0 {
+		want := Ordered(append(slices.Clone(items), x))
+		i := slices.IndexFunc(want, func(b BoardItem) bool { return b.ID == x.ID })
+		if i <= 0 {
+			return ""
+		}
+		return want[i-1].ID
+	}
+	var best *BoardItem
+	for i, it := range items {
+		if it.group() == 0 && byImpact(it, x) < 0 && (best == nil || byImpact(it, *best) > 0) {
+			best = &items[i]
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.ID
 }
 
 // Move puts one item right after another; an empty After means the top.
@@ -126,4 +158,42 @@ func longestIncreasing(seq []int) map[int]bool {
 		keep[seq[i]] = true
 	}
 	return keep
+}
+
+// PriorityOf is a support issue's priority from its labels ("priority:
+// high"), Medium when it has none: how an issue a person opened joins the
+// board.
+func PriorityOf(labels []string) int {
+	for _, l := range labels {
+		name, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(l)), "priority:")
+		if !ok {
+			continue
+		}
+		for p := sla.PriorityLow; p <= sla.PriorityUrgent; p++ {
+			if strings.TrimSpace(name) == strings.ToLower(sla.PriorityName(p)) {
+				return p
+			}
+		}
+	}
+	return sla.PriorityMedium
+}
+
+// ItemOf is what the board's order needs of a support issue: from the state
+// steward recorded in it (target, when this run changes it), else from its
+// labels (an issue a person opened).
+func ItemOf(id string, is Issue, target *State) BoardItem {
+	it := BoardItem{ID: id, Support: true, Closed: is.State == "closed", Created: is.Created}
+	st, ok := parseState(is.Body)
+	if target != nil {
+		st, ok = *target, true
+	}
+	if ok {
+		it.Event, it.HubDown, it.Priority = st.Event, st.HubDown, st.Priority
+		if !st.Created.IsZero() {
+			it.Created = st.Created
+		}
+		return it
+	}
+	it.Priority = PriorityOf(is.Labels)
+	return it
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/privacy"
 	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sla"
 )
 
 // Config is what the plan needs of roster.yaml.
@@ -34,6 +34,27 @@ type Config struct {
 	Board bool
 }
 
+// Ticket is a helpdesk ticket as the mirror needs it. Requester and
+// Description are private: they reach GitHub only when configured.
+type Ticket struct {
+	ID          int64
+	Subject     string
+	Status      int // 2 open, 3 pending, 4 resolved, 5 closed; accounts add more
+	Priority    int // 1 Low .. 4 Urgent
+	Tags        []string
+	Spam        bool
+	Company     int64 // 0: none
+	Created     time.Time
+	Updated     time.Time
+	Requester   string // the requester's name, when read
+	Description string // the description as text, when read
+}
+
+// HasTag reports whether the ticket carries tag, ignoring case.
+func (t Ticket) HasTag(tag string) bool {
+	return slices.ContainsFunc(t.Tags, func(x string) bool { return strings.EqualFold(x, tag) })
+}
+
 // Issue is a support issue as observed on GitHub.
 type Issue struct {
 	Number      int
@@ -45,6 +66,7 @@ type Issue struct {
 	Labels      []string
 	ClosedAt    time.Time
 	ClosedBy    string
+	Created     time.Time
 	// URL is the issue's html_url: links are built from it, never by
 	// formatting https://github.com/... (GitHub Enterprise Server).
 	URL string
@@ -54,7 +76,7 @@ type Issue struct {
 type Input struct {
 	Now time.Time
 	// Tickets changed in the run's window, with stats.
-	Tickets []freshdesk.Ticket
+	Tickets []Ticket
 	// Issues are every issue with the support label, open or closed.
 	Issues []Issue
 	// Hubs names companies by id, for the tickets that need it.
@@ -95,8 +117,9 @@ type Work struct {
 	Ticket int64  `json:"ticket"`
 	Issue  int    `json:"issue,omitempty"` // 0 until created
 	NodeID string `json:"-"`
-	// URL is the issue's html_url, once it exists.
-	URL string `json:"-"`
+	// URL is the issue's html_url, once it exists; Title its title.
+	URL   string `json:"-"`
+	Title string `json:"-"`
 	// Body is the issue's body now; Recorded is the state in it.
 	Body     string `json:"-"`
 	Recorded State  `json:"-"`
@@ -110,7 +133,7 @@ type Work struct {
 
 // Matches reports whether a ticket is one to mirror: it carries a
 // configured tag, or its priority reaches min_priority.
-func (c Config) Matches(t freshdesk.Ticket) bool {
+func (c Config) Matches(t Ticket) bool {
 	if t.Spam {
 		return false
 	}
@@ -145,7 +168,7 @@ func Plan(c Config, in Input) []Work {
 		states[is.Number] = st
 		byTicket[st.Ticket] = append(byTicket[st.Ticket], is)
 	}
-	changed := map[int64]freshdesk.Ticket{}
+	changed := map[int64]Ticket{}
 	for _, t := range in.Tickets {
 		changed[t.ID] = t
 	}
@@ -165,7 +188,7 @@ func Plan(c Config, in Input) []Work {
 		issues := byTicket[id]
 		slices.SortFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
 		t, hasTicket := changed[id]
-		var tp *freshdesk.Ticket
+		var tp *Ticket
 		if hasTicket {
 			tp = &t
 		}
@@ -202,26 +225,23 @@ func (c Config) subject(s string) string {
 
 // target is the state that ticket t (or, without it, the recorded state)
 // asks for.
-func (c Config) target(in Input, r State, t *freshdesk.Ticket) State {
+func (c Config) target(in Input, r State, t *Ticket) State {
 	s := r
 	s.Domain = c.Domain
 	if t != nil {
-		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, c.subject(t.Subject), t.Priority, t.CreatedAt
+		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, c.subject(t.Subject), t.Priority, t.Created
 		s.HubDown = t.HasTag("hub-down")
-		var company int64
-		if t.CompanyID != nil {
-			company = *t.CompanyID
-		}
+		company := t.Company
 		if company != r.Company || s.Hub == "" {
 			s.Hub = in.Hubs[company]
 		}
 		s.Company = company
 		s.Requester, s.Description = "", ""
-		if c.IncludeRequester && t.Requester != nil {
-			s.Requester = t.Requester.Name
+		if c.IncludeRequester {
+			s.Requester = t.Requester
 		}
 		if c.IncludeDescription {
-			s.Description = t.DescriptionText
+			s.Description = t.Description
 		}
 	}
 	s.Event = c.eventNow(s.Hub, in.Now)
@@ -236,17 +256,17 @@ func (c Config) labels(s State) []string {
 	return l
 }
 
-func (c Config) create(in Input, t freshdesk.Ticket) Work {
+func (c Config) create(in Input, t Ticket) Work {
 	tgt := c.target(in, State{}, &t)
 	tgt.Status = t.Status
 	w := Work{Ticket: t.ID, Target: tgt}
 	reason := "the ticket carries a mirrored tag"
 	if !slices.ContainsFunc(c.Tags, t.HasTag) {
-		reason = fmt.Sprintf("the ticket's priority is %s", freshdesk.PriorityName(t.Priority))
+		reason = fmt.Sprintf("the ticket's priority is %s", sla.PriorityName(t.Priority))
 	}
 	w.Actions = append(w.Actions, Action{Kind: CreateIssue, Title: Title(tgt), Add: c.labels(tgt), Reason: reason})
 	if c.Board {
-		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, at the top"})
+		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, in their place by impact"})
 	}
 	w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket gets a private note linking its issue"})
 	if done(t.Status) {
@@ -256,9 +276,9 @@ func (c Config) create(in Input, t freshdesk.Ticket) Work {
 	return w
 }
 
-func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Work, bool) {
+func (c Config) reconcile(in Input, is Issue, r State, t *Ticket) (Work, bool) {
 	tgt := c.target(in, r, t)
-	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, URL: is.URL, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
+	w := Work{Ticket: r.Ticket, Issue: is.Number, NodeID: is.NodeID, URL: is.URL, Title: is.Title, Body: is.Body, Recorded: r, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy}
 	// Compared scrubbed: an issue recorded before scrubbing gets its title
 	// and marker scrubbed once.
 	if t != nil && tgt.Subject != r.Subject && tgt.Subject != "" {
@@ -279,8 +299,8 @@ func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Wor
 		}
 		w.Actions = append(w.Actions, Action{Kind: SetLabels, Add: want, Remove: remove, Reason: reason})
 	}
-	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Top() != r.Top()) {
-		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed"})
+	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Event != r.Event || tgt.HubDown != r.HubDown) {
+		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed: its board priority and place follow"})
 	}
 
 	tStatus := r.Status
@@ -298,7 +318,7 @@ func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Wor
 		w.Actions = append(w.Actions, Action{Kind: ReopenIssue, Reason: "the ticket was reopened in FreshDesk",
 			Comment: "The support ticket was reopened in FreshDesk (now " + StatusName(tStatus) + "); reopening."})
 	case issueChanged && !ticketChanged && is.State == "closed" && is.StateReason == "completed":
-		retry := r.ResolveError == "" || (t != nil && t.UpdatedAt.After(r.ResolveTried))
+		retry := r.ResolveError == "" || (t != nil && t.Updated.After(r.ResolveTried))
 		if retry {
 			w.Actions = append(w.Actions, Action{Kind: ResolveTicket, Reason: fmt.Sprintf("issue #%d was closed as completed", is.Number)})
 		}
@@ -315,7 +335,7 @@ func (c Config) reconcile(in Input, is Issue, r State, t *freshdesk.Ticket) (Wor
 	if !r.Linked {
 		w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket has no note linking the issue yet"})
 	}
-	if r.ResolveError != "" && t != nil && t.UpdatedAt.After(r.ResolveTried) {
+	if r.ResolveError != "" && t != nil && t.Updated.After(r.ResolveTried) {
 		tgt.ResolveError, tgt.ResolveTried = "", time.Time{}
 	}
 	w.Target = tgt

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/sla"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -32,7 +32,7 @@ func Title(s State) string {
 func (r Render) Body(s State) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n**Support ticket [#%d](%s)**\n\n| | |\n|---|---|\n", s.marker(), s.Ticket, r.TicketURL(s.Ticket))
-	fmt.Fprintf(&b, "| Priority | %s |\n", freshdesk.PriorityName(s.Priority))
+	fmt.Fprintf(&b, "| Priority | %s |\n", sla.PriorityName(s.Priority))
 	fmt.Fprintf(&b, "| Status | %s |\n", StatusName(s.Status))
 	if s.Hub != "" {
 		fmt.Fprintf(&b, "| Hub | %s |\n", cell(s.Hub))
@@ -94,7 +94,7 @@ func quoteBlock(s string) string {
 }
 
 // PriorityLabel is the GitHub label for a FreshDesk priority.
-func PriorityLabel(p int) string { return "priority: " + strings.ToLower(freshdesk.PriorityName(p)) }
+func PriorityLabel(p int) string { return "priority: " + strings.ToLower(sla.PriorityName(p)) }
 
 // LinkNote is the private note that links a ticket to its issue.
 func LinkNote(repo string, issue int, url string) string {
@@ -133,4 +133,32 @@ func ResolvedNote(repo string, issue int, issueURL, closedBy string, closedAt ti
 
 func resolvedMarker(issue int, closedAt time.Time) string {
 	return fmt.Sprintf("<!-- steward:resolved issue=%d closed=%s -->", issue, closedAt.UTC().Format(time.RFC3339))
+}
+
+// Summary is what was done for a ticket, in plain text for its requester
+// (the resolved message's {{summary}}): the issue's title, the pull
+// requests that closed it and who made them, or who closed it.
+func Summary(title, closedBy string, pulls []Closing) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(title))
+	switch {
+	case len(pulls) > 0:
+		b.WriteString(": fixed in ")
+		for i, p := range pulls {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "pull request #%d (%s) by @%s", p.Number, p.Title, p.Author)
+		}
+	case closedBy != "":
+		fmt.Fprintf(&b, ": done by @%s", closedBy)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// ResolvedMessageMarker records on a ticket, inside the message itself,
+// that the resolved message was sent or drafted: it goes once per ticket.
+func ResolvedMessageMarker(ticket int64) string {
+	return fmt.Sprintf("<!-- steward:resolved-message ticket=%d -->", ticket)
 }

@@ -1,8 +1,10 @@
-// Package mirror owns the FreshDesk-to-GitHub mirror: which tickets become
-// support issues, what those issues say, and how status, priority and
-// subject stay in step both ways. It observes both sides, computes a plan
-// (pure: Plan), and applies it; every run converges on the same state, and
-// a failed step is left for the next run.
+// Package mirror decides the FreshDesk-to-GitHub mirror: which tickets
+// become support issues, what those issues say, how status, priority and
+// subject stay in step both ways, and where each issue goes on the board.
+// It is pure, over its own Ticket and Issue types: internal/usecase
+// (Mirror) observes both sides through the ports, plans with Plan, and
+// applies the plan; every run converges on the same state, and a failed
+// step is left for the next run.
 package mirror
 
 import (

@@ -57,12 +57,6 @@ type PullRequest struct {
 	URL     string
 }
 
-// Comment is one comment on an issue or pull request.
-type Comment struct {
-	ID   int64
-	Body string
-}
-
 // Check is a completed check run on a commit.
 type Check struct {
 	Name, HeadSHA string

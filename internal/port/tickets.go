@@ -2,6 +2,7 @@ package port
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -20,8 +21,19 @@ type Ticket struct {
 	// to the requester.
 	FirstResponded time.Time
 	AgentResponded time.Time
+	// RequesterResponded, PendingSince and StatusUpdated are the other
+	// timestamps response targets read; zero when unknown.
+	RequesterResponded time.Time
+	PendingSince       time.Time
+	StatusUpdated      time.Time
 	// RequesterName is the requester's display name, when asked for.
 	RequesterName string
+	// Company is the ticket's company (a hub), 0 for none.
+	Company int64
+	// Description is the ticket's text, when asked for (private).
+	Description string
+	// Spam is true for a ticket marked as spam.
+	Spam bool
 }
 
 // Conversation is one reply or note on a ticket.
@@ -29,7 +41,10 @@ type Conversation struct {
 	Incoming bool // from the requester
 	Private  bool // a note only agents see
 	Text     string
-	Created  time.Time
+	// HTML is the body as written, where steward's markers (HTML
+	// comments) live.
+	HTML    string
+	Created time.Time
 }
 
 // Tickets is the helpdesk, as the use cases need it.
@@ -43,4 +58,49 @@ type Tickets interface {
 	Reply(ctx context.Context, id int64, html string) error
 	// Note adds a private note only agents see.
 	Note(ctx context.Context, id int64, html string) error
+}
+
+// TicketQuery says which tickets to list and what to read with them.
+type TicketQuery struct {
+	Since       time.Time // updated at or after
+	Requester   bool      // with the requester's name
+	Description bool      // with the description
+}
+
+// Helpdesk is the helpdesk as the mirror needs it: Tickets, and reading
+// one ticket, its company, setting its status and leaving notes whose
+// time is known.
+type Helpdesk interface {
+	Tickets
+	// List returns the tickets updated since q.Since, oldest change
+	// first, spam included (marked).
+	List(ctx context.Context, q TicketQuery) ([]Ticket, error)
+	// Ticket reads one ticket with its response timestamps.
+	Ticket(ctx context.Context, id int64, requester bool) (Ticket, error)
+	// CompanyName names a company.
+	CompanyName(ctx context.Context, id int64) (string, error)
+	// SetStatus changes a ticket's status.
+	SetStatus(ctx context.Context, id int64, status int) error
+	// AddNote adds a private note and returns it as stored.
+	AddNote(ctx context.Context, id int64, html string) (Conversation, error)
+	// AgentURL is the agent's address of a ticket.
+	AgentURL(id int64) string
+}
+
+// Refused reports whether err is the service refusing a request as
+// invalid (HTTP 400): sending it again will not help until something
+// changes.
+func Refused(err error) bool { return statusOf(err) == 400 }
+
+// ServerFault reports whether err is the service failing (HTTP 5xx): the
+// same request may succeed later.
+func ServerFault(err error) bool { return statusOf(err) >= 500 }
+
+// statusOf is the HTTP status an adapter's error carries, 0 for none.
+func statusOf(err error) int {
+	var s interface{ HTTPStatus() int }
+	if errors.As(err, &s) {
+		return s.HTTPStatus()
+	}
+	return 0
 }

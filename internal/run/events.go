@@ -98,12 +98,11 @@ func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 		if err != nil {
 			return "", nil
 		}
-		owner, name, _ := strings.Cut(ig.Repo, "/")
-		is, _, err := c.GH.REST.Issues.Get(ctx, owner, name, e.Issue.Number)
+		is, err := a.Issues.Get(ctx, e.Issue.Number)
 		if err != nil {
 			return "", err
 		}
-		if id, _, ok := mirror.TicketOf(is.GetBody()); ok {
+		if id, _, ok := mirror.TicketOf(is.Body); ok {
 			if _, err := a.SyncTicket(ctx, setup.Config, label, id); err != nil {
 				return "", err
 			}

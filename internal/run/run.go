@@ -18,7 +18,6 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/triage"
 	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/workdays"
@@ -67,9 +66,9 @@ type Report struct {
 	Rotation     *rosterpr.Result          `json:"rotation,omitempty"`
 	Membership   *usecase.MembershipResult `json:"membership,omitempty"`
 	Sync         *mirror.Report            `json:"sync,omitempty"`
-	Remind       *triage.RemindResult      `json:"remind,omitempty"`
+	Remind       *usecase.RemindResult     `json:"remind,omitempty"`
 	Acknowledged *usecase.AckResult        `json:"acknowledged,omitempty"`
-	Routes       []triage.RouteResult      `json:"routes,omitempty"`
+	Routes       []usecase.RouteResult     `json:"routes,omitempty"`
 	DryRun       bool                      `json:"dry_run"`
 }
 

@@ -112,14 +112,31 @@ func (e *executor) applies(typeCondition string, obj *gqlObject) bool {
 	return false
 }
 
+// included applies @skip and @include, as GitHub does: a field left out
+// is neither resolved nor answered (a mutation left out does not run).
+func (e *executor) included(ds ast.DirectiveList) bool {
+	for _, d := range ds {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		v, _ := d.ArgumentMap(e.vars)["if"].(bool)
+		if (d.Name == "skip") == v {
+			return false
+		}
+	}
+	return true
+}
+
 // collect flattens a selection set for obj, following fragments.
 func (e *executor) collect(set ast.SelectionSet, obj *gqlObject, out *[]*ast.Field) {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			*out = append(*out, s)
+			if e.included(s.Directives) {
+				*out = append(*out, s)
+			}
 		case *ast.InlineFragment:
-			if e.applies(s.TypeCondition, obj) {
+			if e.included(s.Directives) && e.applies(s.TypeCondition, obj) {
 				e.collect(s.SelectionSet, obj, out)
 			}
 		case *ast.FragmentSpread:

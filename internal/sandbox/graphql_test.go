@@ -199,6 +199,26 @@ func TestProjectsV2(t *testing.T) {
 		t.Errorf("board top: %+v (%d items)", board[0], len(board))
 	}
 
+	// One aliased document sets several fields and moves the item in one
+	// request; @include leaves out what is not asked for.
+	second := items[148]
+	g.Ledger().Reset()
+	_, r = gqlPost(t, base, gh.MutationSetItem, map[string]any{"projectId": projectID, "itemId": second,
+		"statusField": fieldID["Status"], "status": map[string]any{"singleSelectOptionId": option["Status/Todo"]}, "setStatus": true,
+		"priorityField": fieldID["Priority"], "priority": map[string]any{"singleSelectOptionId": option["Priority/High"]}, "setPriority": true,
+		"iterationField": fieldID["Sprint"], "iteration": map[string]any{}, "setIteration": false,
+		"afterId": last, "move": true})
+	if len(r.Errors) > 0 {
+		t.Fatalf("SetItem: %+v", r.Errors)
+	}
+	if _, ok := r.Data["iteration"]; ok || dig(r.Data, "status", "projectV2Item", "id") != second || dig(r.Data, "priority", "projectV2Item", "id") != second {
+		t.Errorf("SetItem answered %v", r.Data)
+	}
+	board = g.ProjectItems("acme", 7)
+	if n := g.Ledger().Len(); n != 1 || board[1].ID != second || board[1].Values["Status"] != "Todo" || board[1].Values["Priority"] != "High" || board[1].Values["Sprint"] != "" {
+		t.Errorf("after SetItem (%d requests) the second item is %+v", n, board[1])
+	}
+
 	// Listing pages through 100 at a time.
 	var listed []string
 	var cursor any

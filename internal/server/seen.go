@@ -9,7 +9,7 @@ import (
 // accepted, so a delivery replayed with the same id is done once. It is an
 // LRU of fixed size: memory stays bounded however many arrive. (Replicas
 // do not share it; what two replicas both do is made convergent where it
-// writes, see internal/triage.)
+// writes, see internal/usecase/route.go.)
 type recentDeliveries struct {
 	mu    sync.Mutex
 	max   int

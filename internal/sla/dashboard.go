@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/workdays"
@@ -152,7 +151,7 @@ func (b Board) Render() (string, []Lapse) {
 			if promise == "" {
 				promise = "—"
 			}
-			fmt.Fprintf(&s, "| %s | %s | %s | %s | %s |", ticket, freshdesk.PriorityName(r.t.Priority), hub, age(r.t.Created, b.Now, b.Roster), promise)
+			fmt.Fprintf(&s, "| %s | %s | %s | %s | %s |", ticket, PriorityName(r.t.Priority), hub, age(r.t.Created, b.Now, b.Roster), promise)
 			for _, sh := range b.Status.OnDuty {
 				fmt.Fprintf(&s, " %s |", due(r.tg, b.Roster, sh.GitHub))
 			}

@@ -17,7 +17,7 @@ import (
 )
 
 // openRosterPR pushes content to a new branch and opens a pull request.
-func openRosterPR(t *testing.T, w *world, branch, content string) int {
+func openRosterPR(t *testing.T, w *rotWorld, branch, content string) int {
 	t.Helper()
 	ctx := context.Background()
 	ref, _, _ := w.ghc.REST.Git.GetRef(ctx, "open-infra", "support", "heads/main")
@@ -33,7 +33,7 @@ func openRosterPR(t *testing.T, w *world, branch, content string) int {
 }
 
 func TestARosterPullRequestGetsACheckAndOneComment(t *testing.T) {
-	w := newWorld(t, "2026-11-26")
+	w := newRotWorld(t, "2026-11-26")
 	ctx := context.Background()
 	// Two errors and three warnings in one push (aturing's shifts lose their engineer).
 	broken := strings.Replace(string(w.roster), "    github: aturing\n", "    github: ADA-L\n", 1)
@@ -102,7 +102,7 @@ func TestARosterPullRequestGetsACheckAndOneComment(t *testing.T) {
 }
 
 func TestManyProblemsAreAnnotatedFiftyAtATime(t *testing.T) {
-	w := newWorld(t, "2026-11-26")
+	w := newRotWorld(t, "2026-11-26")
 	var b strings.Builder
 	b.WriteString(string(w.roster))
 	b.WriteString("extra_a: 1\n")
@@ -121,7 +121,7 @@ func TestManyProblemsAreAnnotatedFiftyAtATime(t *testing.T) {
 }
 
 func TestMembershipSyncIsIdempotent(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	w.g.AddTeam("open-infra", "support-stewards", "ewd", "grace")
 	w.fd.AddGroup(sandbox.FDGroup{ID: 43000000123, Name: "Support Stewards", AgentIDs: []int64{43000106}})
 	r, _ := roster.Parse("roster.yaml", w.roster)

@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-github/v60/github"
 )
 
-func mustFile(t *testing.T, w *world, branch string) string {
+func mustFile(t *testing.T, w *rotWorld, branch string) string {
 	t.Helper()
 	s, ok := w.g.File("open-infra", "support", branch, "roster.yaml")
 	if !ok {
@@ -16,7 +16,7 @@ func mustFile(t *testing.T, w *world, branch string) string {
 	return s
 }
 
-func commitOn(t *testing.T, w *world, branch, content string) {
+func commitOn(t *testing.T, w *rotWorld, branch, content string) {
 	t.Helper()
 	ctx := context.Background()
 	f, _, _, err := w.ghc.REST.Repositories.GetContents(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentGetOptions{Ref: branch})

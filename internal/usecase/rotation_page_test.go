@@ -9,7 +9,7 @@ import (
 )
 
 func TestRotationPullRequestRegeneratesThePage(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	w.rot.Repo.PagePath = "docs/support-stewards.html"
 	ctx := context.Background()
 	res, err := w.rot.Rotate(ctx, false)

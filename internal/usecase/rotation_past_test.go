@@ -10,7 +10,7 @@ import (
 // flagged by check-roster as rewriting the past; a change to the future
 // is not.
 func TestCheckRosterFlagsRewritingThePast(t *testing.T) {
-	w := newWorld(t, "2026-11-26")
+	w := newRotWorld(t, "2026-11-26")
 	ctx := context.Background()
 	// grace has served since 11-09: giving her shift to ewd rewrites it.
 	past := strings.Replace(string(w.roster), "{github: grace, start: 2026-11-09", "{github: ewd, start: 2026-11-09", 1)

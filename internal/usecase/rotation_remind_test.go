@@ -14,7 +14,7 @@ func weekdays(d civil.Date) bool { return d.Weekday() != time.Saturday && d.Week
 // Issue #17: an unmerged rotation pull request is reminded the working day
 // before its handoff and on the day, once each day.
 func TestAnUnmergedRotationPullRequestIsReminded(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	ctx := context.Background()
 	if _, err := w.rot.Rotate(ctx, false); err != nil { // proposes the 2026-12-07 handoff
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 )
 
 func TestACoverOpensOnePullRequestAskingBoth(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	ctx := context.Background()
 	plan := func(data []byte) (rosterpr.Change, error) {
 		return rosterpr.PlanCover(rosterpr.CoverRequest{Today: w.rot.Today, Path: "roster.yaml", RosterBefore: data,
@@ -49,7 +49,7 @@ func TestACoverOpensOnePullRequestAskingBoth(t *testing.T) {
 }
 
 func TestASwapRewritesTwoHandlesOnTheBranch(t *testing.T) {
-	w := newWorld(t, "2026-10-20") // before both shifts start: a swap changes only the future
+	w := newRotWorld(t, "2026-10-20") // before both shifts start: a swap changes only the future
 	res, err := w.rot.ProposeChange(context.Background(), func(data []byte) (rosterpr.Change, error) {
 		return rosterpr.PlanSwap(rosterpr.SwapRequest{A: "aturing", B: "grace", ADay: civil.MustParse("2026-10-26"), BDay: civil.MustParse("2026-11-09"),
 			Today: w.rot.Today, Path: "roster.yaml", RosterBefore: data})

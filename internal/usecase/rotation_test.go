@@ -37,7 +37,7 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-type world struct {
+type rotWorld struct {
 	t      *testing.T
 	g      *sandbox.GitHub
 	fd     *sandbox.Freshdesk
@@ -49,7 +49,7 @@ type world struct {
 	fdURL  string
 }
 
-func newWorld(t *testing.T, today string) *world {
+func newRotWorld(t *testing.T, today string) *rotWorld {
 	t.Helper()
 	sample, err := os.ReadFile("../../roster.yaml")
 	if err != nil {
@@ -72,7 +72,7 @@ func newWorld(t *testing.T, today string) *world {
 		t.Fatal(err)
 	}
 	fdc, _ := freshdesk.New(freshdesk.Config{BaseURL: fdSrv.URL, APIKey: "k", Clock: clock})
-	w := &world{t: t, g: g, fd: fd, clock: clock, roster: sample, fdURL: fdSrv.URL, ghc: ghc, fdc: fdc}
+	w := &rotWorld{t: t, g: g, fd: fd, clock: clock, roster: sample, fdURL: fdSrv.URL, ghc: ghc, fdc: fdc}
 	w.rot = &usecase.Rotator{GitHub: gh.RepoOf(ghc, "open-infra/support"), Issues: gh.RepoOf(ghc, "open-infra/support"),
 		Tickets: freshdesk.AgentTickets{C: fdc}, WebURL: ghc.WebURL(), Today: civil.MustParse(today), Lead: 7,
 		Repo: rosterpr.Repo{Owner: "open-infra", Name: "support", Path: "roster.yaml", CalendarPath: "calendar/support-stewards.ics",
@@ -80,7 +80,7 @@ func newWorld(t *testing.T, today string) *world {
 	return w
 }
 
-func (w *world) pulls() []sandbox.Issue {
+func (w *rotWorld) pulls() []sandbox.Issue {
 	var out []sandbox.Issue
 	for _, is := range w.g.Issues("open-infra", "support") {
 		if is.IsPull {
@@ -91,7 +91,7 @@ func (w *world) pulls() []sandbox.Issue {
 }
 
 func TestRotateOpensOnePullRequestAndKeepsIt(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	w.g.CreateIssue("open-infra", "support", "someone", "Hub slow at UBC", "", "support")
 	w.g.HumanUpdate("open-infra", "support", 1, "grace", func(c *sandbox.IssueChange) { c.Assignees = []string{"grace"} })
 	w.fd.AddTicket(sandbox.FDTicket{Subject: "private subject", ResponderID: 43000108, Priority: sandbox.PriorityHigh})
@@ -162,7 +162,7 @@ func addedLines(before, after string) string {
 }
 
 func TestRotateRebasesWhenTheBaseMoves(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	ctx := context.Background()
 	if _, err := w.rot.Rotate(ctx, false); err != nil {
 		t.Fatal(err)
@@ -183,10 +183,10 @@ func TestRotateRebasesWhenTheBaseMoves(t *testing.T) {
 	}
 }
 
-func commitOnMain(t *testing.T, w *world, content string) { commitOn(t, w, "main", content) }
+func commitOnMain(t *testing.T, w *rotWorld, content string) { commitOn(t, w, "main", content) }
 
 func TestAClosedProposalIsNotReopened(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	ctx := context.Background()
 	w.rot.Rotate(ctx, false)
 	w.g.HumanUpdate("open-infra", "support", 1, "grace", func(c *sandbox.IssueChange) { c.State = "closed" })
@@ -208,7 +208,7 @@ func TestAClosedProposalIsNotReopened(t *testing.T) {
 }
 
 func TestPeoplesCommitsOnTheBranchAreLeftAlone(t *testing.T) {
-	w := newWorld(t, "2026-11-30")
+	w := newRotWorld(t, "2026-11-30")
 	ctx := context.Background()
 	w.rot.Rotate(ctx, false)
 	swapped := strings.Replace(mustFile(t, w, "steward/rotation-2026-12-07"), "{github: ada-l, start: 2026-12-07", "{github: ewd, start: 2026-12-07", 1)
@@ -221,7 +221,7 @@ func TestPeoplesCommitsOnTheBranchAreLeftAlone(t *testing.T) {
 }
 
 func TestNothingToProposeSaysWhy(t *testing.T) {
-	w := newWorld(t, "2026-11-26")
+	w := newRotWorld(t, "2026-11-26")
 	res, err := w.rot.Rotate(context.Background(), false)
 	if err != nil || !strings.Contains(res.Message, "more than 7 days away") || len(w.pulls()) != 0 {
 		t.Errorf("%+v %v", res, err)

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -23,7 +22,6 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
-	"github.com/support-steward/steward/internal/triage"
 	"github.com/support-steward/steward/internal/usecase"
 )
 
@@ -135,7 +133,7 @@ func (c Clients) fdErr() error {
 }
 
 // Mirror returns the mirror's applier, or why there is none.
-func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
+func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	s, err := mirror.FromRoster(c.Roster)
 	switch {
 	case err != nil && (c.Roster.Integrations.GitHub == nil || c.Roster.Integrations.Freshdesk == nil):
@@ -148,7 +146,15 @@ func (c Clients) Mirror() (*mirror.Applier, mirror.Setup, error) {
 		return nil, s, c.fdErr()
 	}
 	s.Render.TicketURL = c.FD.AgentURL
-	return &mirror.Applier{GH: c.GH, FD: c.FD, Owner: s.Owner, Repo: s.Repo, Board: s.Board, Render: s.Render, Now: c.Now, Log: c.Log}, s, nil
+	issues, err := c.GH.Issues(s.Owner + "/" + s.Repo)
+	if err != nil {
+		return nil, s, err
+	}
+	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: c.FD}, Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster}
+	if s.Board != nil {
+		m.Board, m.BoardStatus, m.BoardDone = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption, "Done"
+	}
+	return m, s, nil
 }
 
 // Lead is integrations.github.rotation_lead, or 7 days.
@@ -202,13 +208,20 @@ func RepoRotator(e Env, repo, path string, today civil.Date) (*usecase.Rotator, 
 
 // Triage returns the dashboard and routing engine, or why there is none.
 // FreshDesk is optional to it.
-func (c Clients) Triage() (*triage.Triage, error) {
+func (c Clients) Triage() (*usecase.Triage, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil {
 		return nil, c.ghErr()
 	}
-	owner, name, _ := strings.Cut(ig.Repo, "/")
-	return &triage.Triage{GH: c.GH, FD: c.FD, Roster: c.Roster, Owner: owner, Repo: name, Label: ig.Label(), Now: c.Now}, nil
+	issues, err := c.GH.Issues(ig.Repo)
+	if err != nil {
+		return nil, err
+	}
+	t := &usecase.Triage{Issues: issues, Roster: c.Roster, Label: ig.Label(), Now: c.Now}
+	if c.FD != nil {
+		t.Desk = freshdesk.Tickets{C: c.FD}
+	}
+	return t, nil
 }
 
 // Membership returns the engine keeping the stewards' team and group; the

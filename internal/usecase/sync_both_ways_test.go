@@ -1,8 +1,10 @@
-package mirror_test
+package usecase_test
 
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,33 +140,44 @@ func TestSubjectAndPriorityChangesPropagate(t *testing.T) {
 	w.settle(2)
 }
 
+// An event or hub-down puts a ticket's issue first on the board by its
+// place, while its Priority field says what its label says.
 func TestAnEventLabelsItsHubsIssues(t *testing.T) {
 	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
-	w.fd.AddTicket(sandbox.FDTicket{Subject: "Bootcamp hub slow", Tags: []string{"engineering"}, CompanyID: 2})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota question", Priority: sandbox.PriorityMedium, Tags: []string{"engineering"}, CompanyID: 1, CreatedAt: t0.Add(-time.Hour)})
+	low := w.fd.AddTicket(sandbox.FDTicket{Subject: "Bootcamp hub slow", Tags: []string{"engineering"}, CompanyID: 2})
 	w.clock.Advance(time.Minute)
 	w.sync()
-	if is := w.issues()[0]; !strings.Contains(strings.Join(is.Labels, ","), "event") || !strings.Contains(is.Body, "| Hub | Uni Bootcamp |") {
+	if is := w.issues()[1]; !strings.Contains(strings.Join(is.Labels, ","), "event") || !strings.Contains(is.Body, "| Hub | Uni Bootcamp |") {
 		t.Fatalf("during the event: %v", is.Labels)
 	}
-	// A Low ticket from a hub with an event goes first on the board.
-	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Urgent" {
-		t.Errorf("board priority during the event: %q", b[0].Values["Priority"])
+	board := func(when string, first, priority string) {
+		t.Helper()
+		b := w.gh.ProjectItems("acme", 7)
+		if len(b) != 2 || b[0].Issue != first || b[0].Values["Priority"] != priority {
+			t.Errorf("%s: board %+v, want %s first with Priority %s", when, b, first, priority)
+		}
+		for _, it := range b {
+			n, _ := strconv.Atoi(it.Issue[strings.Index(it.Issue, "#")+1:])
+			is := w.issues()[n-1]
+			if want := "priority: " + strings.ToLower(it.Values["Priority"]); !slices.Contains(is.Labels, want) {
+				t.Errorf("%s: %s has Priority %s on the board and labels %v", when, it.Issue, it.Values["Priority"], is.Labels)
+			}
+		}
 	}
+	// A Low ticket from a hub with an event goes first on the board.
+	board("during the event", "acme/support#2", "Low")
 	w.clock.Advance(4 * 24 * time.Hour) // the event ends on 2026-11-05
 	w.sync()
-	if is := w.issues()[0]; strings.Contains(strings.Join(is.Labels, ","), "event") {
+	if is := w.issues()[1]; strings.Contains(strings.Join(is.Labels, ","), "event") {
 		t.Errorf("after the event: %v", is.Labels)
 	}
-	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Low" {
-		t.Errorf("board priority after the event: %q", b[0].Values["Priority"])
-	}
+	board("after the event", "acme/support#1", "Medium")
 	// Tagged hub-down: first again.
-	w.fd.AgentUpdate(1, func(t *sandbox.FDTicket) { t.Tags = append(t.Tags, "hub-down") })
+	w.fd.AgentUpdate(low, func(t *sandbox.FDTicket) { t.Tags = append(t.Tags, "hub-down") })
 	w.clock.Advance(time.Minute)
 	w.sync()
-	if b := w.gh.ProjectItems("acme", 7); b[0].Values["Priority"] != "Urgent" {
-		t.Errorf("board priority when hub-down: %q", b[0].Values["Priority"])
-	}
+	board("hub down", "acme/support#2", "Low")
 }
 
 func TestNoPersonalDataReachesGitHub(t *testing.T) {

@@ -1,4 +1,4 @@
-package mirror_test
+package usecase_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -33,6 +34,8 @@ type world struct {
 	board  *mirror.Board
 	// ghLimits are the GitHub client's bounds (zero: the defaults).
 	ghLimits httpx.Limits
+	// roster, when set, gives the mirror communication.resolved.
+	roster *roster.Roster
 }
 
 func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitHubOptions) *world {
@@ -51,7 +54,8 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In Progress", "Done"}},
 		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
 		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{
-			{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}, {Title: "Sprint 23", StartDate: "2026-11-09", Duration: 14}}},
+			{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}, {Title: "Sprint 23", StartDate: "2026-11-09", Duration: 14},
+			{Title: "Sprint 24", StartDate: "2026-11-23", Duration: 14}}},
 	)
 	w.fd.AddCompany(sandbox.FDCompany{ID: 1, Name: "Example Hub"})
 	w.fd.AddCompany(sandbox.FDCompany{ID: 2, Name: "Uni Bootcamp"})
@@ -69,7 +73,7 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 	return w
 }
 
-func (w *world) applier() *mirror.Applier {
+func (w *world) applier() *usecase.Mirror {
 	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock, Limits: w.ghLimits})
 	if err != nil {
 		w.t.Fatal(err)
@@ -80,7 +84,15 @@ func (w *world) applier() *mirror.Applier {
 	}
 	r := w.render
 	r.TicketURL = fdc.AgentURL
-	return &mirror.Applier{GH: ghc, FD: fdc, Owner: "acme", Repo: "support", Board: w.board, Render: r, Now: w.clock.Now()}
+	issues, err := ghc.Issues("acme/support")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now(), Roster: w.roster}
+	if w.board != nil {
+		m.Board, m.BoardStatus, m.BoardDone = ghc.Board(gh.Project(*w.board)), w.board.StatusOption, "Done"
+	}
+	return m
 }
 
 // sync runs one sync with a fresh applier, as a scheduled run would.
@@ -142,20 +154,32 @@ func TestANewTaggedTicketBecomesExactlyOneIssue(t *testing.T) {
 	}
 }
 
-func TestTheBoardItemGoesToTheTop(t *testing.T) {
+// A new item is placed by impact, then age, by the document that sets its
+// fields: no extra move.
+func TestANewBoardItemTakesItsPlaceByImpact(t *testing.T) {
 	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
 	for i := range 3 {
-		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", i), Tags: []string{"engineering"}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", i), Priority: 1 + i, Tags: []string{"engineering"}, CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
 	}
 	w.clock.Advance(5 * time.Minute)
 	w.sync()
 	w.clock.Advance(time.Minute)
-	w.fd.AddTicket(sandbox.FDTicket{Subject: "newest", Tags: []string{"engineering"}})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "newest", Priority: sandbox.PriorityMedium, Tags: []string{"engineering"}})
 	w.clock.Advance(time.Minute)
+	w.gh.Ledger().Reset()
 	w.sync()
-	board := w.gh.ProjectItems("acme", 7)
-	if len(board) != 4 || board[0].Issue != "acme/support#4" {
-		t.Errorf("board order: %+v", board)
+	var order []string
+	for _, it := range w.gh.ProjectItems("acme", 7) {
+		order = append(order, it.Issue)
+	}
+	// High (#3), then the two Medium by age (#2, then the new #4), then Low (#1).
+	if got := strings.Join(order, " "); got != "acme/support#3 acme/support#2 acme/support#4 acme/support#1" {
+		t.Errorf("board order: %s", got)
+	}
+	// Add and set the item; read the board's order and, with a fresh
+	// client, the project's fields, once per run.
+	if n := w.gh.Ledger().Count(func(r sandbox.Request) bool { return r.Path == "/graphql" }); n != 4 {
+		t.Errorf("%d GraphQL requests for one new item; want 4 (fields, order, add, set)", n)
 	}
 }
 

@@ -1,8 +1,7 @@
-package triage_test
+package usecase_test
 
 import (
 	"context"
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,23 +12,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
-	"github.com/support-steward/steward/internal/triage"
+	"github.com/support-steward/steward/internal/usecase"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // Thursday 2026-11-26, 10:00 in Los Angeles.
-var now = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+var triageNow = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
 
-type world struct {
+type triageWorld struct {
 	t     *testing.T
 	clock *sandbox.ManualClock
 	g     *sandbox.GitHub
@@ -41,14 +38,14 @@ type world struct {
 	ghURL string
 }
 
-func newWorld(t *testing.T) *world {
+func newTriageWorld(t *testing.T) *triageWorld {
 	t.Helper()
 	r, _, err := roster.Load("../../roster.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Events = append(r.Events, roster.Event{Name: "Thanksgiving hackathon", Hub: "example-hub", From: civil.MustParse("2026-11-25"), To: civil.MustParse("2026-11-28")})
-	clock := sandbox.NewManualClock(now)
+	clock := sandbox.NewManualClock(triageNow)
 	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"tok": "steward[bot]"}, Clock: clock})
 	g.AddRepo("open-infra", "support", "main", nil)
 	for _, e := range r.Engineers {
@@ -62,16 +59,30 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(fdSrv.Close)
 	ghc, _ := gh.New(gh.Config{APIURL: ghSrv.URL, Token: "tok", Clock: clock})
 	fdc, _ := freshdesk.New(freshdesk.Config{BaseURL: fdSrv.URL, APIKey: "k", Clock: clock})
-	return &world{t: t, clock: clock, g: g, fd: fd, r: r, ghc: ghc, fdc: fdc, fdURL: fdSrv.URL, ghURL: ghSrv.URL}
+	return &triageWorld{t: t, clock: clock, g: g, fd: fd, r: r, ghc: ghc, fdc: fdc, fdURL: fdSrv.URL, ghURL: ghSrv.URL}
 }
 
-func (w *world) triage() *triage.Triage {
-	return &triage.Triage{GH: w.ghc, FD: w.fdc, Roster: w.r, Owner: "open-infra", Repo: "support", Label: "support", Now: w.clock.Now()}
+func (w *triageWorld) triage() *usecase.Triage {
+	return triageOver(w.t, w.ghc, w.fdc, w.r, w.clock.Now())
+}
+
+// triageOver is the triage use case over the sandboxes' clients (fdc
+// optional).
+func triageOver(t *testing.T, ghc *gh.Client, fdc *freshdesk.Client, r *roster.Roster, now time.Time) *usecase.Triage {
+	issues, err := ghc.Issues("open-infra/support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &usecase.Triage{Issues: issues, Roster: r, Label: "support", Now: now}
+	if fdc != nil {
+		tr.Desk = freshdesk.Tickets{C: fdc}
+	}
+	return tr
 }
 
 // seed makes a support queue of mixed priorities, ages and states, and
 // mirrors the engineering tickets as the sync would.
-func (w *world) seed() {
+func (w *triageWorld) seed() {
 	la := w.r.Location()
 	at := func(s string) time.Time { t, _ := time.ParseInLocation("2006-01-02 15:04", s, la); return t }
 	ptr := func(t time.Time) time.Time { return t }
@@ -89,19 +100,28 @@ func (w *world) seed() {
 		w.t.Fatal(err)
 	}
 	s.Render.TicketURL = w.fdc.AgentURL
-	a := &mirror.Applier{GH: w.ghc, FD: w.fdc, Owner: "open-infra", Repo: "support", Render: s.Render, Now: w.clock.Now()}
+	a := w.mirror(s.Render)
 	s.Config.Board = false
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		w.t.Fatalf("mirror: %v %+v", err, r.Outcomes)
 	}
 }
 
+// mirror is the sync use case over the sandboxes, without a board.
+func (w *triageWorld) mirror(r mirror.Render) *usecase.Mirror {
+	issues, err := w.ghc.Issues("open-infra/support")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: w.fdc}, Render: r, Now: w.clock.Now()}
+}
+
 func TestDashboardAndLapses(t *testing.T) {
-	w := newWorld(t)
+	w := newTriageWorld(t)
 	w.seed()
 	ctx := context.Background()
 	edits, comments := 0, 0
-	var first triage.RemindResult
+	var first usecase.RemindResult
 	for i := range 10 {
 		w.clock.Advance(time.Minute)
 		res, err := w.triage().Remind(ctx, false)
@@ -161,7 +181,7 @@ func TestDashboardAndLapses(t *testing.T) {
 }
 
 func TestRoutingAsksAndAsksAgain(t *testing.T) {
-	w := newWorld(t)
+	w := newTriageWorld(t)
 	n := w.g.CreateIssue("open-infra", "support", "grace", "Cluster autoscaler stuck", "", "support", "kubernetes")
 	ctx := context.Background()
 	res, err := w.triage().Route(ctx, n, false)
@@ -225,7 +245,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // The double assignment is found and settled the same way by both: one
 // engineer stays, asked once.
 func TestTwoReplicasRoutingAtOnceLeaveOneAssignee(t *testing.T) {
-	w := newWorld(t)
+	w := newTriageWorld(t)
 	n := w.g.CreateIssue("open-infra", "support", "grace", "Cluster autoscaler stuck", "", "support", "kubernetes")
 	ctx := context.Background()
 	dry, err := w.triage().Route(ctx, n, true)
@@ -241,14 +261,14 @@ func TestTwoReplicasRoutingAtOnceLeaveOneAssignee(t *testing.T) {
 		}
 	}
 	b := &barrier{arrived: make(chan struct{}, 2), release: make(chan struct{})}
-	replica := func(r *roster.Roster) *triage.Triage {
+	replica := func(r *roster.Roster) *usecase.Triage {
 		ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "tok", Clock: w.clock, Transport: b.transport()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &triage.Triage{GH: ghc, Roster: r, Owner: "open-infra", Repo: "support", Label: "support", Now: w.clock.Now()}
+		return triageOver(t, ghc, nil, r, w.clock.Now())
 	}
-	results := make([]triage.RouteResult, 2)
+	results := make([]usecase.RouteResult, 2)
 	var wg sync.WaitGroup
 	for i, r := range []*roster.Roster{w.r, &rb} {
 		wg.Add(1)
@@ -303,29 +323,25 @@ func TestTwoReplicasRoutingAtOnceLeaveOneAssignee(t *testing.T) {
 }
 
 func TestSettleKeepsTheEarliestAssignmentOfTheCurrentRun(t *testing.T) {
-	at := func(min int) *github.Timestamp {
-		return &github.Timestamp{Time: now.Add(time.Duration(min) * time.Minute)}
-	}
-	ev := func(id int64, min int, kind, actor, who string) *github.IssueEvent {
-		return &github.IssueEvent{ID: github.Int64(id), CreatedAt: at(min), Event: github.String(kind),
-			Actor: &github.User{Login: github.String(actor)}, Assignee: &github.User{Login: github.String(who)}}
+	ev := func(id int64, min int, kind, actor, who string) port.IssueEvent {
+		return port.IssueEvent{ID: id, Created: triageNow.Add(time.Duration(min) * time.Minute), Event: kind, Actor: actor, Assignee: who}
 	}
 	bot := "steward[bot]"
 	for _, tc := range []struct {
 		name     string
-		events   []*github.IssueEvent
+		events   []port.IssueEvent
 		mine     string
 		withdraw string
 		kept     bool
 	}{
-		{"alone", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada")}, "ada", "", true},
-		{"two picks: the first stays", []*github.IssueEvent{ev(2, 0, "assigned", bot, "bob"), ev(1, 0, "assigned", bot, "ada")}, "bob", "bob", false},
-		{"two picks, seen by the other", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob")}, "ada", "bob", true},
-		{"a person first: steward withdraws", []*github.IssueEvent{ev(1, 0, "assigned", "grace", "grace"), ev(2, 1, "assigned", bot, "ada")}, "ada", "ada", false},
-		{"an earlier run does not count", []*github.IssueEvent{ev(1, 0, "assigned", bot, "bob"), ev(2, 1, "unassigned", "bob", "bob"), ev(3, 2, "assigned", bot, "ada")}, "ada", "", true},
-		{"withdrawn already", []*github.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob"), ev(3, 1, "unassigned", bot, "bob")}, "bob", "", false},
+		{"alone", []port.IssueEvent{ev(1, 0, "assigned", bot, "ada")}, "ada", "", true},
+		{"two picks: the first stays", []port.IssueEvent{ev(2, 0, "assigned", bot, "bob"), ev(1, 0, "assigned", bot, "ada")}, "bob", "bob", false},
+		{"two picks, seen by the other", []port.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob")}, "ada", "bob", true},
+		{"a person first: steward withdraws", []port.IssueEvent{ev(1, 0, "assigned", "grace", "grace"), ev(2, 1, "assigned", bot, "ada")}, "ada", "ada", false},
+		{"an earlier run does not count", []port.IssueEvent{ev(1, 0, "assigned", bot, "bob"), ev(2, 1, "unassigned", "bob", "bob"), ev(3, 2, "assigned", bot, "ada")}, "ada", "", true},
+		{"withdrawn already", []port.IssueEvent{ev(1, 0, "assigned", bot, "ada"), ev(2, 0, "assigned", bot, "bob"), ev(3, 1, "unassigned", bot, "bob")}, "bob", "", false},
 	} {
-		withdraw, kept := triage.Settle(tc.events, tc.mine)
+		withdraw, kept := usecase.Settle(tc.events, tc.mine)
 		if strings.Join(withdraw, ",") != tc.withdraw || kept != tc.kept {
 			t.Errorf("%s: withdraw %v, kept %v; want %q, %v", tc.name, withdraw, kept, tc.withdraw, tc.kept)
 		}
@@ -335,9 +351,9 @@ func TestSettleKeepsTheEarliestAssignmentOfTheCurrentRun(t *testing.T) {
 // Two runs that both found no dashboard open one each; the next run keeps
 // the oldest and closes the other, whichever run it is.
 func TestASecondDashboardIsClosed(t *testing.T) {
-	w := newWorld(t)
-	first := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
-	second := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", triage.DashboardLabel)
+	w := newTriageWorld(t)
+	first := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", usecase.DashboardLabel)
+	second := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\nold", usecase.DashboardLabel)
 	res, err := w.triage().Remind(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
@@ -355,15 +371,16 @@ func TestASecondDashboardIsClosed(t *testing.T) {
 // steward's picks; the next run withdraws the later one. Two engineers a
 // person assigned are left alone.
 func TestALeftoverDoubleAssignmentIsSettledByTheNextRun(t *testing.T) {
-	w := newWorld(t)
+	w := newTriageWorld(t)
 	ctx := context.Background()
 	n := w.g.CreateIssue("open-infra", "support", "grace", "Quota", "", "support")
-	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"ada-l"}); err != nil {
+	ports := w.triage().Issues
+	if err := ports.Assign(ctx, n, []string{"ada-l"}); err != nil {
 		t.Fatal(err)
 	}
-	w.ghc.REST.Issues.CreateComment(ctx, "open-infra", "support", n, &github.IssueComment{Body: github.String("@ada-l, could you take this support issue?\n\n<!-- steward:asked @ada-l -->")})
+	ports.Comment(ctx, n, "@ada-l, could you take this support issue?\n\n<!-- steward:asked @ada-l -->")
 	w.clock.Advance(time.Second)
-	if _, _, err := w.ghc.REST.Issues.AddAssignees(ctx, "open-infra", "support", n, []string{"bliskov"}); err != nil {
+	if err := ports.Assign(ctx, n, []string{"bliskov"}); err != nil {
 		t.Fatal(err)
 	}
 	pair := w.g.CreateIssue("open-infra", "support", "grace", "Pairing on it", "", "support")
@@ -387,7 +404,7 @@ func TestALeftoverDoubleAssignmentIsSettledByTheNextRun(t *testing.T) {
 // to the engineer asked, then the stewards, then the team; the one without
 // an issue is raised on the dashboard, where a comment notifies.
 func TestLapsesEscalateOncePerPeriod(t *testing.T) {
-	w := newWorld(t)
+	w := newTriageWorld(t)
 	w.r.Events = nil
 	la := w.r.Location()
 	at := func(s string) time.Time { t, _ := time.ParseInLocation("2006-01-02 15:04", s, la); return t }
@@ -399,7 +416,7 @@ func TestLapsesEscalateOncePerPeriod(t *testing.T) {
 	s, _ := mirror.FromRoster(w.r)
 	s.Render.TicketURL = w.fdc.AgentURL
 	s.Config.Board = false
-	a := &mirror.Applier{GH: w.ghc, FD: w.fdc, Owner: "open-infra", Repo: "support", Render: s.Render, Now: w.clock.Now()}
+	a := w.mirror(s.Render)
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		t.Fatalf("mirror: %v", err)
 	}

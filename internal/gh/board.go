@@ -1,0 +1,287 @@
+package gh
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/port"
+)
+
+// Project names a Projects v2 board and the fields steward keeps.
+type Project struct {
+	Owner          string
+	Number         int
+	StatusField    string
+	StatusOption   string
+	PriorityField  string
+	IterationField string
+}
+
+// Board adapts the client to port.Board for one project. The project's
+// fields are read once, on first use, and checked against the settings.
+type Board struct {
+	c *Client
+	p Project
+
+	mu   sync.Mutex
+	info *boardInfo
+}
+
+var _ port.Board = (*Board)(nil)
+
+// Board is the port to project p.
+func (c *Client) Board(p Project) *Board { return &Board{c: c, p: p} }
+
+// boardInfo is the project and the ids its fields and options have.
+type boardInfo struct {
+	id        string
+	status    *field
+	priority  *field
+	iteration *field
+}
+
+type field struct {
+	id      string
+	name    string
+	options map[string]string // lower-case name -> id
+	names   map[string]string // id -> name
+	first   string            // the first option: the highest priority
+	iters   []iteration
+}
+
+type iteration struct {
+	id, title string
+	start     civil.Date
+	days      int
+}
+
+// find reads the project and checks that every configured field and option
+// exists, naming what does when not.
+func (b *Board) find(ctx context.Context) (*boardInfo, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.info != nil {
+		return b.info, nil
+	}
+	p := b.p
+	var q struct {
+		Organization struct {
+			ProjectV2 struct {
+				ID     string
+				Fields struct {
+					Nodes []struct {
+						ID            string
+						Name          string
+						DataType      string
+						Options       []struct{ ID, Name string }
+						Configuration struct {
+							Iterations []struct {
+								ID, Title, StartDate string
+								Duration             int
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := b.c.GraphQL(ctx, QueryFindProject, map[string]any{"owner": p.Owner, "number": p.Number}, &q); err != nil {
+		return nil, fmt.Errorf("integrations.github.project %s/%d: %w", p.Owner, p.Number, err)
+	}
+	info := &boardInfo{id: q.Organization.ProjectV2.ID}
+	var names []string
+	fields := map[string]*field{}
+	for _, n := range q.Organization.ProjectV2.Fields.Nodes {
+		f := &field{id: n.ID, name: n.Name, options: map[string]string{}, names: map[string]string{}}
+		for i, o := range n.Options {
+			f.options[strings.ToLower(o.Name)] = o.ID
+			f.names[o.ID] = o.Name
+			if i == 0 {
+				f.first = o.ID
+			}
+		}
+		for _, it := range n.Configuration.Iterations {
+			d, err := civil.Parse(it.StartDate)
+			if err == nil {
+				f.iters = append(f.iters, iteration{id: it.ID, title: it.Title, start: d, days: it.Duration})
+			}
+		}
+		fields[strings.ToLower(n.Name)] = f
+		names = append(names, n.Name)
+	}
+	get := func(setting, name string) (*field, error) {
+		if f, ok := fields[strings.ToLower(name)]; ok {
+			return f, nil
+		}
+		return nil, fmt.Errorf("integrations.github.project.%s: project %s/%d has no field %q; its fields are: %s",
+			setting, p.Owner, p.Number, name, strings.Join(names, ", "))
+	}
+	var err error
+	if info.status, err = get("status_field", p.StatusField); err != nil {
+		return nil, err
+	}
+	if _, ok := info.status.options[strings.ToLower(p.StatusOption)]; !ok {
+		return nil, fmt.Errorf("integrations.github.project.status_option: field %q has no option %q; its options are: %s",
+			p.StatusField, p.StatusOption, optionNames(info.status))
+	}
+	if info.priority, err = get("priority_field", p.PriorityField); err != nil {
+		return nil, err
+	}
+	if info.iteration, err = get("iteration_field", p.IterationField); err != nil {
+		return nil, err
+	}
+	b.info = info
+	return info, nil
+}
+
+func optionNames(f *field) string {
+	var n []string
+	for k := range f.options {
+		n = append(n, k)
+	}
+	slices.Sort(n)
+	return strings.Join(n, ", ")
+}
+
+// StatusOption is the configured status of open support work.
+func (b *Board) StatusOption() string { return b.p.StatusOption }
+
+// Add puts the issue on the board; GitHub returns the existing item when
+// it is there already, so it is safe to retry.
+func (b *Board) Add(ctx context.Context, nodeID string) (string, error) {
+	info, err := b.find(ctx)
+	if err != nil {
+		return "", err
+	}
+	var added struct {
+		AddProjectV2ItemByID struct{ Item struct{ ID string } } `json:"addProjectV2ItemById"`
+	}
+	if err := b.c.GraphQL(ctx, MutationAddItem, map[string]any{"projectId": info.id, "contentId": nodeID}, &added); err != nil {
+		return "", err
+	}
+	return added.AddProjectV2ItemByID.Item.ID, nil
+}
+
+// Set changes the item's status, priority, iteration and position with
+// one document: the mutations are independent, so aliases carry them in
+// one request, and @include leaves out what does not change.
+func (b *Board) Set(ctx context.Context, item string, s port.BoardSet) error {
+	info, err := b.find(ctx)
+	if err != nil {
+		return err
+	}
+	empty := map[string]any{}
+	vars := map[string]any{"projectId": info.id, "itemId": item,
+		"statusField": info.status.id, "status": empty, "setStatus": false,
+		"priorityField": info.priority.id, "priority": empty, "setPriority": false,
+		"iterationField": info.iteration.id, "iteration": empty, "setIteration": false,
+		"afterId": nil, "move": s.Move}
+	if s.Status != "" {
+		opt, ok := info.status.options[strings.ToLower(s.Status)]
+		if !ok {
+			return fmt.Errorf("integrations.github.project.status_field: field %q has no option %q; its options are: %s", info.status.name, s.Status, optionNames(info.status))
+		}
+		vars["status"], vars["setStatus"] = map[string]any{"singleSelectOptionId": opt}, true
+	}
+	if s.Priority != "" || s.Highest {
+		opt, ok := info.priority.options[strings.ToLower(s.Priority)]
+		if s.Highest && info.priority.first != "" {
+			opt, ok = info.priority.first, true
+		}
+		if !ok {
+			return fmt.Errorf("integrations.github.project.priority_field: field %q has no option %q; its options are: %s", info.priority.name, s.Priority, optionNames(info.priority))
+		}
+		vars["priority"], vars["setPriority"] = map[string]any{"singleSelectOptionId": opt}, true
+	}
+	if !s.Iteration.IsZero() {
+		it, ok := currentIteration(info.iteration, s.Iteration)
+		if !ok {
+			return fmt.Errorf("integrations.github.project.iteration_field: field %q has no current or coming iteration", info.iteration.name)
+		}
+		vars["iteration"], vars["setIteration"] = map[string]any{"iterationId": it.id}, true
+	}
+	if s.After != "" {
+		vars["afterId"] = s.After
+	}
+	if vars["setStatus"] == false && vars["setPriority"] == false && vars["setIteration"] == false && !s.Move {
+		return nil
+	}
+	return b.c.GraphQL(ctx, MutationSetItem, vars, nil)
+}
+
+// Items lists the board's items in the board's order, with their status
+// and priority by name.
+func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
+	info, err := b.find(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []port.BoardItem
+	var cursor any
+	for range 100 { // 10,000 items: far more than a support board holds
+		var q struct {
+			Node struct {
+				Items struct {
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Nodes []struct {
+						ID      string
+						Content struct {
+							Number     int
+							Repository struct{ NameWithOwner string }
+						}
+						FieldValues struct {
+							Nodes []struct {
+								OptionID string
+								Field    struct{ ID string }
+							}
+						}
+					}
+				}
+			}
+		}
+		if err := b.c.GraphQL(ctx, QueryListItems, map[string]any{"projectId": info.id, "cursor": cursor}, &q); err != nil {
+			return nil, err
+		}
+		for _, n := range q.Node.Items.Nodes {
+			it := port.BoardItem{ID: n.ID, Issue: n.Content.Number, Repo: n.Content.Repository.NameWithOwner}
+			for _, v := range n.FieldValues.Nodes {
+				switch v.Field.ID {
+				case info.status.id:
+					it.Status = info.status.names[v.OptionID]
+				case info.priority.id:
+					it.Priority = info.priority.names[v.OptionID]
+				}
+			}
+			out = append(out, it)
+		}
+		if !q.Node.Items.PageInfo.HasNextPage {
+			return out, nil
+		}
+		cursor = q.Node.Items.PageInfo.EndCursor
+	}
+	return nil, fmt.Errorf("project %s/%d: more than 10,000 items", b.p.Owner, b.p.Number)
+}
+
+// currentIteration is the iteration holding today, else the next to start.
+func currentIteration(f *field, today civil.Date) (iteration, bool) {
+	var next *iteration
+	for i, it := range f.iters {
+		if !today.Before(it.start) && today.Before(it.start.AddDays(it.days)) {
+			return it, true
+		}
+		if it.start.After(today) && (next == nil || it.start.Before(next.start)) {
+			next = &f.iters[i]
+		}
+	}
+	if next != nil {
+		return *next, true
+	}
+	return iteration{}, false
+}

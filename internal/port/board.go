@@ -1,0 +1,44 @@
+package port
+
+import (
+	"context"
+
+	"github.com/support-steward/steward/internal/civil"
+)
+
+// Board is the team's Projects v2 board.
+type Board interface {
+	// Add puts an issue (by its node id) on the board and returns its
+	// item id; an issue already there gives its existing item.
+	Add(ctx context.Context, issueNodeID string) (string, error)
+	// Set changes one item's fields and position in one request.
+	Set(ctx context.Context, item string, s BoardSet) error
+	// Items lists the board's items in their order, top first.
+	Items(ctx context.Context) ([]BoardItem, error)
+}
+
+// BoardSet is what to change of one item; zero fields stay as they are.
+type BoardSet struct {
+	// Status is an option of the status field by name ("" leaves it;
+	// Done is the closed issues' column).
+	Status string
+	// Priority is an option of the priority field by name; Highest puts
+	// the field's first option instead.
+	Priority string
+	Highest  bool
+	// Iteration, when not zero, sets the iteration holding that day, or
+	// the next one to start.
+	Iteration civil.Date
+	// Move positions the item: Top, or After another item.
+	Move  bool
+	After string // item id; "" with Move is the top
+}
+
+// BoardItem is one item of the board.
+type BoardItem struct {
+	ID       string
+	Issue    int    // 0: not an issue of the repository
+	Repo     string // owner/name of the issue
+	Status   string // option name
+	Priority string // option name
+}

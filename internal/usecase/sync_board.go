@@ -1,0 +1,161 @@
+package usecase
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/port"
+)
+
+// The board orders open support work by impact (mirror.Ordered): events,
+// hub down, Urgent, High, Medium, Low, then age. A new item is placed
+// where it belongs by the same document that sets its fields, from the
+// board's order read once in the run; after a run that changed anything,
+// one pass moves each item out of place once (mirror.Moves) and puts
+// closed support issues in Done, reopened ones back. A run that changed
+// nothing reads nothing of the board. A single ticket synced for a
+// delivery adds its item without placing it: the next scheduled run does.
+
+// KindOrderBoard is the outcome of one board update made to keep the order.
+const KindOrderBoard mirror.Kind = "order-board"
+
+// boardRun is what one run knows of the board and the support issues.
+type boardRun struct {
+	items   []port.BoardItem   // the board's order, as this run left it
+	dom     []mirror.BoardItem // items as the order sees them, for placing
+	loaded  bool
+	known   map[int]mirror.Issue // support issues by number; nil: not placing
+	targets map[int]mirror.State // what this run records in issues it changes
+}
+
+func (m *Mirror) startBoardRun(issues []mirror.Issue) {
+	m.run = boardRun{}
+	if m.Board == nil || issues == nil {
+		return
+	}
+	m.run.known, m.run.targets = map[int]mirror.Issue{}, map[int]mirror.State{}
+	for _, is := range issues {
+		m.run.known[is.Number] = is
+	}
+}
+
+// boardItems reads the board's order once per run.
+func (m *Mirror) boardItems(ctx context.Context) ([]port.BoardItem, error) {
+	if !m.run.loaded {
+		items, err := m.Board.Items(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m.run.items, m.run.loaded = items, true
+	}
+	return m.run.items, nil
+}
+
+// domainItems is the board as mirror.Ordered sees it: this repository's
+// support issues, and everything else keeping its place.
+func (m *Mirror) domainItems(items []port.BoardItem) []mirror.BoardItem {
+	out := make([]mirror.BoardItem, len(items))
+	for i, it := range items {
+		out[i] = mirror.BoardItem{ID: it.ID}
+		if it.Issue == 0 || !strings.EqualFold(it.Repo, m.Issues.Repo()) {
+			continue
+		}
+		is, ok := m.run.known[it.Issue]
+		if !ok {
+			continue
+		}
+		var target *mirror.State
+		if st, ok := m.run.targets[it.Issue]; ok {
+			target = &st
+		}
+		out[i] = mirror.ItemOf(it.ID, is, target)
+	}
+	return out
+}
+
+// place returns where a new item goes: after the item that should precede
+// it ("" is the top), and records the move in the run's view of the board.
+func (m *Mirror) place(ctx context.Context, item string, w *mirror.Work) (string, bool) {
+	if m.run.known == nil {
+		return "", false
+	}
+	items, err := m.boardItems(ctx)
+	if err != nil {
+		return "", false // placed by the next run's order pass
+	}
+	is, ok := m.run.known[w.Issue]
+	if !ok {
+		is = mirror.Issue{Number: w.Issue, State: "open", Created: m.Now}
+		m.run.known[w.Issue] = is
+	}
+	m.run.targets[w.Issue] = w.Target
+	if len(m.run.dom) != len(items) {
+		m.run.dom = m.domainItems(items) // once per run: each issue's state is parsed once
+	}
+	if i := slices.IndexFunc(items, func(x port.BoardItem) bool { return x.ID == item }); i >= 0 {
+		items, m.run.dom = slices.Delete(slices.Clone(items), i, i+1), slices.Delete(m.run.dom, i, i+1)
+	}
+	x := mirror.ItemOf(item, is, &w.Target)
+	after := mirror.After(m.run.dom, x)
+	at := 0
+	if after != "" {
+		at = slices.IndexFunc(items, func(x port.BoardItem) bool { return x.ID == after }) + 1
+	}
+	m.run.items = slices.Insert(items, at, port.BoardItem{ID: item, Issue: w.Issue, Repo: m.Issues.Repo(), Status: m.BoardStatus})
+	m.run.dom = slices.Insert(m.run.dom, at, x)
+	return after, true
+}
+
+// orderBoard moves every item out of place once and keeps the status of
+// closed and reopened support issues, after a run that changed something.
+func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror.Outcome {
+	if m.Board == nil || m.run.known == nil {
+		return nil
+	}
+	m.run.known, m.run.targets = map[int]mirror.Issue{}, map[int]mirror.State{}
+	for _, is := range issues {
+		m.run.known[is.Number] = is
+	}
+	items, err := m.boardItems(ctx)
+	if err != nil {
+		return []mirror.Outcome{{Kind: KindOrderBoard, Reason: "reading the board's order", Error: err.Error()}}
+	}
+	dom := m.domainItems(items)
+	status := map[string]string{}
+	for i, it := range items {
+		d := dom[i]
+		switch {
+		case !d.Support:
+		case d.Closed && m.BoardDone != "" && !strings.EqualFold(it.Status, m.BoardDone):
+			status[it.ID] = m.BoardDone
+		case !d.Closed && m.BoardDone != "" && strings.EqualFold(it.Status, m.BoardDone):
+			status[it.ID] = m.BoardStatus
+		}
+	}
+	issueOf := map[string]int{}
+	for _, it := range items {
+		issueOf[it.ID] = it.Issue
+	}
+	var out []mirror.Outcome
+	set := func(id string, s port.BoardSet, reason string) {
+		o := mirror.Outcome{Issue: issueOf[id], Kind: KindOrderBoard, Reason: reason}
+		if err := m.Board.Set(ctx, id, s); err != nil {
+			o.Error = err.Error()
+		}
+		out = append(out, o)
+	}
+	for _, mv := range mirror.Moves(dom) {
+		s := port.BoardSet{Move: true, After: mv.After, Status: status[mv.ID]}
+		delete(status, mv.ID)
+		set(mv.ID, s, "the board orders support work by impact, then age")
+	}
+	for _, it := range items {
+		if st, ok := status[it.ID]; ok {
+			set(it.ID, port.BoardSet{Status: st}, "closed support issues are Done; reopened ones are not")
+		}
+	}
+	m.run.loaded, m.run.dom = false, nil // moved: read again if needed
+	return out
+}

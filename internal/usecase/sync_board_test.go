@@ -1,0 +1,121 @@
+package usecase_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/usecase"
+)
+
+// A month on the sandboxes' clock: after each change, the board orders open
+// support work by impact (events, hub down, Urgent, High, Medium, Low, then
+// age), closed issues are Done at the bottom, the Priority field agrees with
+// the label, and each item out of place moves once (none when the order
+// holds, and a run that changed nothing reads nothing of the board).
+func TestTheBoardOrderOverAMonth(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	ticket := map[string]int64{}
+	add := func(name string, priority int, company int64) func() {
+		return func() {
+			ticket[name] = w.fd.AddTicket(sandbox.FDTicket{Subject: name, Priority: priority, Tags: []string{"engineering"}, CompanyID: company})
+			w.clock.Advance(time.Minute)
+		}
+	}
+	update := func(name string, change func(*sandbox.FDTicket)) func() {
+		return func() { w.fd.AgentUpdate(ticket[name], change) }
+	}
+	day := func(d int) time.Time { return t0.Add(time.Duration(d) * 24 * time.Hour) } // t0: Monday 2 November
+	for _, step := range []struct {
+		name   string
+		day    int
+		change []func()
+		order  string // issue numbers, top first; closed ones marked "done"
+		moves  int
+	}{
+		{"three tickets: High, Medium, Low", 0,
+			[]func(){add("low", sandbox.PriorityLow, 1), add("high", sandbox.PriorityHigh, 1), add("medium", sandbox.PriorityMedium, 1)},
+			"#2 #3 #1", 0},
+		{"a Low ticket from a hub with an event goes first", 1,
+			[]func(){add("event", sandbox.PriorityLow, 2)}, "#4 #2 #3 #1", 0},
+		{"Medium raised to Urgent passes High", 2,
+			[]func(){update("medium", func(t *sandbox.FDTicket) { t.Priority = sandbox.PriorityUrgent })}, "#4 #3 #2 #1", 1},
+		{"the event ends: its Low ticket sinks below the older Low", 4, nil, "#3 #2 #1 #4", 1},
+		{"hub down goes above Urgent", 8,
+			[]func(){update("low", func(t *sandbox.FDTicket) { t.Tags = append(t.Tags, "hub-down") })}, "#1 #3 #2 #4", 1},
+		{"resolved in FreshDesk: closed, Done, at the bottom", 14,
+			[]func(){update("medium", func(t *sandbox.FDTicket) { t.Status = sandbox.StatusResolved })}, "#1 #2 #4 #3:done", 1},
+		{"nothing changes: nothing moves", 18, nil, "#1 #2 #4 #3:done", 0},
+		{"a new Medium takes its place between High and Low", 23,
+			[]func(){add("new", sandbox.PriorityMedium, 1)}, "#1 #2 #5 #4 #3:done", 0},
+		{"reopened: back among the open work, out of Done", 29,
+			[]func(){update("medium", func(t *sandbox.FDTicket) { t.Status = sandbox.StatusOpen })}, "#1 #3 #2 #5 #4", 1},
+	} {
+		w.clock.Set(day(step.day))
+		for _, c := range step.change {
+			c()
+		}
+		w.clock.Advance(time.Minute)
+		w.gh.Ledger().Reset()
+		r := w.sync()
+		if f := failures(r); f != "" {
+			t.Fatalf("%s: failures:\n%s", step.name, f)
+		}
+		var got []string
+		for _, it := range w.gh.ProjectItems("acme", 7) {
+			s := it.Issue[strings.Index(it.Issue, "#"):]
+			if it.Values["Status"] == "Done" {
+				s += ":done"
+			}
+			got = append(got, s)
+			n := 0
+			for _, is := range w.issues() {
+				if "acme/support#"+strconv.Itoa(is.Number) == it.Issue {
+					n = is.Number
+					if want := "priority: " + strings.ToLower(it.Values["Priority"]); !strings.Contains(strings.Join(is.Labels, ","), want) {
+						t.Errorf("%s: %s has Priority %s on the board and labels %v", step.name, it.Issue, it.Values["Priority"], is.Labels)
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s: board item %s has no issue", step.name, it.Issue)
+			}
+		}
+		if strings.Join(got, " ") != step.order {
+			t.Errorf("%s (day %d): board %s, want %s", step.name, step.day, strings.Join(got, " "), step.order)
+		}
+		moves := 0
+		for _, o := range r.Outcomes {
+			if o.Kind == usecase.KindOrderBoard {
+				moves++
+			}
+		}
+		if moves != step.moves {
+			t.Errorf("%s: %d board updates to keep the order, want %d", step.name, moves, step.moves)
+		}
+		if step.moves == 0 && len(r.Planned) == 0 && w.gh.Ledger().Count(func(q sandbox.Request) bool { return q.Path == "/graphql" }) != 0 {
+			t.Errorf("%s: a run that changed nothing read the board", step.name)
+		}
+	}
+}
+
+// A support issue a person opened joins the board when its delivery
+// arrives, with the priority its labels give, or Medium.
+func TestAHandMadeSupportIssueJoinsTheBoard(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	high := w.gh.CreateIssue("acme", "support", "ada", "Kernels die", "Seen by three users.", "support", "priority: high")
+	plain := w.gh.CreateIssue("acme", "support", "ada", "Slow start", "", "support")
+	for _, n := range []int{high, plain, high} { // a second delivery changes nothing
+		if _, err := w.applier().Adopt(context.Background(), w.config, "support", n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := w.gh.ProjectItems("acme", 7)
+	if len(b) != 2 || b[0].Issue != "acme/support#1" || b[0].Values["Priority"] != "High" || b[0].Values["Status"] != "Todo" ||
+		b[1].Values["Priority"] != "Medium" || b[1].Values["Iteration"] != "Sprint 22" {
+		t.Errorf("board: %+v", b)
+	}
+}

@@ -1,0 +1,210 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/sla"
+	"time"
+
+	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/port"
+)
+
+// Observe reads what the plan needs: tickets changed since since, every
+// support issue (conditional reads: an unchanged list costs nothing), and
+// the names of the companies that tickets newly point at.
+func (m *Mirror) Observe(ctx context.Context, c mirror.Config, supportLabel string, since time.Time) (mirror.Input, error) {
+	in := mirror.Input{Now: m.Now, Hubs: map[int64]string{}}
+	tickets, err := m.Desk.List(ctx, port.TicketQuery{Since: since, Requester: c.IncludeRequester, Description: c.IncludeDescription})
+	if err != nil {
+		return in, fmt.Errorf("listing FreshDesk tickets: %w", err)
+	}
+	for _, t := range tickets {
+		in.Tickets = append(in.Tickets, mirrorTicket(t))
+	}
+	if in.Issues, err = m.listIssues(ctx, supportLabel); err != nil {
+		return in, err
+	}
+	// Hub names: reuse what an issue recorded for the same company.
+	known := mirror.KnownHubs(in.Issues)
+	for _, t := range in.Tickets {
+		if t.Company == 0 {
+			continue
+		}
+		if _, ok := in.Hubs[t.Company]; ok {
+			continue
+		}
+		if name, ok := known[t.Company]; ok {
+			in.Hubs[t.Company] = name
+			continue
+		}
+		if !c.Matches(t) && !mirror.Mirrored(in.Issues, c.Domain, t.ID) {
+			continue // not mirrored: no need to know its hub
+		}
+		name, err := m.Desk.CompanyName(ctx, t.Company)
+		if err != nil {
+			return in, fmt.Errorf("reading FreshDesk company %d: %w", t.Company, err)
+		}
+		in.Hubs[t.Company] = name
+	}
+	return in, nil
+}
+
+// mirrorTicket is the mirror's view of a helpdesk ticket.
+func mirrorTicket(t port.Ticket) mirror.Ticket {
+	return mirror.Ticket{ID: t.ID, Subject: t.Subject, Status: t.Status, Priority: t.Priority, Tags: t.Tags, Spam: t.Spam,
+		Company: t.Company, Created: t.Created, Updated: t.Updated, Requester: t.RequesterName, Description: t.Description}
+}
+
+// listIssues reads every support issue, open or closed, page by page; each
+// page is a conditional read.
+func (m *Mirror) listIssues(ctx context.Context, label string) ([]mirror.Issue, error) {
+	all, err := m.Issues.List(ctx, label, "all")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mirror.Issue, len(all))
+	for i, is := range all {
+		out[i] = mirrorIssue(is)
+	}
+	return out, nil
+}
+
+func mirrorIssue(is port.Issue) mirror.Issue {
+	return mirror.Issue{Number: is.Number, NodeID: is.NodeID, Title: is.Title, Body: is.Body, State: is.State, StateReason: is.StateReason,
+		Labels: is.Labels, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy, Created: is.Created, URL: is.URL}
+}
+
+// Sync observes, plans and (unless dryRun) applies one run.
+func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string, window time.Duration, dryRun bool) (mirror.Report, error) {
+	in, err := m.Observe(ctx, c, supportLabel, m.Now.Add(-window))
+	if err != nil {
+		return mirror.Report{DryRun: dryRun}, err
+	}
+	r := mirror.Report{Planned: mirror.Plan(c, in), DryRun: dryRun}
+	if r.Planned == nil {
+		r.Planned = []mirror.Work{}
+	}
+	if !dryRun && len(r.Planned) > 0 {
+		m.startBoardRun(in.Issues)
+		r.Outcomes = m.Apply(ctx, r.Planned)
+		// Read the list once more after writing, so the next run's
+		// conditional reads find it unchanged and cost nothing.
+		after, err := m.listIssues(ctx, supportLabel)
+		if err != nil {
+			return r, err
+		}
+		r.Outcomes = append(r.Outcomes, m.orderBoard(ctx, after)...)
+	}
+	return r, nil
+}
+
+// SyncTicket reconciles one ticket and its issue now, as a webhook asks:
+// it re-reads the ticket instead of trusting the delivery.
+func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
+	issues, err := m.listIssues(ctx, label)
+	if err != nil {
+		return mirror.Report{}, err
+	}
+	return m.syncTicket(ctx, c, id, issues)
+}
+
+// syncTicket reconciles ticket id with the issues given: every support
+// issue, or, for a delivery about an issue that mirrors the ticket, that
+// issue alone (a duplicate is the scheduled sync's to find).
+func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
+	pt, err := m.Desk.Ticket(ctx, id, c.IncludeRequester)
+	if err != nil {
+		return mirror.Report{}, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
+	}
+	t := mirrorTicket(pt)
+	in := mirror.Input{Now: m.Now, Tickets: []mirror.Ticket{t}, Issues: issues, Hubs: map[int64]string{}}
+	if t.Company != 0 {
+		name := mirror.KnownHubs(issues)[t.Company]
+		if name == "" && (c.Matches(t) || mirror.Mirrored(issues, c.Domain, id)) {
+			if name, err = m.Desk.CompanyName(ctx, t.Company); err != nil {
+				return mirror.Report{}, fmt.Errorf("reading FreshDesk company %d: %w", t.Company, err)
+			}
+		}
+		in.Hubs[t.Company] = name
+	}
+	var works []mirror.Work
+	for _, w := range mirror.Plan(c, in) {
+		if w.Ticket == id {
+			works = append(works, w)
+		}
+	}
+	r := mirror.Report{Planned: works}
+	if r.Planned == nil {
+		r.Planned = []mirror.Work{}
+	}
+	m.startBoardRun(nil)
+	r.Outcomes = m.Apply(ctx, works)
+	return r, nil
+}
+
+// Adopt makes an issue that a person labelled and that names a ticket the
+// ticket's mirror, unless another issue already is; then syncs the ticket
+// (board, link note). It reports the issue that mirrors the ticket.
+func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, number int) (int, error) {
+	is, err := m.Issues.Get(ctx, number)
+	if err != nil {
+		return 0, fmt.Errorf("reading #%d: %w", number, err)
+	}
+	if id, _, ok := mirror.TicketOf(is.Body); ok {
+		// The issue mirrors its ticket already: reconcile the two without
+		// listing every support issue, so a delivery costs the same however
+		// many there are.
+		_, err := m.syncTicket(ctx, c, id, []mirror.Issue{mirrorIssue(is)})
+		return number, err
+	}
+	id, ok := mirror.TicketRef(is.Body, c.Domain)
+	if !ok {
+		// A support issue a person opened: it joins the board with the
+		// priority its labels give (Medium without one).
+		return 0, m.joinBoard(ctx, is)
+	}
+	issues, err := m.listIssues(ctx, label)
+	if err != nil {
+		return 0, err
+	}
+	if other := mirror.Tracker(issues, c.Domain, id, number); other != 0 {
+		return other, m.Issues.Comment(ctx, number, mirror.AlreadyTracked(id, other))
+	}
+	t, err := m.Desk.Ticket(ctx, id, false)
+	if err != nil {
+		return 0, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
+	}
+	body := c.Adopted(m.Render, m.Now, is.Body, is.State == "open", mirrorTicket(t))
+	edited, err := m.Issues.Edit(ctx, number, port.IssueEdit{Body: &body})
+	if err != nil {
+		return 0, fmt.Errorf("linking #%d to ticket %d: %w", number, id, err)
+	}
+	// The list read above, with the adopted issue as it is now.
+	issues = slices.DeleteFunc(issues, func(x mirror.Issue) bool { return x.Number == number })
+	_, err = m.syncTicket(ctx, c, id, append(issues, mirrorIssue(edited)))
+	return number, err
+}
+
+// joinBoard puts a support issue a person opened on the board, with the
+// priority its labels give, the open status and the current iteration.
+// Adding an item already there gives the existing one, so a second
+// delivery for the same issue changes nothing.
+func (m *Mirror) joinBoard(ctx context.Context, is port.Issue) error {
+	if m.Board == nil || is.State != "open" {
+		return nil
+	}
+	item, err := m.Board.Add(ctx, is.NodeID)
+	if err != nil {
+		return fmt.Errorf("adding #%d to the board: %w", is.Number, err)
+	}
+	err = m.Board.Set(ctx, item, port.BoardSet{Priority: sla.PriorityName(mirror.PriorityOf(is.Labels)), Status: m.BoardStatus,
+		Iteration: civil.Of(m.Now.In(m.Render.Location))})
+	if err != nil {
+		return fmt.Errorf("setting #%d's board fields: %w", is.Number, err)
+	}
+	return nil
+}
