@@ -43,6 +43,14 @@ func toPort(tk Ticket) port.Ticket {
 		if s.AgentRespondedAt != nil {
 			p.AgentResponded = *s.AgentRespondedAt
 		}
+		if s.ReopenedAt != nil {
+			p.ReopenedAt = *s.ReopenedAt
+		}
+		if s.ResolvedAt != nil {
+			p.ResolvedAt = *s.ResolvedAt
+		} else if s.ClosedAt != nil {
+			p.ResolvedAt = *s.ClosedAt
+		}
 	}
 	if tk.Requester != nil {
 		p.RequesterName = tk.Requester.Name
