@@ -46,10 +46,12 @@ func toPort(tk Ticket) port.Ticket {
 		if s.ReopenedAt != nil {
 			p.ReopenedAt = *s.ReopenedAt
 		}
-		if s.ResolvedAt != nil {
-			p.ResolvedAt = *s.ResolvedAt
-		} else if s.ClosedAt != nil {
-			p.ResolvedAt = *s.ClosedAt
+		// The first resolving or closing since the latest reopening: a
+		// ticket resolved, then closed, was resolved once.
+		for _, at := range []*time.Time{s.ResolvedAt, s.ClosedAt} {
+			if at != nil && at.After(p.ReopenedAt) && (p.ResolvedAt.IsZero() || at.Before(p.ResolvedAt)) {
+				p.ResolvedAt = *at
+			}
 		}
 	}
 	if tk.Requester != nil {

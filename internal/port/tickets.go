@@ -20,8 +20,9 @@ type Ticket struct {
 	// to the requester.
 	FirstResponded time.Time
 	AgentResponded time.Time
-	// ReopenedAt and ResolvedAt are the latest reopening and resolution
-	// (zero: none), for what the ticket's Slack thread is told.
+	// ReopenedAt is the latest reopening and ResolvedAt the first
+	// resolution (or closing) after it (zero: none), for what the ticket's
+	// Slack thread is told.
 	ReopenedAt, ResolvedAt time.Time
 	// RequesterName is the requester's display name, when asked for.
 	RequesterName string

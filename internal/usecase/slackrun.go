@@ -45,9 +45,14 @@ type SlackRun struct {
 	// RotationPR, optional, returns the pull request that confirmed a
 	// handoff's shifts.
 	RotationPR func(handoff civil.Date) comms.Link
-	// Window is how far back changed tickets are read (default 24 hours).
+	// Window is how far back changed tickets are read (default 24 hours);
+	// runs are expected at least once a window.
 	Window time.Duration
-	Log    *slog.Logger
+	// LapseLookback is how far back open tickets are read for a response
+	// target that passed since the last window without the ticket changing
+	// (default 14 days): the lapse is told though nothing changed.
+	LapseLookback time.Duration
+	Log           *slog.Logger
 }
 
 // SlackResult is what a Slack run did, for the run's summary.
@@ -206,9 +211,23 @@ func (s *SlackRun) threads(ctx context.Context, now time.Time, cal *workdays.Cal
 	if window <= 0 {
 		window = 24 * time.Hour
 	}
-	changed, err := s.Tickets.Changed(ctx, now.Add(-window), false)
+	lookback := max(s.LapseLookback, window)
+	if s.LapseLookback <= 0 {
+		lookback = max(14*24*time.Hour, window)
+	}
+	listed, err := s.Tickets.Changed(ctx, now.Add(-lookback), false)
 	if err != nil {
-		return fmt.Errorf("reading the tickets changed since %s: %w", now.Add(-window).Format(time.RFC3339), err)
+		return fmt.Errorf("reading the tickets changed since %s: %w", now.Add(-lookback).Format(time.RFC3339), err)
+	}
+	policy := sla.Policy{FirstResponse: s.Roster.SLA.FirstResponseDays(), UpdateEvery: s.Roster.SLA.UpdateEveryDays()}
+	// The tickets that changed in the window, and those whose response
+	// target passed in it: nothing else can have news for its thread.
+	var changed []port.Ticket
+	for _, t := range listed {
+		tg := sla.Evaluate(slaTicket(t), policy, cal, now)
+		if !t.Updated.Before(now.Add(-window)) || tg.State == sla.Overdue && tg.Due.After(now.Add(-window)) {
+			changed = append(changed, t)
+		}
 	}
 	res.Tickets = len(changed)
 	if len(changed) == 0 {
@@ -232,7 +251,6 @@ func (s *SlackRun) threads(ctx context.Context, now time.Time, cal *workdays.Cal
 			}
 		}
 	}
-	policy := sla.Policy{FirstResponse: s.Roster.SLA.FirstResponseDays(), UpdateEvery: s.Roster.SLA.UpdateEveryDays()}
 	var errs []error
 	for _, t := range changed {
 		l, err := s.life(ctx, t, now, cal, policy, onDuty, byTicket, hubs[t.ID], notes)
@@ -275,8 +293,7 @@ func (s *SlackRun) life(ctx context.Context, t port.Ticket, now time.Time, cal *
 			}
 		}
 	}
-	tg := sla.Evaluate(sla.Ticket{ID: t.ID, Status: t.Status, Created: t.Created, FirstRespondedAt: t.FirstResponded,
-		AgentRespondedAt: t.AgentResponded}, policy, cal, now)
+	tg := sla.Evaluate(slaTicket(t), policy, cal, now)
 	if tg.State == sla.Overdue {
 		switch tg.Kind {
 		case sla.FirstResponse:
@@ -305,6 +322,10 @@ func (s *SlackRun) life(ctx context.Context, t port.Ticket, now time.Time, cal *
 		}
 	}
 	return l, nil
+}
+
+func slaTicket(t port.Ticket) sla.Ticket {
+	return sla.Ticket{ID: t.ID, Status: t.Status, Created: t.Created, FirstRespondedAt: t.FirstResponded, AgentRespondedAt: t.AgentResponded}
 }
 
 // people names the stewards on duty with their Slack ids from the roster.
