@@ -19,6 +19,7 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/slack"
 	"github.com/support-steward/steward/internal/triage"
 )
 
@@ -41,7 +42,11 @@ type Clients struct {
 	GHErr  error
 	FD     *freshdesk.Client
 	FDErr  error
-	Now    time.Time
+	// Slack is the bot (integrations.slack with SLACK_BOT_TOKEN), or nil
+	// with the reason.
+	Slack    *slack.Client
+	SlackErr error
+	Now      time.Time
 }
 
 // Connect makes the clients the roster's integrations call for.
@@ -73,7 +78,21 @@ func Connect(e Env, r *roster.Roster) Clients {
 		}
 		c.FDErr = err
 	}
+	c.Slack, c.SlackErr = connectSlack(e, r)
 	return c
+}
+
+// connectSlack makes the Slack bot: off when roster.yaml does not ask for
+// it; asked for without SLACK_BOT_TOKEN, a failure that says what to set.
+func connectSlack(e Env, r *roster.Roster) (*slack.Client, error) {
+	if r.Integrations.Slack == nil {
+		return nil, NotConfigured{"roster.yaml has no integrations.slack"}
+	}
+	c, err := slack.FromEnv(e.Getenv, slack.Options{Transport: e.Transport, Clock: e.Clock, Log: e.Log})
+	if c == nil && err == nil {
+		err = errors.New("integrations.slack is configured but SLACK_BOT_TOKEN is not set")
+	}
+	return c, err
 }
 
 // Mirror returns the mirror's applier, or why there is none.
@@ -154,6 +173,9 @@ func (c Clients) Notes() []string {
 	}
 	if c.FDErr != nil {
 		out = append(out, fmt.Sprintf("FreshDesk off: %v", c.FDErr))
+	}
+	if c.SlackErr != nil && !IsNotConfigured(c.SlackErr) { // an add-on: off unless asked for
+		out = append(out, fmt.Sprintf("Slack off: %v", c.SlackErr))
 	}
 	return out
 }

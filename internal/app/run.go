@@ -11,6 +11,7 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
@@ -65,6 +66,7 @@ type Report struct {
 	Remind       *triage.RemindResult       `json:"remind,omitempty"`
 	Acknowledged *usecase.AckResult         `json:"acknowledged,omitempty"`
 	Routes       []triage.RouteResult       `json:"routes,omitempty"`
+	Slack        *usecase.SlackResult       `json:"slack,omitempty"`
 	DryRun       bool                       `json:"dry_run"`
 }
 
@@ -145,6 +147,10 @@ func Run(ctx context.Context, c Clients, o Options) Report {
 	}
 	if o.wants("remind") {
 		r.remind(ctx, c, o)
+	}
+	if o.wants("slack") {
+		// Last: the threads tell what this run's sync and routing did.
+		r.slack(ctx, c, o)
 	}
 	return r
 }
@@ -354,5 +360,37 @@ func (r *Report) remind(ctx context.Context, c Clients, o Options) {
 		routes, err := tr.RouteAll(ctx, o.DryRun)
 		r.Routes = routes
 		r.add("route", fmt.Sprintf("%d support issue(s) routed", len(routes)), err)
+	}
+}
+
+// slack does Slack's part: the stewards' user group, the day's handoff and
+// event messages, a thread per ticket. Its record (what was announced) is
+// kept on the GitHub support dashboard, so GitHub is needed; FreshDesk is
+// optional (without it, no ticket threads).
+func (r *Report) slack(ctx context.Context, c Clients, o Options) {
+	switch {
+	case c.Roster.Integrations.Slack == nil:
+		r.skip("slack", "roster.yaml has no integrations.slack")
+	case o.DryRun:
+		r.skip("slack", "a dry run does not write to Slack")
+	case c.Slack == nil:
+		r.add("slack", "", c.SlackErr)
+	case c.GH == nil:
+		r.add("slack", "", fmt.Errorf("the Slack part keeps its record on the GitHub support dashboard, and GitHub is off: %w", c.GHErr))
+	default:
+		ig := c.Roster.Integrations.GitHub
+		owner, name, _ := strings.Cut(ig.Repo, "/")
+		run := &usecase.SlackRun{Roster: c.Roster, Chat: c.Slack, Window: o.Since,
+			Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
+			Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
+		if c.FD != nil {
+			run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
+		}
+		res, err := run.Run(ctx, c.Now)
+		r.Slack = &res
+		if err == nil && c.Roster.Integrations.Freshdesk != nil && c.FD == nil {
+			err = fmt.Errorf("no ticket threads: %w", c.FDErr)
+		}
+		r.add("slack", res.Message(), err)
 	}
 }
