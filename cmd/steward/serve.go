@@ -35,11 +35,21 @@ func serveConfig(e env, log *slog.Logger) (server.Config, error) {
 	if addr == "" {
 		addr = ":8080"
 	}
-	return server.Config{
+	backend := &server.AppBackend{GitHub: gcfg, RosterRepo: repo, RosterPath: path, Log: log, Now: e.now,
+		Freshdesk: freshdesk.Config{APIKey: e.getenv("FRESHDESK_API_KEY"), BaseURL: e.getenv("FRESHDESK_BASE_URL")}}
+	cfg := server.Config{
 		Addr: addr, WebhookSecret: []byte(secret), FreshdeskToken: e.getenv("FRESHDESK_WEBHOOK_TOKEN"), Log: log,
-		Backend: &server.AppBackend{GitHub: gcfg, RosterRepo: repo, RosterPath: path, Log: log, Now: e.now,
-			Freshdesk: freshdesk.Config{APIKey: e.getenv("FRESHDESK_API_KEY"), BaseURL: e.getenv("FRESHDESK_BASE_URL")}},
-	}, nil
+		Backend: backend,
+	}
+	// The /steward slash command, when the Slack app's signing secret is given.
+	if s := e.getenv("SLACK_SIGNING_SECRET"); s != "" {
+		cmd, err := server.SlackCommand(s, backend, log)
+		if err != nil {
+			return server.Config{}, err
+		}
+		cfg.Slack = cmd
+	}
+	return cfg, nil
 }
 
 func cmdServe(ctx context.Context, e env, args []string) int {
