@@ -35,9 +35,11 @@ type SupportIssueReader interface {
 type SlackRun struct {
 	Roster  *roster.Roster
 	Chat    port.Chat
-	Notes   port.TicketNotes
 	Journal port.Journal
+	// Tickets and Notes are the helpdesk; without it (nil), there are no
+	// ticket threads and the user group and announcements go on.
 	Tickets port.Tickets
+	Notes   port.TicketNotes
 	// Issues is optional: without it, threads are told nothing of issues.
 	Issues SupportIssueReader
 	// TicketURL is the agents' page of a ticket.
@@ -123,6 +125,10 @@ func (s *SlackRun) Run(ctx context.Context, now time.Time) (SlackResult, error) 
 		errs = append(errs, fmt.Errorf("announcing: %w", err))
 	}
 
+	if s.Tickets == nil || s.Notes == nil {
+		res.Notices = append(res.Notices, "no helpdesk configured: no ticket threads")
+		return res, errors.Join(errs...)
+	}
 	th := &Threads{Chat: s.Chat, Notes: notes, Channel: cfg.TicketsChannel, Tags: cfg.ThreadTags(), Location: s.Roster.Location(), Log: s.Log}
 	if err := s.threads(ctx, now, cal, th, onDuty, issues, notes, &res); err != nil {
 		errs = append(errs, err)
