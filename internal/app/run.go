@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
@@ -386,7 +388,22 @@ func (r *Report) slack(ctx context.Context, c Clients, o Options) {
 		if c.FD != nil {
 			run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
 		}
+		rosterRepo := cmp.Or(ig.RosterRepo, ig.Repo)
+		ro, rn, _ := strings.Cut(rosterRepo, "/")
+		var prErr error
+		run.RotationPR = func(d civil.Date) comms.Link {
+			url, n, found, err := gh.RotationPull(ctx, c.GH, ro, rn, d.String())
+			if err != nil || !found {
+				// The handoff is told without its link rather than not at all.
+				prErr = err
+				return comms.Link{}
+			}
+			return comms.Link{URL: url, Label: fmt.Sprintf("%s#%d", rosterRepo, n)}
+		}
 		res, err := run.Run(ctx, c.Now)
+		if prErr != nil {
+			res.Notices = append(res.Notices, fmt.Sprintf("the handoff message went without its rotation pull request (%v)", prErr))
+		}
 		r.Slack = &res
 		if err == nil && c.Roster.Integrations.Freshdesk != nil && c.FD == nil {
 			err = fmt.Errorf("no ticket threads: %w", c.FDErr)

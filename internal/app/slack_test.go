@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-github/v60/github"
+
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
@@ -51,11 +54,27 @@ func TestTheScheduledRunDoesSlacksPart(t *testing.T) {
 		"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": "https://slack.sandbox/api/"}
 	env := Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk,
 		Transport: hosts{"api.github.sandbox": g, "slack.sandbox": s}}
+	// The handoff's rotation pull request, which the message links.
+	ghc, err := gh.New(gh.Config{APIURL: vars["GITHUB_API_URL"], Token: "t", Clock: clk, Transport: env.Transport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _, err := ghc.REST.Git.GetRef(context.Background(), "o", "r", "heads/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch := "steward/rotation-2026-03-09"
+	if _, _, err := ghc.REST.Git.CreateRef(context.Background(), "o", "r", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ghc.REST.PullRequests.Create(context.Background(), "o", "r", &github.NewPullRequest{Title: github.String("rotation"), Head: github.String(branch), Base: github.String("main")}); err != nil {
+		t.Fatal(err)
+	}
 	rep := Run(context.Background(), Connect(env, mustRoster(t, slackConfigured)), Options{Only: []string{"slack"}})
 	if rep.Failed() || rep.Slack == nil || rep.Slack.Announced != 1 || rep.Slack.Group == nil || !rep.Slack.Group.Changed {
 		t.Fatalf("parts %+v, slack %+v", rep.Parts, rep.Slack)
 	}
-	if ms := s.Messages("C0TICKETS1"); len(ms) != 1 || !strings.Contains(ms[0].Text, "handoff") {
+	if ms := s.Messages("C0TICKETS1"); len(ms) != 1 || !strings.Contains(ms[0].Text, "handoff") || !strings.Contains(ms[0].Text, "/o/r/pull/1|o/r#1>") {
 		t.Errorf("tickets channel: %+v", ms)
 	}
 	if g, _ := s.UserGroup("S0STEWARD1"); strings.Join(g.Users, ",") != "U0BBBBBBB1" {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-github/v60/github"
+
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/sla"
@@ -92,5 +94,29 @@ func TestSupportIssuesAndWhoWasAssignedWhen(t *testing.T) {
 	as, err := s.Assignments(ctx, n)
 	if err != nil || len(as) != 1 || as[0].Login != "ada" || !as[0].At.Equal(t0.Add(time.Hour)) {
 		t.Errorf("assignments: %+v %v", as, err)
+	}
+}
+
+func TestRotationPullFindsTheHandoffsPullRequest(t *testing.T) {
+	_, c, _ := start(t, sandbox.GitHubOptions{})
+	ctx := context.Background()
+	if _, _, found, err := gh.RotationPull(ctx, c, "acme", "support", "2026-12-07"); found || err != nil {
+		t.Fatalf("no pull yet: found %v, %v", found, err)
+	}
+	ref, _, err := c.REST.Git.GetRef(ctx, "acme", "support", "heads/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"steward/rotation-2026-11-23", "steward/rotation-2026-12-07"} {
+		if _, _, err := c.REST.Git.CreateRef(ctx, "acme", "support", &github.Reference{Ref: github.String("refs/heads/" + b), Object: ref.Object}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.REST.PullRequests.Create(ctx, "acme", "support", &github.NewPullRequest{Title: github.String(b), Head: github.String(b), Base: github.String("main")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	url, n, found, err := gh.RotationPull(ctx, c, "acme", "support", "2026-12-07")
+	if err != nil || !found || n != 2 || !strings.HasSuffix(url, "/acme/support/pull/2") {
+		t.Errorf("%q #%d %v %v", url, n, found, err)
 	}
 }
