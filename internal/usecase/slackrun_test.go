@@ -3,7 +3,6 @@ package usecase_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,7 +192,6 @@ func TestOneThreadPerTicketUnderConcurrentSlackRunsAndFaults(t *testing.T) {
 		for range 4 {
 			wg.Add(1)
 			run := w.newRun()
-			run.Window = time.Duration(24+rand.IntN(3)) * time.Hour
 			go func() {
 				defer wg.Done()
 				if _, err := run.Run(context.Background(), w.clock.Now()); err != nil {
