@@ -39,6 +39,7 @@ var inputsToEnv = []struct {
 	{"app-private-key", "GITHUB_APP_PRIVATE_KEY", true},
 	{"freshdesk-api-key", "FRESHDESK_API_KEY", true},
 	{"freshdesk-domain", "STEWARD_FRESHDESK_DOMAIN", false},
+	{"slack-bot-token", "SLACK_BOT_TOKEN", true},
 }
 
 // Run runs the Action and returns its exit status.

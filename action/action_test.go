@@ -67,7 +67,7 @@ func newRunner(t *testing.T, inputs map[string]string) *runner {
 	}
 	for k, v := range inputs {
 		r.vars["INPUT_"+strings.ToUpper(k)] = v
-		if k == "github-token" || k == "freshdesk-api-key" || k == "app-private-key" {
+		if k == "github-token" || k == "freshdesk-api-key" || k == "app-private-key" || k == "slack-bot-token" {
 			r.secrets = append(r.secrets, v)
 		}
 	}

@@ -29,10 +29,19 @@ func serveConfig(e env, log *slog.Logger) (server.Config, error) {
 	if addr == "" {
 		addr = ":8080"
 	}
-	return server.Config{
+	cfg := server.Config{
 		Addr: addr, WebhookSecret: []byte(secret), FreshdeskToken: e.getenv("FRESHDESK_WEBHOOK_TOKEN"), Log: log,
 		Backend: backend,
-	}, nil
+	}
+	// The /steward slash command, when the Slack app's signing secret is given.
+	if s := e.getenv("SLACK_SIGNING_SECRET"); s != "" {
+		cmd, err := server.SlackCommand(s, backend, log)
+		if err != nil {
+			return server.Config{}, err
+		}
+		cfg.Slack = cmd
+	}
+	return cfg, nil
 }
 
 func cmdServe(ctx context.Context, e env, args []string) int {

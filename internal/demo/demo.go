@@ -50,12 +50,15 @@ type Facts struct {
 	ResolvedByIssue int      `json:"resolved_by_issue"`
 	GitHubRequests  int      `json:"github_requests"`
 	FreshdeskReqs   int      `json:"freshdesk_requests"`
+	// Slack is the Slack chapter's (slack.go).
+	Slack SlackFacts `json:"slack"`
 }
 
 // World is the sandboxes the demo ran against, for tests to inspect.
 type World struct {
 	GitHub    *sandbox.GitHub
 	Freshdesk *sandbox.Freshdesk
+	Slack     *sandbox.Slack
 	Roster    *roster.Roster
 	// Place is where the roster's work lives in the sandboxes.
 	Place place
@@ -199,6 +202,11 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	// 5. A ticket resolved through its issue.
 	ch = st.chapter("Resolving a ticket through its issue")
 	if err := resolveOne(ctx, w, c, clock, &st, ch); err != nil {
+		return st, w, err
+	}
+
+	// 6. Slack: threads, announcements, the stewards' group.
+	if err := slackChapter(ctx, w, c, &st); err != nil {
 		return st, w, err
 	}
 

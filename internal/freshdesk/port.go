@@ -52,6 +52,16 @@ func toPort(tk Ticket) port.Ticket {
 		if s.StatusUpdatedAt != nil {
 			p.StatusUpdated = *s.StatusUpdatedAt
 		}
+		if s.ReopenedAt != nil {
+			p.ReopenedAt = *s.ReopenedAt
+		}
+		// The first resolving or closing since the latest reopening: a
+		// ticket resolved, then closed, was resolved once.
+		for _, at := range []*time.Time{s.ResolvedAt, s.ClosedAt} {
+			if at != nil && at.After(p.ReopenedAt) && (p.ResolvedAt.IsZero() || at.Before(p.ResolvedAt)) {
+				p.ResolvedAt = *at
+			}
+		}
 	}
 	if tk.Requester != nil {
 		p.RequesterName = tk.Requester.Name

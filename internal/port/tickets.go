@@ -26,6 +26,10 @@ type Ticket struct {
 	RequesterResponded time.Time
 	PendingSince       time.Time
 	StatusUpdated      time.Time
+	// ReopenedAt is the latest reopening and ResolvedAt the first
+	// resolution (or closing) after it (zero: none), for what the ticket's
+	// Slack thread is told.
+	ReopenedAt, ResolvedAt time.Time
 	// RequesterName is the requester's display name, when asked for.
 	RequesterName string
 	// Company is the ticket's company (a hub), 0 for none.

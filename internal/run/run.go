@@ -7,6 +7,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,9 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/comms"
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
@@ -69,6 +73,7 @@ type Report struct {
 	Remind       *usecase.RemindResult     `json:"remind,omitempty"`
 	Acknowledged *usecase.AckResult        `json:"acknowledged,omitempty"`
 	Routes       []usecase.RouteResult     `json:"routes,omitempty"`
+	Slack        *usecase.SlackResult      `json:"slack,omitempty"`
 	DryRun       bool                      `json:"dry_run"`
 }
 
@@ -149,6 +154,10 @@ func Run(ctx context.Context, c wire.Clients, o Options) Report {
 	}
 	if o.wants("remind") {
 		r.remind(ctx, c, o)
+	}
+	if o.wants("slack") {
+		// Last: the threads tell what this run's sync and routing did.
+		r.slack(ctx, c, o)
 	}
 	return r
 }
@@ -301,5 +310,52 @@ func (r *Report) remind(ctx context.Context, c wire.Clients, o Options) {
 		routes, err := tr.RouteAll(ctx, o.DryRun)
 		r.Routes = routes
 		r.add("route", fmt.Sprintf("%d support issue(s) routed", len(routes)), err)
+	}
+}
+
+// slack does Slack's part: the stewards' user group, the day's handoff and
+// event messages, a thread per ticket. Its record (what was announced) is
+// kept on the GitHub support dashboard, so GitHub is needed; FreshDesk is
+// optional (without it, no ticket threads).
+func (r *Report) slack(ctx context.Context, c wire.Clients, o Options) {
+	switch {
+	case c.Roster.Integrations.Slack == nil:
+		r.skip("slack", "roster.yaml has no integrations.slack")
+	case o.DryRun:
+		r.skip("slack", "a dry run does not write to Slack")
+	case c.Slack == nil:
+		r.add("slack", "", c.SlackErr)
+	case c.GH == nil:
+		r.add("slack", "", fmt.Errorf("the Slack part keeps its record on the GitHub support dashboard, and GitHub is off: %w", c.GHErr))
+	default:
+		ig := c.Roster.Integrations.GitHub
+		owner, name, _ := strings.Cut(ig.Repo, "/")
+		run := &usecase.SlackRun{Roster: c.Roster, Chat: c.Slack, Window: o.Since,
+			Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
+			Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
+		if c.FD != nil {
+			run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
+		}
+		rosterRepo := cmp.Or(ig.RosterRepo, ig.Repo)
+		ro, rn, _ := strings.Cut(rosterRepo, "/")
+		var prErr error
+		run.RotationPR = func(d civil.Date) comms.Link {
+			url, n, found, err := gh.RotationPull(ctx, c.GH, ro, rn, d.String())
+			if err != nil || !found {
+				// The handoff is told without its link rather than not at all.
+				prErr = err
+				return comms.Link{}
+			}
+			return comms.Link{URL: url, Label: fmt.Sprintf("%s#%d", rosterRepo, n)}
+		}
+		res, err := run.Run(ctx, c.Now)
+		if prErr != nil {
+			res.Notices = append(res.Notices, fmt.Sprintf("the handoff message went without its rotation pull request (%v)", prErr))
+		}
+		r.Slack = &res
+		if err == nil && c.Roster.Integrations.Freshdesk != nil && c.FD == nil {
+			err = fmt.Errorf("no ticket threads: %w", c.FDErr)
+		}
+		r.add("slack", res.Message(), err)
 	}
 }

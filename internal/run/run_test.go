@@ -29,7 +29,7 @@ func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
 		t.Errorf("notes %v", c.Notes())
 	}
 	rep := Run(context.Background(), c, Options{})
-	if rep.Failed() || len(rep.Parts) != 4 {
+	if rep.Failed() || len(rep.Parts) != 5 {
 		t.Fatalf("parts %+v", rep.Parts)
 	}
 	for _, p := range rep.Parts {
@@ -67,12 +67,12 @@ func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 	r := mustRoster(t, configured)
 	env := wire.Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
 	rep := Run(context.Background(), wire.Connect(env, r), Options{})
-	if !rep.Failed() || len(rep.Parts) != 4 {
+	if !rep.Failed() || len(rep.Parts) != 5 {
 		t.Fatalf("parts %+v", rep.Parts)
 	}
 	for _, p := range rep.Parts {
-		if p.Name == "acknowledge" { // not configured: skipped, rightly
-			if !strings.Contains(p.Skipped, "no communication.acknowledge") {
+		if p.Name == "acknowledge" || p.Name == "slack" { // not configured: skipped, rightly
+			if !strings.Contains(p.Skipped, "no communication.acknowledge") && !strings.Contains(p.Skipped, "no integrations.slack") {
 				t.Errorf("acknowledge: %+v", p)
 			}
 			continue
@@ -132,7 +132,7 @@ func TestUnreachableOrUninstalledAppFails(t *testing.T) {
 		t.Fatalf("unreachable: %+v", rep.Parts)
 	}
 	for _, p := range rep.Parts {
-		if p.Name == "acknowledge" || p.Name == "stewards" {
+		if p.Name == "acknowledge" || p.Name == "stewards" || p.Name == "slack" {
 			continue // not configured in this roster: skipped
 		}
 		if p.Error == "" || !strings.Contains(p.Fix, "could not reach") {

@@ -57,6 +57,9 @@ type Config struct {
 	// Backend provides the tools of the default handlers and of the
 	// calendar feeds.
 	Backend Backend
+	// Slack serves the `/steward` slash command (SlackCommand, with
+	// SLACK_SIGNING_SECRET); nil turns POST /webhooks/slack off.
+	Slack http.Handler
 	// Handlers do the work of deliveries (default DefaultHandlers(Backend)).
 	Handlers []EventHandler
 	Log      *slog.Logger
@@ -211,6 +214,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) routes() {
 	s.mux.HandleFunc("POST /webhooks/github", s.github)
 	s.mux.HandleFunc("POST /webhooks/freshdesk", s.freshdesk)
+	s.mux.HandleFunc("POST /webhooks/slack", s.slackCommand)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.writeMetrics)
 	s.mux.HandleFunc("GET /calendar.ics", s.calendar)

@@ -75,6 +75,19 @@ type milestone struct {
 	key  string
 	at   time.Time
 	text string
+	// also are the keys of later milestones this one tells too (the issue
+	// opened names who was asked), recorded with it so they are not told
+	// again; a later milestone not told here is told on its own.
+	also []string
+}
+
+// key names an ask in the notes.
+func (a Ask) key() string {
+	who := a.Who.Slack
+	if who == "" {
+		who = strings.Join(strings.Fields(strings.ToLower(a.Who.Name)), "-")
+	}
+	return fmt.Sprintf("asked:%s:%d", who, a.At.Unix())
 }
 
 // milestones is the plan: everything the thread should have been told by
@@ -83,32 +96,28 @@ func (l TicketLife) milestones(loc *time.Location) []milestone {
 	var out []milestone
 	if l.Issue.URL != "" {
 		var asked []comms.Person
+		var also []string
 		if len(l.Asked) > 0 {
-			asked = []comms.Person{l.Asked[0].Who}
+			asked, also = []comms.Person{l.Asked[0].Who}, []string{l.Asked[0].key()}
 		}
-		out = append(out, milestone{"issue", l.IssueOpenedAt, comms.IssueOpened(l.Issue, asked)})
+		out = append(out, milestone{key: "issue", at: l.IssueOpenedAt, text: comms.IssueOpened(l.Issue, asked), also: also})
 	}
-	for i, a := range l.Asked {
-		if i == 0 && l.Issue.URL != "" {
-			continue // told with the issue
-		}
-		who := a.Who.Slack
-		if who == "" {
-			who = strings.Join(strings.Fields(strings.ToLower(a.Who.Name)), "-")
-		}
-		out = append(out, milestone{fmt.Sprintf("asked:%s:%d", who, a.At.Unix()), a.At, comms.Asked(a.Who, a.Why)})
+	for _, a := range l.Asked {
+		// The first ask is told with the issue when both are known then;
+		// when the issue was told before anyone was asked, on its own.
+		out = append(out, milestone{key: a.key(), at: a.At, text: comms.Asked(a.Who, a.Why)})
 	}
 	if !l.FirstResponseMissed.IsZero() {
-		out = append(out, milestone{"first-response-missed", l.FirstResponseMissed, comms.FirstResponseMissed(l.FirstResponseMissed, loc, l.Stewards)})
+		out = append(out, milestone{key: "first-response-missed", at: l.FirstResponseMissed, text: comms.FirstResponseMissed(l.FirstResponseMissed, loc, l.Stewards)})
 	}
 	if !l.UpdateDue.IsZero() {
-		out = append(out, milestone{fmt.Sprintf("update-due:%d", l.UpdateDue.Unix()), l.UpdateDue, comms.UpdateDue(l.LastUpdate, l.UpdateDue, loc, l.Stewards)})
+		out = append(out, milestone{key: fmt.Sprintf("update-due:%d", l.UpdateDue.Unix()), at: l.UpdateDue, text: comms.UpdateDue(l.LastUpdate, l.UpdateDue, loc, l.Stewards)})
 	}
 	if !l.ReopenedAt.IsZero() {
-		out = append(out, milestone{fmt.Sprintf("reopened:%d", l.ReopenedAt.Unix()), l.ReopenedAt, comms.Reopened(l.ReopenedAt, loc)})
+		out = append(out, milestone{key: fmt.Sprintf("reopened:%d", l.ReopenedAt.Unix()), at: l.ReopenedAt, text: comms.Reopened(l.ReopenedAt, loc)})
 	}
 	if !l.ResolvedAt.IsZero() {
-		out = append(out, milestone{fmt.Sprintf("resolved:%d", l.ResolvedAt.Unix()), l.ResolvedAt, comms.Resolved(l.Summary, l.Links)})
+		out = append(out, milestone{key: fmt.Sprintf("resolved:%d", l.ResolvedAt.Unix()), at: l.ResolvedAt, text: comms.Resolved(l.Summary, l.Links)})
 	}
 	slices.SortStableFunc(out, func(a, b milestone) int { return a.at.Compare(b.at) })
 	return out
@@ -177,7 +186,10 @@ func (t *Threads) Sync(ctx context.Context, l TicketLife) (Result, error) {
 	if err := t.dropLosers(ctx, id, rec, thread); err != nil {
 		return res, err
 	}
-	told := rec.told[thread]
+	told := map[string]bool{}
+	for k := range rec.told[thread] {
+		told[k] = true
+	}
 	var now []string
 	var tellErr error
 	for _, m := range l.milestones(t.Location) {
@@ -188,9 +200,14 @@ func (t *Threads) Sync(ctx context.Context, l TicketLife) (Result, error) {
 			tellErr = fmt.Errorf("ticket %d: telling its thread %s: %w", id, m.key, err)
 			break
 		}
-		now = append(now, m.key)
+		res.Told++
+		for _, k := range append([]string{m.key}, m.also...) {
+			if !told[k] {
+				told[k] = true
+				now = append(now, k)
+			}
+		}
 	}
-	res.Told = len(now)
 	if len(now) > 0 {
 		if err := t.Notes.AddNote(ctx, id, toldNote(thread, now)); err != nil {
 			// The replies went out; without the record the next run says them

@@ -30,8 +30,12 @@ func Fix(err error) string {
 	switch {
 	case strings.Contains(msg, "no GitHub credentials"):
 		return "give steward GitHub credentials: in the Action the inputs app-id and app-private-key (or github-token); on the command line GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY, or GITHUB_TOKEN."
+	case strings.Contains(msg, "SLACK_BOT_TOKEN is not set"):
+		return "give steward the Slack app's bot token (xoxb-...): the Action's slack-bot-token input, or SLACK_BOT_TOKEN on the command line; or remove integrations.slack from roster.yaml."
 	case strings.Contains(msg, "FRESHDESK_API_KEY is not set"):
 		return "give steward a FreshDesk agent's API key: the Action's freshdesk-api-key input, or FRESHDESK_API_KEY on the command line; or remove integrations.freshdesk from roster.yaml."
+	case strings.Contains(msg, "SLACK_BOT_TOKEN is not set"):
+		return "give steward the Slack app's bot token (xoxb-...): the Action's slack-bot-token input, or SLACK_BOT_TOKEN on the command line; or remove integrations.slack from roster.yaml."
 	case errors.As(err, &oerr) || errors.As(err, &derr) || errors.As(err, &nerr) && nerr.Timeout():
 		// A network failure underneath, even inside the App's
 		// installation lookup: the installation may be fine.

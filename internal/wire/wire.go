@@ -22,6 +22,7 @@ import (
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
+	"github.com/support-steward/steward/internal/slack"
 	"github.com/support-steward/steward/internal/usecase"
 )
 
@@ -51,7 +52,11 @@ type Clients struct {
 	GHErr  error
 	FD     *freshdesk.Client
 	FDErr  error
-	Now    time.Time
+	// Slack is the bot (integrations.slack with SLACK_BOT_TOKEN), or nil
+	// with the reason.
+	Slack    *slack.Client
+	SlackErr error
+	Now      time.Time
 	// Log hears what the engines do not return: a mirror step that failed
 	// among others that went on.
 	Log *slog.Logger
@@ -90,7 +95,21 @@ func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshde
 		}
 		c.FD, c.FDErr = freshdesk(domain)
 	}
+	c.Slack, c.SlackErr = connectSlack(e, r)
 	return c
+}
+
+// connectSlack makes the Slack bot: off when roster.yaml does not ask for
+// it; asked for without SLACK_BOT_TOKEN, a failure that says what to set.
+func connectSlack(e Env, r *roster.Roster) (*slack.Client, error) {
+	if r.Integrations.Slack == nil {
+		return nil, NotConfigured{"roster.yaml has no integrations.slack"}
+	}
+	c, err := slack.FromEnv(e.Getenv, slack.Options{Transport: e.Transport, Clock: e.Clock, Log: e.Log})
+	if c == nil && err == nil {
+		err = errors.New("integrations.slack is configured but SLACK_BOT_TOKEN is not set")
+	}
+	return c, err
 }
 
 // githubConfig is GitHub's client configuration from the environment
@@ -262,6 +281,9 @@ func (c Clients) Notes() []string {
 	}
 	if c.FDErr != nil {
 		out = append(out, fmt.Sprintf("FreshDesk off: %v", c.FDErr))
+	}
+	if c.SlackErr != nil && !IsNotConfigured(c.SlackErr) { // an add-on: off unless asked for
+		out = append(out, fmt.Sprintf("Slack off: %v", c.SlackErr))
 	}
 	return out
 }

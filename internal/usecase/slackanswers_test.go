@@ -1,0 +1,103 @@
+package usecase_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/freshdesk"
+	"github.com/support-steward/steward/internal/port"
+	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/slack"
+	"github.com/support-steward/steward/internal/usecase"
+)
+
+const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// ask sends `/steward text` to the handler as Slack would, signed.
+func ask(t *testing.T, h http.Handler, text string) (int, string) {
+	t.Helper()
+	body := url.Values{"command": {"/steward"}, "text": {text}, "user_id": {"U0ADA00001"}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(signingSecret))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/slack", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out struct{ Text string }
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec.Code, out.Text
+}
+
+func handler(t *testing.T, a usecase.CommandAnswers) *slack.CommandHandler {
+	t.Helper()
+	h, err := slack.NewCommandHandler(signingSecret, slack.Answers{Who: a.Who, Schedule: a.Schedule, Overdue: a.Overdue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestSlashCommandAnswersFromTheRoster(t *testing.T) {
+	w := newSlackWorld(t, "overrides:\n  - {github: fay, for: bob, from: 2026-10-21, to: 2026-10-22, note: conference}\n", nil, at("2026-10-21", 10))
+	a := usecase.CommandAnswers{Roster: w.roster, Now: w.clock.Now, Tickets: freshdesk.Tickets{C: w.fdc}, TicketURL: w.fdc.AgentURL}
+	h := handler(t, a)
+	code, who := ask(t, h, "who")
+	for _, want := range []string{"on duty today (2026-10-21)", "<@U0CY000001> until 2026-11-15", "<@U0FAY00001>", "(covering @bob)",
+		"*Next handoff, 2026-11-02:* Eve Moss (@eve) joins, Bob Bell (@bob) leaves, Cy Young (@cy) stays."} {
+		if code != 200 || !strings.Contains(who, want) {
+			t.Errorf("who (%d) lacks %q:\n%s", code, want, who)
+		}
+	}
+	_, sched := ask(t, h, "schedule 4")
+	for _, want := range []string{"2026-10-21 to 2026-11-17", "```", "Eve Moss", "2026-11-02", "2026-11-16"} {
+		if !strings.Contains(sched, want) {
+			t.Errorf("schedule lacks %q:\n%s", want, sched)
+		}
+	}
+
+	// Overdue: a ticket with no reply a working day after it came, one
+	// answered in time, one waiting on the requester.
+	late := w.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down, write to jo@example.org", Priority: 4, CreatedAt: at("2026-10-19", 9)})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "New question", Priority: 2, CreatedAt: at("2026-10-21", 8)})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Waiting", Priority: 2, Status: sandbox.StatusPending, CreatedAt: at("2026-10-01", 8)})
+	_, over := ask(t, h, "overdue")
+	if !strings.Contains(over, "1 ticket(s) past a response target") || !strings.Contains(over, "|Ticket #"+strconv.FormatInt(late, 10)+">") ||
+		!strings.Contains(over, "first response due Tue 20 Oct 09:00 PDT") {
+		t.Errorf("overdue:\n%s", over)
+	}
+	if strings.Contains(over, "jo@example.org") {
+		t.Errorf("personal data in the answer:\n%s", over)
+	}
+}
+
+// stuckTickets never answers until its context ends.
+type stuckTickets struct{ port.Tickets }
+
+func (stuckTickets) Changed(ctx context.Context, _ time.Time, _ bool) ([]port.Ticket, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestAnOverdueAnswerIsBoundedInTime(t *testing.T) {
+	w := newSlackWorld(t, "", nil, at("2026-10-21", 10))
+	h := handler(t, usecase.CommandAnswers{Roster: w.roster, Now: w.clock.Now, Tickets: stuckTickets{}})
+	h.Budget = 50 * time.Millisecond
+	start := time.Now()
+	code, text := ask(t, h, "overdue")
+	if code != 200 || !strings.Contains(text, "could not answer within") || time.Since(start) > time.Second {
+		t.Errorf("%d %q after %s", code, text, time.Since(start))
+	}
+}
