@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/wire"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/slack"
 	"github.com/support-steward/steward/internal/usecase"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 // SlackFacts are the Slack chapter's checkable claims.

@@ -22,7 +22,6 @@ import (
 	"github.com/support-steward/steward/internal/usecase"
 )
 
-
 // Thursday 2026-11-26, 10:00 in Los Angeles.
 var triageNow = time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
 
