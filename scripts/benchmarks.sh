@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes BENCHMARKS.md: the figures, the machine,
-# the Go version and the command. API-call counts come from the sandboxes'
+# Runs every benchmark and writes the top of BENCHMARKS.md: the figures, the
+# machine, the Go version and the command. The sections other scripts own
+# (## Hostile input from scripts/hostile.sh, and those written by hand, such
+# as ## Binary size and ## Slack) are kept as they are. API-call counts come from the sandboxes'
 # request accounting; times are this machine's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +11,10 @@ trap 'rm -f "$out"' EXIT
 go test -run '^$' -bench 'Schedule|APICalls' -benchtime "${BENCHTIME:-20x}" ./internal/rotation ./internal/usecase | tee "$out" >&2
 go test -run '^$' -bench Backfill -benchtime 1x ./internal/usecase | grep Benchmark >> "$out"
 go test -run '^$' -bench Deliveries -benchtime 3x ./internal/server | grep Benchmark >> "$out"
+# Every section after "What the figures mean" belongs to someone else.
+kept=$(awk '/^## / && $0 != "## What the figures mean" {keep = 1} keep' BENCHMARKS.md 2>/dev/null || true)
+new=$(mktemp)
+trap 'rm -f "$out" "$new"' EXIT
 {
   echo "# Benchmarks"
   echo
@@ -64,5 +70,7 @@ go test -run '^$' -bench Deliveries -benchtime 3x ./internal/server | grep Bench
   throughput ratio of at least 0.8, p99 under 10 ms. On two cores shared with the load driver the
   ratio is noisy from run to run.
 NOTES
-} > BENCHMARKS.md
+  if [ -n "$kept" ]; then printf '\n%s\n' "$kept"; fi
+} > "$new"
+mv "$new" BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2
