@@ -50,6 +50,10 @@ type Facts struct {
 	ResolvedByIssue int      `json:"resolved_by_issue"`
 	GitHubRequests  int      `json:"github_requests"`
 	FreshdeskReqs   int      `json:"freshdesk_requests"`
+	// Acknowledged are the tickets steward answered from the template;
+	// ResolvedDraft is set when the resolved ticket got its drafted reply.
+	Acknowledged  []int64 `json:"acknowledged"`
+	ResolvedDraft bool    `json:"resolved_draft"`
 	// Slack is the Slack chapter's (slack.go).
 	Slack SlackFacts `json:"slack"`
 }
@@ -168,7 +172,12 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		ch.say("%d step(s) failed and will be retried by the next run.", f)
 	}
 
-	// 4. The dashboard and routing.
+	// 4. The requester's side: acknowledgements from roster.yaml's template.
+	if err := requesterChapter(ctx, w, c, &st); err != nil {
+		return st, w, err
+	}
+
+	// 5. The dashboard and routing.
 	tr, err := c.Triage()
 	if err != nil {
 		return st, w, err
@@ -199,13 +208,13 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		ch.say("No support issue was waiting for someone.")
 	}
 
-	// 5. A ticket resolved through its issue.
+	// 6. A ticket resolved through its issue.
 	ch = st.chapter("Resolving a ticket through its issue")
 	if err := resolveOne(ctx, w, c, clock, &st, ch); err != nil {
 		return st, w, err
 	}
 
-	// 6. Slack: threads, announcements, the stewards' group.
+	// 7. Slack: threads, announcements, the stewards' group.
 	if err := slackChapter(ctx, w, c, &st); err != nil {
 		return st, w, err
 	}
@@ -255,6 +264,9 @@ func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.Ma
 	if tk.Status == freshdesk.StatusResolved {
 		st.Facts.ResolvedTicket, st.Facts.ResolvedByIssue = ticket, target.Number
 		ch.say("The next sync marked ticket %d Resolved in FreshDesk and left a private note: the issue, the pull request, and who closed it.", ticket)
+		if st.Facts.ResolvedDraft = resolvedDraft(w, ticket); st.Facts.ResolvedDraft {
+			ch.say("roster.yaml's resolved template is in draft mode, so the ticket also got a private note holding the reply that tells the requester what was done, for a steward to send.")
+		}
 	} else {
 		ch.say("The next sync could not resolve ticket %d (status %d); it will try again.", ticket, tk.Status)
 	}

@@ -98,6 +98,28 @@ func TestTheStoryIsTrue(t *testing.T) {
 		t.Errorf("the resolved ticket's last note: %+v", last)
 	}
 
+	// The requester's side: exactly the tickets that got a public reply from
+	// steward were told acknowledged, and each got one.
+	replied := map[int64]int{}
+	for _, tk := range w.Freshdesk.Tickets() {
+		for _, cv := range w.Freshdesk.Conversations(tk.ID) {
+			if !cv.Incoming && !cv.Private {
+				replied[tk.ID]++
+			}
+		}
+	}
+	if len(f.Acknowledged) == 0 || len(f.Acknowledged) != len(replied) {
+		t.Errorf("acknowledged %v, but replies on %v", f.Acknowledged, replied)
+	}
+	for _, id := range f.Acknowledged {
+		if replied[id] != 1 {
+			t.Errorf("ticket %d got %d replies", id, replied[id])
+		}
+	}
+	if !f.ResolvedDraft || !strings.Contains(text, "holding the reply that tells the requester what was done") {
+		t.Errorf("the resolved ticket's drafted reply is not told (%v)", f.ResolvedDraft)
+	}
+
 	if f.GitHubRequests != w.GitHub.Ledger().Len() || f.FreshdeskReqs != w.Freshdesk.Ledger().Len() {
 		t.Error("the story's request counts are not the ledgers'")
 	}
