@@ -42,6 +42,9 @@ type Board struct {
 	Policy   Policy
 	Tickets  []OpenTicket
 	Issues   []Attention
+	// Sections are further Markdown sections for the end of the dashboard
+	// (the fairness report).
+	Sections []string
 }
 
 // Lapse is a promise broken. It is raised once in each period it stays
@@ -165,6 +168,9 @@ func (b Board) Render() (string, []Lapse) {
 	}
 	for _, a := range b.Issues {
 		fmt.Fprintf(&s, "- #%d %s: %s\n", a.Number, a.Title, a.Why)
+	}
+	for _, sec := range b.Sections {
+		s.WriteString("\n" + sec)
 	}
 	return s.String(), lapses
 }

@@ -29,6 +29,7 @@ type Triage struct {
 	Roster *roster.Roster
 	Label  string // the support label
 	Now    time.Time
+	memo   *historyMemo
 }
 
 func (t *Triage) calendar() *workdays.Calendar {
@@ -104,6 +105,18 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 			board.Tickets = append(board.Tickets, ot)
 		}
 	}
+	// Fairness: how the work was spread, from the history routing reads
+	// anyway in the same run.
+	since := t.Roster.Today(t.Now).AddDays(-HistoryDays)
+	f, err := t.Fairness(ctx, since)
+	if err != nil {
+		return res, fmt.Errorf("reading the routing history for the fairness section: %w", err)
+	}
+	var fair strings.Builder
+	if err := f.WriteMarkdown(&fair); err != nil {
+		return res, err
+	}
+	board.Sections = append(board.Sections, fair.String())
 	body, lapses := board.Render()
 	res.Body, res.Open = body, len(board.Tickets)
 	for _, l := range lapses {

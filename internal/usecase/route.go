@@ -75,7 +75,7 @@ func (t *Triage) Route(ctx context.Context, number int, dryRun bool) (RouteResul
 // is added to it before the next, so one run spreads its asks as a series
 // of runs would.
 func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, error) {
-	h, asked, all, err := t.history(ctx, t.Now.AddDate(0, 0, -90))
+	h, asked, all, err := t.history(ctx, t.historySince())
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +303,36 @@ func countOpen(h *routing.History, issues []port.Issue) {
 // how many open support issues, and who was asked about each issue before.
 // It returns the issues it read.
 func (t *Triage) history(ctx context.Context, since time.Time) (routing.History, map[int][]string, []port.Issue, error) {
+	// One run reads it once: the dashboard's fairness section and routing
+	// share the same read (and routing's asks show in it).
+	if m := t.memo; m != nil && m.since.Equal(since) {
+		return m.h, m.asked, slices.Clone(m.all), nil
+	}
+	h, asked, all, err := t.readHistory(ctx, since)
+	if err == nil {
+		t.memo = &historyMemo{since: since, h: h, asked: asked, all: slices.Clone(all)}
+	}
+	return h, asked, all, err
+}
+
+// historyMemo is one run's read of the routing history.
+type historyMemo struct {
+	since time.Time
+	h     routing.History
+	asked map[int][]string
+	all   []port.Issue
+}
+
+// HistoryDays is how far back a scheduled run reads who was asked.
+const HistoryDays = 90
+
+// historySince is the first moment of the scheduled run's history: the
+// start of the day HistoryDays ago, in the team's time zone.
+func (t *Triage) historySince() time.Time {
+	return t.Roster.Today(t.Now).AddDays(-HistoryDays).Time(t.Roster.Location())
+}
+
+func (t *Triage) readHistory(ctx context.Context, since time.Time) (routing.History, map[int][]string, []port.Issue, error) {
 	h := newHistory()
 	all, err := t.Issues.List(ctx, t.Label, "all")
 	if err != nil {
