@@ -20,7 +20,7 @@ import (
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	t, err := s.cfg.Backend.Clients(ctx, 0)
+	t, err := s.public.clients(ctx, s.cfg.Backend)
 	if err != nil {
 		s.log.Warn("team page: roster unavailable", "err", err)
 		http.Error(w, "the roster is unavailable right now", http.StatusServiceUnavailable)

@@ -82,6 +82,8 @@ type Server struct {
 	m        serverMetrics
 	mux      *http.ServeMux
 	handler  http.Handler
+	// public is the roster read shared by the unauthenticated pages.
+	public publicRoster
 	// onDone, when set (by tests), hears each job's outcome.
 	onDone func(*job, error)
 	// workCtx is the parent of all work: cancelled when a shutdown runs
