@@ -298,6 +298,7 @@ func (r *Report) sync(ctx context.Context, c wire.Clients, o Options) {
 func (r *Report) remind(ctx context.Context, c wire.Clients, o Options) {
 	if tr, err := c.Triage(); err != nil {
 		r.cannot("remind", err)
+		r.cannot("route", err)
 	} else {
 		res, err := tr.Remind(ctx, o.DryRun)
 		r.Remind = &res

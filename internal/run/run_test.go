@@ -29,7 +29,7 @@ func TestARunSkipsWhatIsNotConfiguredAndSaysWhy(t *testing.T) {
 		t.Errorf("notes %v", c.Notes())
 	}
 	rep := Run(context.Background(), c, Options{})
-	if rep.Failed() || len(rep.Parts) != 5 {
+	if rep.Failed() || len(rep.Parts) != 6 {
 		t.Fatalf("parts %+v", rep.Parts)
 	}
 	for _, p := range rep.Parts {
@@ -67,7 +67,7 @@ func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 	r := mustRoster(t, configured)
 	env := wire.Env{Getenv: func(string) string { return "" }, Now: func() time.Time { return time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) }}
 	rep := Run(context.Background(), wire.Connect(env, r), Options{})
-	if !rep.Failed() || len(rep.Parts) != 5 {
+	if !rep.Failed() || len(rep.Parts) != 6 {
 		t.Fatalf("parts %+v", rep.Parts)
 	}
 	for _, p := range rep.Parts {
@@ -83,7 +83,7 @@ func TestAConfiguredPartWithoutCredentialsFails(t *testing.T) {
 	}
 	var b strings.Builder
 	rep.WriteMarkdown(&b)
-	if !strings.Contains(b.String(), "3 part(s) failed") || strings.Contains(b.String(), "✅") || !strings.Contains(b.String(), "**To fix:**") {
+	if !strings.Contains(b.String(), "4 part(s) failed") || strings.Contains(b.String(), "✅") || !strings.Contains(b.String(), "**To fix:**") {
 		t.Errorf("summary:\n%s", b.String())
 	}
 	// FreshDesk configured without its key: the mirror fails, it is not off.
