@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/support-steward/steward/internal/port"
+	"github.com/support-steward/steward/internal/sla"
 )
 
 // Groups is FreshDesk's agent groups behind port.AgentGroup.
@@ -43,7 +44,7 @@ func (a AgentTickets) OpenTicketsOf(ctx context.Context, agentID int64) ([]port.
 	}
 	out := make([]port.TicketRef, len(tickets))
 	for i, t := range tickets {
-		out[i] = port.TicketRef{ID: t.ID, URL: a.C.AgentURL(t.ID), Priority: PriorityName(t.Priority)}
+		out[i] = port.TicketRef{ID: t.ID, URL: a.C.AgentURL(t.ID), Priority: sla.PriorityName(t.Priority)}
 	}
 	return out, nil
 }

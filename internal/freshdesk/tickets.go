@@ -25,20 +25,6 @@ const (
 	PriorityUrgent = 4
 )
 
-// PriorityName names a priority.
-func PriorityName(p int) string {
-	switch p {
-	case PriorityLow:
-		return "Low"
-	case PriorityMedium:
-		return "Medium"
-	case PriorityHigh:
-		return "High"
-	case PriorityUrgent:
-		return "Urgent"
-	}
-	return "Priority " + strconv.Itoa(p)
-}
 
 // Ticket is a FreshDesk ticket, with the parts asked for by include.
 type Ticket struct {
