@@ -25,7 +25,6 @@ const (
 	PriorityUrgent = 4
 )
 
-
 // Ticket is a FreshDesk ticket, with the parts asked for by include.
 type Ticket struct {
 	ID              int64          `json:"id"`
