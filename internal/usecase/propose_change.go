@@ -11,22 +11,11 @@ import (
 // roster on the base branch, asking both people to review. A pull request
 // already open from the change's branch is left as it is.
 func (r *Rotator) ProposeChange(ctx context.Context, plan func(roster []byte) (rosterpr.Change, error)) (rosterpr.Result, error) {
-	base, err := r.baseBranch(ctx)
+	base, baseSHA, content, err := r.baseRoster(ctx)
 	if err != nil {
 		return rosterpr.Result{}, err
 	}
-	baseSHA, err := r.GitHub.Head(ctx, base)
-	if err != nil {
-		return rosterpr.Result{}, err
-	}
-	f, found, err := r.GitHub.File(ctx, r.Repo.Path, baseSHA)
-	if err != nil {
-		return rosterpr.Result{}, err
-	}
-	if !found {
-		return rosterpr.Result{}, fmt.Errorf("%s/%s has no %s on %s", r.Repo.Owner, r.Repo.Name, r.Repo.Path, base)
-	}
-	c, err := plan([]byte(f.Content))
+	c, err := plan([]byte(content))
 	if err != nil {
 		return rosterpr.Result{}, err
 	}

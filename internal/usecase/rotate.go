@@ -46,22 +46,10 @@ func (r *Rotator) baseBranch(ctx context.Context) (string, error) {
 // Rotate proposes the next handoff as a pull request, or keeps the one
 // that proposes it up to date. With dryRun it says what it would do.
 func (r *Rotator) Rotate(ctx context.Context, dryRun bool) (rosterpr.Result, error) {
-	base, err := r.baseBranch(ctx)
+	base, baseSHA, content, err := r.baseRoster(ctx)
 	if err != nil {
 		return rosterpr.Result{}, err
 	}
-	baseSHA, err := r.GitHub.Head(ctx, base)
-	if err != nil {
-		return rosterpr.Result{}, err
-	}
-	f, found, err := r.GitHub.File(ctx, r.Repo.Path, baseSHA)
-	if err != nil {
-		return rosterpr.Result{}, err
-	}
-	if !found {
-		return rosterpr.Result{}, fmt.Errorf("%s/%s has no %s on %s", r.Repo.Owner, r.Repo.Name, r.Repo.Path, base)
-	}
-	content := f.Content
 	rs, probs := roster.Parse(r.Repo.Path, []byte(content))
 	if rs == nil {
 		return rosterpr.Result{}, fmt.Errorf("%s on %s is not valid; fix it first:\n%w", r.Repo.Path, base, probs.Errors())
@@ -253,4 +241,23 @@ func (r *Rotator) update(ctx context.Context, pr port.PullRequest, had rosterpr.
 		res.Message = fmt.Sprintf("#%d, %q, is up to date.", pr.Number, title)
 	}
 	return res, nil
+}
+
+// baseRoster reads roster.yaml on the base branch: the branch, its head
+// commit and the file's content.
+func (r *Rotator) baseRoster(ctx context.Context) (base, sha, content string, err error) {
+	if base, err = r.baseBranch(ctx); err != nil {
+		return "", "", "", err
+	}
+	if sha, err = r.GitHub.Head(ctx, base); err != nil {
+		return "", "", "", err
+	}
+	f, found, err := r.GitHub.File(ctx, r.Repo.Path, sha)
+	if err != nil {
+		return "", "", "", err
+	}
+	if !found {
+		return "", "", "", fmt.Errorf("%s/%s has no %s on %s", r.Repo.Owner, r.Repo.Name, r.Repo.Path, base)
+	}
+	return base, sha, f.Content, nil
 }
