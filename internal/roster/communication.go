@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,6 +58,50 @@ var common = []Placeholder{
 // placeholderRE matches {{ name }}; anything else with braces is text.
 var placeholderRE = regexp.MustCompile(`\{\{\s*([^{}\s]*)\s*\}\}`)
 
+// MaxTemplateBytes bounds a template: a message to a person, not a file.
+const MaxTemplateBytes = 16 << 10
+
+// maxTemplateProblems is how many problems one template reports.
+const maxTemplateProblems = 20
+
+// templateProblem is an unknown placeholder, or a stray "{{" or "}}" that
+// would reach the requester as it is, on a line (0-based) of a template.
+type templateProblem struct {
+	line  int
+	name  string
+	stray string
+}
+
+// templateProblems finds what would not be filled in a template: unknown
+// {{names}}, and any "{{" or "}}" left over once the well-formed
+// placeholders are taken out (a mistyped "{{name}" would otherwise be sent
+// to the requester as it is).
+func templateProblems(tmpl string, allowed []Placeholder) []templateProblem {
+	var out []templateProblem
+	for i, line := range strings.Split(tmpl, "\n") {
+		for _, m := range placeholderRE.FindAllStringSubmatch(line, -1) {
+			if !slices.ContainsFunc(allowed, func(a Placeholder) bool { return a.Name == m[1] }) {
+				out = append(out, templateProblem{line: i, name: m[1]})
+			}
+		}
+		rest := placeholderRE.ReplaceAllString(line, "")
+		if strings.Contains(line, "{{{") || strings.Contains(line, "}}}") {
+			rest = line // a third brace would be sent as it is
+		}
+		for _, stray := range []string{"{{{", "}}}", "{{", "}}"} {
+			if j := strings.Index(rest, stray); j >= 0 {
+				lo, hi := max(j-10, 0), min(j+12, len(rest))
+				out = append(out, templateProblem{line: i, stray: strings.TrimSpace(rest[lo:hi])})
+				break
+			}
+		}
+		if len(out) > maxTemplateProblems {
+			break
+		}
+	}
+	return out
+}
+
 // TemplateNames returns the placeholder names a template uses, with the
 // line (0-based, within the template) each stands on.
 func TemplateNames(tmpl string) (names []string, lines []int) {
@@ -101,18 +147,26 @@ func (v *validator) communication() {
 			v.errorf(p+".template", "is empty: write the message, or remove communication.%s to turn it off", m.key)
 			continue
 		}
+		if len(m.msg.Template) > MaxTemplateBytes {
+			v.errorf(p+".template", "is %d bytes; a message to a requester is at most %d", len(m.msg.Template), MaxTemplateBytes)
+			continue
+		}
 		allowed := Placeholders[m.key]
-		names, lines := TemplateNames(m.msg.Template)
-		for i, name := range names {
-			if slices.ContainsFunc(allowed, func(a Placeholder) bool { return a.Name == name }) {
-				continue
+		known := make([]string, len(allowed))
+		for j, a := range allowed {
+			known[j] = "{{" + a.Name + "}}"
+		}
+		found := 0
+		for _, tp := range templateProblems(m.msg.Template, allowed) {
+			if found++; found > maxTemplateProblems {
+				break
 			}
-			known := make([]string, len(allowed))
-			for j, a := range allowed {
-				known[j] = "{{" + a.Name + "}}"
+			msg := fmt.Sprintf("unknown placeholder {{%s}}; the %s template may use %s", tp.name, m.key, strings.Join(known, ", "))
+			if tp.stray != "" {
+				msg = fmt.Sprintf("%q is not a placeholder: write one as {{name}}, with names from %s (braces are not allowed otherwise)", tp.stray, strings.Join(known, ", "))
 			}
-			pr := v.r.problem(Error, p+".template", "unknown placeholder {{%s}}; a %s template may use %s", name, m.key, strings.Join(known, ", "))
-			pr.Line, pr.Col = v.r.valueLine(p+".template", lines[i])
+			pr := v.r.problem(Error, p+".template", "%s", msg)
+			pr.Line, pr.Col = v.r.valueLine(p+".template", tp.line)
 			v.out = append(v.out, pr)
 		}
 	}
@@ -127,13 +181,26 @@ func (r *Roster) valueLine(path string, i int) (line, col int) {
 		return r.Line(path)
 	}
 	if !tp.block {
+		// A quoted, plain or folded value's lines are not the file's: name
+		// where the value starts.
 		return tp.line, tp.col
 	}
 	line = tp.line + 1 + i
-	lines := strings.Split(string(r.source), "\n")
-	col = 1
-	if line-1 < len(lines) {
-		col += len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " \t"))
+	src := lineOf(r.source, line)
+	return line, 1 + len(src) - len(strings.TrimLeft(src, " \t"))
+}
+
+// lineOf returns line n (1-based) of data.
+func lineOf(data []byte, n int) string {
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return ""
+		}
+		data = data[i+1:]
 	}
-	return line, col
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	}
+	return string(data)
 }

@@ -66,3 +66,39 @@ func TestTemplatesFillAndModes(t *testing.T) {
 		t.Errorf("mode shout: %v", probs)
 	}
 }
+
+// A mistyped placeholder would reach the requester as it is: any "{{" or
+// "}}" that is not a well-formed placeholder is an error at its line.
+// Found by a fresh-eye review.
+func TestStrayBracesAreErrors(t *testing.T) {
+	for _, tc := range []struct{ tmpl, want string }{
+		{"Hi {{requester_first_name},", `"Hi {{requester_" is not a placeholder`},
+		{"ticket {{ticket id}} and more", `is not a placeholder`},
+		{"{{ never closed", `"{{ never clo" is not a placeholder`},
+		{"{{{ticket_id}}}", `is not a placeholder`},
+		{"done }} here", `"done }} here" is not a placeholder`},
+	} {
+		text := minimal + "communication:\n  acknowledge:\n    mode: send\n    template: |\n      Hello,\n      " + tc.tmpl + "\n"
+		_, probs := Parse("roster.yaml", []byte(text))
+		base := strings.Count(minimal, "\n")
+		if len(probs) != 1 || !strings.Contains(probs[0].String(), tc.want) || probs[0].Line != base+6 {
+			t.Errorf("%q: %v, want %s at line %d", tc.tmpl, probs, tc.want, base+6)
+		}
+	}
+}
+
+// A template is a message, not a file: bounded in size, and a hostile one
+// reports a bounded number of problems (each found once, in one pass).
+func TestTemplatesAreBounded(t *testing.T) {
+	many := strings.Repeat("{{nope}} ", 5000)
+	text := minimal + "communication:\n  acknowledge:\n    mode: send\n    template: \"" + many + "\"\n"
+	_, probs := Parse("roster.yaml", []byte(text))
+	if n := len(probs.Errors()); n == 0 || n > 20 {
+		t.Errorf("%d problems for 5,000 unknown placeholders, want 1 to 20", n)
+	}
+	huge := strings.Repeat("x", MaxTemplateBytes+1)
+	_, probs = Parse("roster.yaml", []byte(minimal+"communication:\n  acknowledge:\n    mode: send\n    template: "+huge+"\n"))
+	if len(probs) != 1 || !strings.Contains(probs[0].String(), "a message to a requester is at most") {
+		t.Errorf("a huge template: %v", probs)
+	}
+}

@@ -35,7 +35,8 @@ type decoder struct {
 }
 
 // textPos is where a text value's first line stands; block is true for
-// the | and > styles, whose text starts on the line after the indicator.
+// the | style, whose text starts on the line after the indicator and keeps
+// the file's lines.
 type textPos struct {
 	position
 	block bool
@@ -243,7 +244,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.SetString(n.Value)
 		if d.text != nil {
-			d.text[path] = textPos{position{n.Line, n.Column}, n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0}
+			d.text[path] = textPos{position{n.Line, n.Column}, n.Style&yaml.LiteralStyle != 0}
 		}
 	case reflect.Int, reflect.Int64:
 		i, err := strconv.ParseInt(n.Value, 10, 64)
