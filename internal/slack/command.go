@@ -119,7 +119,7 @@ func verifyReason(err error) string {
 	return "malformed signature headers"
 }
 
-const usage = "Usage: `/steward who`, `/steward schedule [weeks]`, `/steward overdue`; add `public` to answer in the channel."
+const usage = "Usage: `/steward who`, `/steward schedule [weeks]`, `/steward overdue`; add `public` to `who` or `schedule` to answer in the channel (`overdue` names tickets, so it answers only you)."
 
 // answer runs the command in text within the budget.
 func (h *CommandHandler) answer(ctx context.Context, text string) reply {
@@ -139,8 +139,10 @@ func (h *CommandHandler) answer(ctx context.Context, text string) reply {
 			run = h.answers.Who
 		}
 	case "overdue":
+		// Ticket subjects are the community's: never in a channel, which
+		// may be public (design.md: support conversations are private).
 		if len(words) == 1 {
-			run = h.answers.Overdue
+			run, out.ResponseType = h.answers.Overdue, "ephemeral"
 		}
 	case "schedule":
 		weeks := DefaultScheduleWeeks

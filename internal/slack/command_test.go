@@ -144,6 +144,8 @@ func TestSlashCommandAnswers(t *testing.T) {
 		{"", "Usage: `/steward who`", "ephemeral", 0},
 		{"rotate", "Usage: `/steward who`", "ephemeral", 0},
 		{"who else", "Usage: `/steward who`", "ephemeral", 0},
+		// Overdue names tickets: only the asker sees it, public or not.
+		{"overdue public", "", "ephemeral", 0},
 	} {
 		r := newCommandRig(t)
 		body := command(c.text)
