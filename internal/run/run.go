@@ -322,12 +322,14 @@ func (r *Report) slack(ctx context.Context, c wire.Clients, o Options) {
 	switch {
 	case c.Roster.Integrations.Slack == nil:
 		r.skip("slack", "roster.yaml has no integrations.slack")
-	case o.DryRun:
-		r.skip("slack", "a dry run does not write to Slack")
 	case c.Slack == nil:
+		// Before the dry-run skip: a dry run must show what the real run
+		// would fail on.
 		r.add("slack", "", c.SlackErr)
 	case c.GH == nil:
 		r.add("slack", "", fmt.Errorf("the Slack part keeps its record on the GitHub support dashboard, and GitHub is off: %w", c.GHErr))
+	case o.DryRun:
+		r.skip("slack", "a dry run does not write to Slack")
 	default:
 		ig := c.Roster.Integrations.GitHub
 		owner, name, _ := strings.Cut(ig.Repo, "/")
