@@ -8,8 +8,8 @@ import (
 	"github.com/support-steward/steward/internal/wire"
 )
 
-// How long the unauthenticated pages (GET /, the calendars, the slash
-// command's answers) reuse one read of the roster: anyone may request them,
+// How long the unauthenticated pages (GET / and the calendars) reuse one
+// read of the roster: anyone may request them,
 // and each read is a request to GitHub as the App, so a flood of anonymous
 // GETs must not become a flood of GitHub requests. A failed read is
 // remembered briefly too, so that with GitHub unreachable the pages answer
@@ -26,6 +26,10 @@ type publicRoster struct {
 	c   *wire.Clients
 	err error
 	now func() time.Time
+	// timeout bounds one read (default 10 s), whatever the caller's own
+	// deadline: the read's outcome is shared, so one impatient client must
+	// not decide it.
+	timeout time.Duration
 }
 
 // clients returns the roster's clients for a public page, reading the
@@ -45,11 +49,13 @@ func (p *publicRoster) clients(ctx context.Context, b Backend) (*wire.Clients, e
 	case p.err != nil && age < publicFailed:
 		return nil, p.err
 	}
-	c, err := b.Clients(ctx, 0)
-	if ctx.Err() != nil && err != nil {
-		// The caller gave up; that says nothing about GitHub.
-		return nil, err
+	timeout := p.timeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
 	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	c, err := b.Clients(rctx, 0)
 	p.at, p.c, p.err = now(), c, err
 	return c, err
 }

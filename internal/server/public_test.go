@@ -67,3 +67,37 @@ func TestPublicPagesShareOneRosterRead(t *testing.T) {
 		t.Errorf("20 GETs with GitHub unreachable read %d times, want 1 more (3)", n)
 	}
 }
+
+// stalledRoster never answers: GitHub unreachable behind a black hole.
+type stalledRoster struct{ reads atomic.Int64 }
+
+func (b *stalledRoster) Clients(ctx context.Context, _ int64) (*wire.Clients, error) {
+	b.reads.Add(1)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// With GitHub stalled, one read times out and every page asking meanwhile
+// or after shares its answer: 503 without each waiting its own timeout.
+// Found by a fresh-eye review: each GET took 10 s, the failure never cached.
+func TestAStalledRosterReadIsSharedAndRemembered(t *testing.T) {
+	b := &stalledRoster{}
+	s, _ := newServer(t, b, nil)
+	s.public.timeout = 50 * time.Millisecond
+	done := make(chan int, 6)
+	for range 6 {
+		go func() {
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/calendar.ics", nil))
+			done <- rec.Code
+		}()
+	}
+	for range 6 {
+		if code := <-done; code != 503 {
+			t.Fatalf("status %d, want 503", code)
+		}
+	}
+	if n := b.reads.Load(); n != 1 {
+		t.Errorf("6 GETs with GitHub stalled made %d reads, want 1", n)
+	}
+}
