@@ -13,10 +13,11 @@ import (
 	"github.com/support-steward/steward/internal/workdays"
 )
 
-// AcknowledgeWindow is how far back a run looks for tickets to acknowledge:
-// FreshDesk lists only the last 30 days' tickets by default, and an older
-// unanswered ticket is the dashboard's business, not a greeting's.
-const AcknowledgeWindow = 30 * 24 * time.Hour
+// AcknowledgeWindow is how old a ticket may be and still be acknowledged:
+// a greeting a week late is no greeting, and turning communication on must
+// not e-mail every unanswered ticket of the past month; an older ticket
+// with no answer is the dashboard's business (an overdue first response).
+const AcknowledgeWindow = 7 * 24 * time.Hour
 
 // Acknowledge sends (or drafts) the roster's acknowledgement on each open
 // ticket no agent has answered yet: observe the tickets, decide with comms,
@@ -57,7 +58,7 @@ func (a *Acknowledge) Run(ctx context.Context, dryRun bool) (AckResult, error) {
 	}
 	var firstErr error
 	for _, t := range tickets {
-		if t.Status != 2 || comms.Acknowledged(t.FirstResponded, t.AgentResponded, nil) {
+		if t.Status != 2 || t.Created.Before(a.Now.Add(-AcknowledgeWindow)) || comms.Acknowledged(t.FirstResponded, t.AgentResponded, nil) {
 			continue
 		}
 		// The listing may be a minute old: read what was said before

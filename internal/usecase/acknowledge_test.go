@@ -133,3 +133,18 @@ func TestAcknowledgeOverAMonth(t *testing.T) {
 		})
 	}
 }
+
+// Turning acknowledgements on does not greet last month's tickets: only
+// those created in the last week. Found by a fresh-eye review.
+func TestAnOldUnansweredTicketIsNotGreeted(t *testing.T) {
+	w := newAckWorld(t, fmt.Sprintf(ackSend, "send"), nil)
+	old := w.fd.AddTicket(sandbox.FDTicket{Subject: "Old", Priority: 2, CreatedAt: w.clock.Now().Add(-10 * 24 * time.Hour), UpdatedAt: w.clock.Now().Add(-time.Hour)})
+	fresh := w.fd.AddTicket(sandbox.FDTicket{Subject: "Fresh", Priority: 2, CreatedAt: w.clock.Now().Add(-2 * 24 * time.Hour)})
+	res, err := w.ack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Sent) != 1 || res.Sent[0] != fresh {
+		t.Errorf("sent %v; want only the fresh ticket %d (not %d)", res.Sent, fresh, old)
+	}
+}
