@@ -143,8 +143,12 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	if err != nil {
 		return st, w, err
 	}
-	ch.say("The GitHub team %s and FreshDesk group %d now hold exactly the stewards on duty (added %s, removed %s).",
-		r.Integrations.GitHub.StewardsTeam, r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved))
+	group := "unchanged"
+	if m.GroupChanged {
+		group = "set to their agents"
+	}
+	ch.say("The GitHub team %s and FreshDesk group %d now hold exactly the stewards on duty (the team: added %s, removed %s; the group: %s).",
+		r.Integrations.GitHub.StewardsTeam, r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved), group)
 
 	// 3. The mirror.
 	a, setup, err := c.Mirror()
@@ -166,7 +170,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
 		len(tickets), len(st.Facts.Mirrored))
 	st.Facts.BoardItems = len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))
-	ch.say("Each went on the sprint board at the top, with Status, Priority and the current iteration (%d items); tickets from the hub with an event today, Urgent ones and hub-down ones get the highest priority.", st.Facts.BoardItems)
+	ch.say("Each went on the sprint board (%d items) with Status, Priority and the current iteration, in its place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first.", st.Facts.BoardItems)
 	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
 	if f := rep.Failed(); f > 0 {
 		ch.say("%d step(s) failed and will be retried by the next run.", f)
@@ -189,7 +193,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	st.Facts.Dashboard, st.Facts.Overdue = rem.Dashboard, rem.Overdue
 	ch = st.chapter("Response targets")
 	ch.say("%d tickets are open. A first response is due one working day after a ticket arrives, and an update every two working days after that; weekends and holidays do not count, Pending stops the clock.", rem.Open)
-	ch.say("%d are overdue (%s); %d of those are mirrored, so their issues got one comment each mentioning the stewards, and never will twice.", len(rem.Overdue), ticketList(rem.Overdue), rem.Lapses)
+	ch.say("%d are overdue (tickets %s); %d of those are mirrored, so their issues got a comment naming who should act, raised again in each sla.update_every period it stays overdue, to a wider audience, never twice in one; the others are raised on the dashboard.", len(rem.Overdue), ticketList(rem.Overdue), rem.Lapses)
 	ch.say("Everything is on one \"Support dashboard\" issue, #%d, edited in place: the stewards, the next handoff, the event, each ticket's next promise in each steward's own time zone.", rem.Dashboard)
 	routes, err := tr.RouteAll(ctx, false)
 	if err != nil {
@@ -215,7 +219,7 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	}
 
 	// 7. Slack: threads, announcements, the stewards' group.
-	if err := slackChapter(ctx, w, c, &st); err != nil {
+	if err := slackChapter(ctx, w, c, clock, &st); err != nil {
 		return st, w, err
 	}
 
@@ -304,7 +308,7 @@ func ticketList(ids []int64) string {
 	}
 	var s []string
 	for _, id := range ids {
-		s = append(s, fmt.Sprintf("#%d", id))
+		s = append(s, fmt.Sprint(id))
 	}
 	return strings.Join(s, ", ")
 }

@@ -28,12 +28,16 @@ func requesterChapter(ctx context.Context, w *World, c wire.Clients, st *Story) 
 	if len(res.Sent) == 0 {
 		verb = "drafted each a private note holding the reply, for a steward to send"
 	}
-	ch.say("%d open tickets had no answer from an agent yet; steward %s from roster.yaml's acknowledge template: receipt, the stewards on duty, when the requester hears next, and the questions that establish impact.", len(st.Facts.Acknowledged), verb)
+	ch.say("%d open tickets had no answer from an agent yet; steward %s from roster.yaml's acknowledge template.", len(st.Facts.Acknowledged), verb)
 	if len(st.Facts.Acknowledged) > 0 {
 		id := st.Facts.Acknowledged[0]
 		for _, cv := range w.Freshdesk.Conversations(id) {
 			if !cv.Incoming {
-				ch.say("Ticket %d's requester read:\n%s", id, indent(plain(cv.Body)))
+				who := "Ticket %d's requester read:\n%s"
+				if cv.Private {
+					who = "The reply drafted on ticket %d reads:\n%s"
+				}
+				ch.say(who, id, indent(plain(cv.Body)))
 				break
 			}
 		}

@@ -33,7 +33,7 @@ const demoSlackToken = "xoxb-steward-demo"
 // emulator: a thread per ticket, the day's announcements, the stewards'
 // user group; then a second run that costs nothing, and `/steward who`.
 // Stand-ins fill what the roster does not configure, as for the rest.
-func slackChapter(ctx context.Context, w *World, c wire.Clients, st *Story) error {
+func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.ManualClock, st *Story) error {
 	r := w.Roster
 	var filled []string
 	if r.Integrations.Slack == nil {
@@ -51,7 +51,7 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, st *Story) erro
 	if missing > 0 {
 		filled = append(filled, fmt.Sprintf("Slack ids for %d engineer(s)", missing))
 	}
-	s := sandbox.NewSlack(sandbox.SlackOptions{Token: demoSlackToken})
+	s := sandbox.NewSlack(sandbox.SlackOptions{Token: demoSlackToken, Clock: clock})
 	for _, ch := range []string{cfg.TicketsChannel, cfg.GeneralChannel} {
 		if ch != "" {
 			s.AddChannel(ch, "support", true, true)
@@ -64,7 +64,7 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, st *Story) erro
 		s.AddUserGroup(cfg.StewardsUsergroup, "stewards")
 	}
 	w.Slack = s
-	chat, err := slack.New(slack.Options{Token: demoSlackToken, APIURL: "https://slack.sandbox/api/", Transport: sandbox.Transport{Handler: s}})
+	chat, err := slack.New(slack.Options{Token: demoSlackToken, APIURL: "https://slack.sandbox/api/", Transport: sandbox.Transport{Handler: s}, Clock: clock})
 	if err != nil {
 		return err
 	}
