@@ -65,6 +65,9 @@ func (v *validator) slack() {
 		return
 	}
 	p := "integrations.slack"
+	if v.r.Integrations.GitHub == nil {
+		v.errorf(p, "needs integrations.github: steward keeps Slack's record (which handoffs and events were announced) on the support dashboard issue there")
+	}
 	channel := func(key, val string) {
 		switch {
 		case val == "" && key == "tickets_channel":

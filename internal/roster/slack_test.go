@@ -12,6 +12,8 @@ func TestSlackIntegration(t *testing.T) {
 		yaml string
 		want []string // every problem, as printed
 	}{
+		{"slack without github (no github)", "integrations:\n  slack:\n    tickets_channel: C0123ABCD\n",
+			[]string{"r.yaml:9:3: integrations.slack: needs integrations.github: steward keeps Slack's record (which handoffs and events were announced) on the support dashboard issue there"}},
 		{"a full block", `integrations:
   slack:
     tickets_channel: C0123ABCD
@@ -56,6 +58,11 @@ func TestSlackIntegration(t *testing.T) {
 			doc := tc.yaml
 			if !strings.HasPrefix(doc, "version:") {
 				doc = minimal + doc
+			}
+			if strings.Contains(doc, "\n  slack:") && !strings.Contains(tc.name, "no github") {
+				// Slack keeps its record on GitHub: every block here has it,
+				// after the lines the expected problems name.
+				doc = strings.TrimRight(doc, "\n") + "\n  github: {repo: o/r}\n"
 			}
 			r, probs := Parse("r.yaml", []byte(doc))
 			var got []string
