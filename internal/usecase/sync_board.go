@@ -122,6 +122,16 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 	if err != nil {
 		return []mirror.Outcome{{Kind: KindOrderBoard, Reason: "reading the board's order", Error: err.Error()}}
 	}
+	var out []mirror.Outcome
+	// A support issue a person opened joins the board when its delivery
+	// arrives; one whose delivery was lost joins here.
+	if joined := m.joinMissing(ctx, issues, items); len(joined) > 0 {
+		out = append(out, joined...)
+		m.run.loaded = false
+		if items, err = m.boardItems(ctx); err != nil {
+			return append(out, mirror.Outcome{Kind: KindOrderBoard, Reason: "reading the board's order", Error: err.Error()})
+		}
+	}
 	dom := m.domainItems(items)
 	status := map[string]string{}
 	for i, it := range items {
@@ -138,7 +148,6 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 	for _, it := range items {
 		issueOf[it.ID] = it.Issue
 	}
-	var out []mirror.Outcome
 	set := func(id string, s port.BoardSet, reason string) {
 		o := mirror.Outcome{Issue: issueOf[id], Kind: KindOrderBoard, Reason: reason}
 		if err := m.Board.Set(ctx, id, s); err != nil {
@@ -157,5 +166,32 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 		}
 	}
 	m.run.loaded, m.run.dom = false, nil // moved: read again if needed
+	return out
+}
+
+// joinMissing puts on the board the open support issues people opened that
+// are not on it (their delivery was lost, or came before the board was
+// configured).
+func (m *Mirror) joinMissing(ctx context.Context, issues []mirror.Issue, items []port.BoardItem) []mirror.Outcome {
+	on := map[int]bool{}
+	for _, it := range items {
+		if it.Repo == m.Issues.Repo() {
+			on[it.Issue] = true
+		}
+	}
+	var out []mirror.Outcome
+	for _, is := range issues {
+		if is.State != "open" || on[is.Number] {
+			continue
+		}
+		if _, _, mirrored := mirror.TicketOf(is.Body); mirrored {
+			continue // the mirror's own issues join with their ticket
+		}
+		o := mirror.Outcome{Issue: is.Number, Kind: KindOrderBoard, Reason: "a support issue a person opened joins the board"}
+		if err := m.joinBoard(ctx, port.Issue{Number: is.Number, NodeID: is.NodeID, State: is.State, Labels: is.Labels}); err != nil {
+			o.Error = err.Error()
+		}
+		out = append(out, o)
+	}
 	return out
 }

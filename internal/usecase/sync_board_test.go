@@ -2,6 +2,7 @@ package usecase_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,5 +118,33 @@ func TestAHandMadeSupportIssueJoinsTheBoard(t *testing.T) {
 	if len(b) != 2 || b[0].Issue != "acme/support#1" || b[0].Values["Priority"] != "High" || b[0].Values["Status"] != "Todo" ||
 		b[1].Values["Priority"] != "Medium" || b[1].Values["Iteration"] != "Sprint 22" {
 		t.Errorf("board: %+v", b)
+	}
+}
+
+// A support issue a person opened whose delivery was lost joins the board
+// with the next run that changes the board. Found by a fresh-eye review:
+// only the delivery put it there.
+func TestAHandMadeIssueWhoseDeliveryWasLostJoinsWithTheNextRun(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	hand := w.gh.CreateIssue("acme", "support", "ada", "Kernels die", "Seen by three users.", "support", "priority: high")
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: sandbox.PriorityLow, Tags: []string{"engineering"}})
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("%+v", r.Outcomes)
+	}
+	var found bool
+	for _, it := range w.gh.ProjectItems("acme", 7) {
+		if it.Issue == fmt.Sprintf("acme/support#%d", hand) {
+			found = true
+			if it.Values["Priority"] != "High" || it.Values["Status"] != "Todo" {
+				t.Errorf("the hand-made issue's fields: %+v", it.Values)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the hand-made issue #%d is not on the board: %+v", hand, w.gh.ProjectItems("acme", 7))
+	}
+	// It is placed by impact: High above the Low ticket.
+	if b := w.gh.ProjectItems("acme", 7); len(b) != 2 || b[0].Issue != fmt.Sprintf("acme/support#%d", hand) {
+		t.Errorf("board order: %+v", b)
 	}
 }
