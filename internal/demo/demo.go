@@ -170,7 +170,10 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
 		len(tickets), len(st.Facts.Mirrored))
 	st.Facts.BoardItems = len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))
-	ch.say("Each went on the sprint board (%d items) with Status, Priority and the current iteration, in its place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first.", st.Facts.BoardItems)
+	ch.say("Each went on the sprint board with Status, Priority and the current iteration, in its place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first.")
+	if extra := st.Facts.BoardItems - len(st.Facts.Mirrored); extra > 0 {
+		ch.say("%d support issue(s) a person opened joined it too, with the priority their labels give: %d items in all.", extra, st.Facts.BoardItems)
+	}
 	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
 	if f := rep.Failed(); f > 0 {
 		ch.say("%d step(s) failed and will be retried by the next run.", f)
