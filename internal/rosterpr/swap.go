@@ -168,12 +168,10 @@ func coverable(r *roster.Roster, o roster.Override) error {
 	if err := rotation.CheckRange(o.From, end); err != nil {
 		return err
 	}
-	s := rotation.Compute(r, o.From, end)
-	for d := o.From; d.Before(end); d = d.AddDays(1) {
-		for _, sh := range s.Shifts {
-			if strings.EqualFold(sh.GitHub, o.For) && !d.Before(sh.Start) && d.Before(sh.End) {
-				return nil
-			}
+	for _, sh := range rotation.Compute(r, o.From, end).Shifts {
+		// Compute gives the shifts overlapping [From, end).
+		if strings.EqualFold(sh.GitHub, o.For) {
+			return nil
 		}
 	}
 	return fmt.Errorf("@%s is not a steward on any day from %s to %s: there is nothing to cover (steward schedule --engineer %s shows their shifts)", o.For, o.From, o.To, o.For)
