@@ -140,15 +140,21 @@ func (x *Issues) Comment(ctx context.Context, number int, body string) error {
 
 // Comments returns every comment, oldest first.
 func (x *Issues) Comments(ctx context.Context, number int) ([]port.Comment, error) {
+	return listComments(ctx, x.c, x.owner, x.name, number)
+}
+
+// listComments reads every comment of an issue or pull request: one
+// reader for the Issues and Repo ports alike.
+func listComments(ctx context.Context, c *Client, owner, name string, number int) ([]port.Comment, error) {
 	all, err := All(func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return x.c.REST.Issues.ListComments(ctx, x.owner, x.name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return c.REST.Issues.ListComments(ctx, owner, name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]port.Comment, len(all))
-	for i, c := range all {
-		out[i] = port.Comment{ID: c.GetID(), Body: c.GetBody(), Author: c.GetUser().GetLogin(), Created: c.GetCreatedAt().Time}
+	for i, cm := range all {
+		out[i] = port.Comment{ID: cm.GetID(), Body: cm.GetBody(), Author: cm.GetUser().GetLogin(), Created: cm.GetCreatedAt().Time}
 	}
 	return out, nil
 }

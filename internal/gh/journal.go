@@ -15,9 +15,6 @@ import (
 	"github.com/support-steward/steward/internal/sla"
 )
 
-// DashboardLabel marks the one "Support dashboard" issue, found by listing.
-const DashboardLabel = "support-dashboard"
-
 // Journal is a port.Journal kept as comments on the "Support dashboard"
 // issue, each with a hidden marker holding its key and entry: steward's
 // record of things done once (a handoff message sent) without a database.
@@ -111,7 +108,7 @@ func humanKey(key string) string {
 func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	list, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
 		return j.C.REST.Issues.ListByRepo(ctx, j.Owner, j.Repo, &github.IssueListByRepoOptions{
-			Labels: []string{DashboardLabel}, State: "open", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+			Labels: []string{sla.DashboardLabel}, State: "open", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("finding the support dashboard in %s/%s: %w", j.Owner, j.Repo, err)
@@ -127,7 +124,7 @@ func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	}
 	is, _, err := j.C.REST.Issues.Create(ctx, j.Owner, j.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
 		Body:   github.String(sla.DashboardMarker + "\n_The support dashboard: steward's next remind run fills it in._\n"),
-		Labels: &[]string{DashboardLabel}})
+		Labels: &[]string{sla.DashboardLabel}})
 	if err != nil {
 		return 0, fmt.Errorf("opening the support dashboard in %s/%s: %w", j.Owner, j.Repo, err)
 	}

@@ -38,7 +38,7 @@ func TestJournalKeepsEntriesByKeyOnTheOneDashboard(t *testing.T) {
 	}
 	var dashboards int
 	for _, is := range g.Issues("acme", "support") {
-		if slices.Contains(is.Labels, gh.DashboardLabel) {
+		if slices.Contains(is.Labels, sla.DashboardLabel) {
 			dashboards++
 			if !strings.HasPrefix(is.Body, sla.DashboardMarker) {
 				t.Errorf("the dashboard opened for the journal is not one the remind run recognises: %q", is.Body)
@@ -62,9 +62,9 @@ func TestJournalKeepsEntriesByKeyOnTheOneDashboard(t *testing.T) {
 func TestJournalUsesTheDashboardTheRemindRunKeeps(t *testing.T) {
 	g, c, _ := start(t, sandbox.GitHubOptions{})
 	ctx := context.Background()
-	g.CreateIssue("acme", "support", "someone", "Support dashboard?", "not the dashboard", gh.DashboardLabel)
-	low := g.CreateIssue("acme", "support", "steward-bot", "Support dashboard", sla.DashboardMarker+"\n", gh.DashboardLabel)
-	g.CreateIssue("acme", "support", "steward-bot", "Support dashboard", sla.DashboardMarker+"\n", gh.DashboardLabel)
+	g.CreateIssue("acme", "support", "someone", "Support dashboard?", "not the dashboard", sla.DashboardLabel)
+	low := g.CreateIssue("acme", "support", "steward-bot", "Support dashboard", sla.DashboardMarker+"\n", sla.DashboardLabel)
+	g.CreateIssue("acme", "support", "steward-bot", "Support dashboard", sla.DashboardMarker+"\n", sla.DashboardLabel)
 	if err := (gh.Journal{C: c, Owner: "acme", Repo: "support"}).Add(ctx, "k", "v"); err != nil {
 		t.Fatal(err)
 	}

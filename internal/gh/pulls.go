@@ -81,17 +81,11 @@ func (r Repo) PullRequestFiles(ctx context.Context, number int) ([]string, error
 
 // Comments implements port.Repo.
 func (r Repo) Comments(ctx context.Context, number int) ([]port.Comment, error) {
-	cs, err := All(func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return r.C.REST.Issues.ListComments(ctx, r.Owner, r.Name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
+	cs, err := listComments(ctx, r.C, r.Owner, r.Name, number)
 	if err != nil {
 		return nil, fmt.Errorf("reading #%d's comments: %w", number, err)
 	}
-	out := make([]port.Comment, len(cs))
-	for i, c := range cs {
-		out[i] = port.Comment{ID: c.GetID(), Body: c.GetBody()}
-	}
-	return out, nil
+	return cs, nil
 }
 
 // AddComment implements port.Repo.

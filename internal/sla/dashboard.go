@@ -15,6 +15,10 @@ import (
 // DashboardMarker identifies the one dashboard issue.
 const DashboardMarker = "<!-- steward:dashboard -->"
 
+// DashboardLabel marks the one dashboard issue, found by listing (the
+// dashboard keeper and the Slack journal both look for it).
+const DashboardLabel = "support-dashboard"
+
 // OpenTicket is a ticket on the dashboard: no subject, no requester, only
 // what may be shown on GitHub.
 type OpenTicket struct {

@@ -17,7 +17,7 @@ import (
 )
 
 // DashboardLabel marks the dashboard issue so it is found by listing.
-const DashboardLabel = "support-dashboard"
+const DashboardLabel = sla.DashboardLabel
 
 // Triage carries out the response-target and routing decisions of
 // internal/sla and internal/routing on the support issues: the one
