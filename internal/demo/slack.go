@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/slack"
@@ -68,11 +66,8 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.
 	if err != nil {
 		return err
 	}
-	owner, name, _ := strings.Cut(r.Integrations.GitHub.Repo, "/")
-	run := &usecase.SlackRun{Roster: r, Chat: chat,
-		Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
-		Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: r.Integrations.GitHub.Label()},
-		Tickets: freshdesk.Tickets{C: c.FD}, Notes: freshdesk.Notes{C: c.FD}, TicketURL: c.FD.AgentURL}
+	c.Roster = r
+	run, _ := c.SlackRun(ctx, chat) // a handoff told without its pull request is still told
 	res, err := run.Run(ctx, c.Now)
 	if err != nil {
 		return fmt.Errorf("slack: %w", err)

@@ -7,7 +7,6 @@
 package run
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,9 +15,6 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/comms"
-	"github.com/support-steward/steward/internal/freshdesk"
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
@@ -331,28 +327,10 @@ func (r *Report) slack(ctx context.Context, c wire.Clients, o Options) {
 	case o.DryRun:
 		r.skip("slack", "a dry run does not write to Slack")
 	default:
-		ig := c.Roster.Integrations.GitHub
-		owner, name, _ := strings.Cut(ig.Repo, "/")
-		run := &usecase.SlackRun{Roster: c.Roster, Chat: c.Slack, Window: o.Since,
-			Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
-			Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
-		if c.FD != nil {
-			run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
-		}
-		rosterRepo := cmp.Or(ig.RosterRepo, ig.Repo)
-		ro, rn, _ := strings.Cut(rosterRepo, "/")
-		var prErr error
-		run.RotationPR = func(d civil.Date) comms.Link {
-			url, n, found, err := gh.RotationPull(ctx, c.GH, ro, rn, d.String())
-			if err != nil || !found {
-				// The handoff is told without its link rather than not at all.
-				prErr = err
-				return comms.Link{}
-			}
-			return comms.Link{URL: url, Label: fmt.Sprintf("%s#%d", rosterRepo, n)}
-		}
+		run, prLookup := c.SlackRun(ctx, c.Slack)
+		run.Window = o.Since
 		res, err := run.Run(ctx, c.Now)
-		if prErr != nil {
+		if prErr := prLookup(); prErr != nil {
 			res.Notices = append(res.Notices, fmt.Sprintf("the handoff message went without its rotation pull request (%v)", prErr))
 		}
 		r.Slack = &res

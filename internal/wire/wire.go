@@ -9,10 +9,15 @@
 package wire
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"github.com/support-steward/steward/internal/comms"
+	"github.com/support-steward/steward/internal/port"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -286,4 +291,33 @@ func (c Clients) Notes() []string {
 		out = append(out, fmt.Sprintf("Slack off: %v", c.SlackErr))
 	}
 	return out
+}
+
+// SlackRun builds Slack's part of a scheduled run on chat (the bot, or a
+// sandbox): the journal and the support issues on GitHub, the tickets and
+// their notes on FreshDesk when it is there, and the rotation pull request
+// of a handoff. The function returned gives the last error met looking up
+// such a pull request: the handoff is told without its link rather than
+// not at all. GitHub and integrations.github must be there.
+func (c Clients) SlackRun(ctx context.Context, chat port.Chat) (*usecase.SlackRun, func() error) {
+	ig := c.Roster.Integrations.GitHub
+	owner, name, _ := strings.Cut(ig.Repo, "/")
+	run := &usecase.SlackRun{Roster: c.Roster, Chat: chat,
+		Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
+		Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
+	if c.FD != nil {
+		run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
+	}
+	rosterRepo := cmp.Or(ig.RosterRepo, ig.Repo)
+	ro, rn, _ := strings.Cut(rosterRepo, "/")
+	var prErr error
+	run.RotationPR = func(d civil.Date) comms.Link {
+		url, n, found, err := gh.RotationPull(ctx, c.GH, ro, rn, d.String())
+		if err != nil || !found {
+			prErr = err
+			return comms.Link{}
+		}
+		return comms.Link{URL: url, Label: fmt.Sprintf("%s#%d", rosterRepo, n)}
+	}
+	return run, func() error { return prErr }
 }
