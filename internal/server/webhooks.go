@@ -9,17 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/support-steward/steward/internal/run"
 )
-
-// envelopeOptions read a delivery as encoding/json would (names matched
-// without regard to case, duplicate names and invalid UTF-8 accepted), with
-// the speed of encoding/json/v2: unknown members are skipped, not decoded.
-var envelopeOptions = jsonv2.JoinOptions(jsonv2.MatchCaseInsensitiveNames(true),
-	jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // count records an answer in the deliveries metric.
 func (s *Server) count(source, event string, code int) {
@@ -67,15 +58,11 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, "github", metricEvent, http.StatusOK, "nothing to do for "+event)
 		return
 	}
-	// One parse, here: it answers malformed JSON with 400, and the queue
-	// keeps only the fields the work reads. encoding/json/v2 (as
-	// go-json-experiment/json until it leaves GOEXPERIMENT) parses and
-	// validates a 12 KB delivery in about half of encoding/json's time,
-	// which is most of the cost of a delivery beyond its HMAC; goccy/go-json
-	// was as fast and cost 1.7 MB more of the binary.
-	var env run.Envelope
-	if err := jsonv2.Unmarshal(body, &env, envelopeOptions); err != nil {
-		s.answer(w, "github", metricEvent, http.StatusBadRequest, "the delivery is not JSON")
+	// One parse, here (parseEnvelope): it answers malformed JSON with 400,
+	// and the queue keeps only the fields the work reads.
+	env, err := parseEnvelope(body)
+	if err != nil {
+		s.answer(w, "github", metricEvent, http.StatusBadRequest, err.Error())
 		return
 	}
 	delivery := r.Header.Get("X-GitHub-Delivery")

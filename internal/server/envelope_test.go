@@ -1,0 +1,167 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/support-steward/steward/internal/run"
+)
+
+// stdEnvelope is the reference: what encoding/json makes of a body, with
+// the pull-request marker reduced to what parseEnvelope keeps.
+func stdEnvelope(body []byte) (run.Envelope, error) {
+	var e run.Envelope
+	err := json.Unmarshal(body, &e)
+	if len(e.Issue.PullRequest) > 0 && string(e.Issue.PullRequest) != "null" {
+		e.Issue.PullRequest = json.RawMessage("{}")
+	} else {
+		e.Issue.PullRequest = nil
+	}
+	return e, err
+}
+
+func TestParseEnvelopeReadsEveryRecordedDeliveryAsEncodingJSON(t *testing.T) {
+	files, err := filepath.Glob("testdata/webhooks/*.json")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("recorded deliveries: %d, %v", len(files), err)
+	}
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := stdEnvelope(body)
+		if err != nil {
+			t.Fatalf("%s: encoding/json: %v", f, err)
+		}
+		got, err := parseEnvelope(body)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", f, got, want)
+		}
+	}
+}
+
+func TestParseEnvelopeAgreesWithEncodingJSON(t *testing.T) {
+	for _, body := range envelopeCorpus {
+		checkEnvelope(t, []byte(body))
+	}
+}
+
+func TestParseEnvelopeNamesWhatIsWrong(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"issue":{"number":"7"}}`:                  "issue.number is string, not an integer",
+		`{"issue":{"labels":[{"name":5}]}}`:         "issue.labels[0].name is number, not a string",
+		`{"installation":{"id":1.5}}`:               "installation.id is number, not an integer",
+		`{"pull_request":{"merged":"yes"}}`:         "pull_request.merged is string, not true or false",
+		`[1]`:                                       "the delivery is array, not an object",
+		`{"a":01}`:                                  "the delivery is not JSON",
+		`{"sender":{"login":"secret-text"`:          "the delivery is not JSON",
+		`{"repository":{"full_name":"x"}} trailing`: "the delivery is not JSON",
+	} {
+		_, err := parseEnvelope([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret-text") {
+			t.Errorf("%s: the error quotes the body: %v", body, err)
+		}
+	}
+}
+
+// envelopeCorpus holds the corners where a lenient or differently-minded
+// parser would read a delivery otherwise than encoding/json does.
+var envelopeCorpus = []string{
+	`null`, `{}`, `[]`, `"x"`, `5`, `true`, ``, ` `, `{`, `{"a":01}`, `{"a":1}x`, `{"a":"\x"}`,
+	`{"action":"labeled","number":3,"issue":{"number":7,"labels":[{"name":"support"},null,{}],"assignees":[{"login":"ada"}]}}`,
+	`{"ACTION":"opened","Issue":{"NUMBER":9}}`,
+	`{"action":"a","action":"b"}`,
+	`{"label":{"name":"x"},"label":null}`,
+	`{"label":null,"label":{"name":"x"}}`,
+	`{"label":{"name":"x"},"label":{}}`,
+	`{"installation":{"id":9223372036854775807}}`,
+	`{"installation":{"id":9223372036854775808}}`,
+	`{"installation":{"id":-1}}`,
+	`{"installation":{"id":1e3}}`,
+	`{"installation":null}`,
+	`{"issue":{"number":1.0}}`,
+	`{"issue":{"number":-0}}`,
+	`{"issue":{"number":null,"labels":null}}`,
+	`{"issue":{"labels":"support"}}`,
+	`{"issue":{"labels":[{"name":"a"}],"labels":[]}}`,
+	`{"issue":{"pull_request":null}}`,
+	`{"issue":{"pull_request":{"url":"x"}}}`,
+	`{"issue":{"pull_request":5}}`,
+	`{"issue":5}`,
+	`{"pull_request":{"merged":true,"head":{"ref":"steward/rotation-1","sha":"abc","SHA":"def"},"base":{"ref":"main"}}}`,
+	`{"pull_request":{"merged":null}}`,
+	`{"sender":{"login":"\u00e9\ud83d\ude00"}}`,
+	`{"sender":{"login":"\ud800"}}`,
+	"{\"sender\":{\"login\":\"\xff\"}}",
+	`{"ſender":{"login":"long-s"},"rKpository":{"full_name":"kelvin"}}`,
+	`{"repository":{"full_name":"Org/Repo","FULL_NAME":"org/other"}}`,
+	`{"number":2147483648}`,
+	`{"a":[[[[[[[[[[]]]]]]]]]]}`,
+	strings.Repeat("[", 301) + strings.Repeat("]", 301),
+}
+
+// checkEnvelope holds parseEnvelope to encoding/json on one body: both
+// refuse it, or both read the same fields. Where encoding/json refuses a
+// body only because of a member's type, parseEnvelope must refuse it too.
+func checkEnvelope(t *testing.T, body []byte) {
+	t.Helper()
+	want, werr := stdEnvelope(body)
+	got, gerr := parseEnvelope(body)
+	switch {
+	case werr != nil && gerr != nil:
+	case werr != nil:
+		if _, syntax := werr.(*json.SyntaxError); syntax && strings.ContainsAny(string(body), "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f") {
+			return // raw control characters in a string: see parseEnvelope
+		}
+		if strings.Count(string(body), "[")+strings.Count(string(body), "{") > 300 {
+			return
+		}
+		t.Errorf("%q: encoding/json refuses it (%v), parseEnvelope reads %+v", body, werr, got)
+	case gerr != nil:
+		if strings.Count(string(body), "[")+strings.Count(string(body), "{") > 300 {
+			return // deeper than fastjson's 300: refused, GitHub never nests so deep
+		}
+		t.Errorf("%q: parseEnvelope refuses it (%v), encoding/json reads %+v", body, gerr, want)
+	case !reflect.DeepEqual(got, want):
+		t.Errorf("%q:\n got %+v\nwant %+v", body, got, want)
+	}
+}
+
+func FuzzParseEnvelope(f *testing.F) {
+	for _, b := range envelopeCorpus {
+		f.Add([]byte(b))
+	}
+	if body, err := os.ReadFile("testdata/webhooks/issues.labeled.json"); err == nil {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkEnvelope(t, body)
+	})
+}
+
+// BenchmarkParseEnvelope is the delivery path's parse of a recorded 12 KB
+// issues.labeled delivery.
+func BenchmarkParseEnvelope(b *testing.B) {
+	body, err := os.ReadFile("testdata/webhooks/issues.labeled.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseEnvelope(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
