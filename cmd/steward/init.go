@@ -7,9 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/roster/template"
 	"github.com/support-steward/steward/internal/wire"
 )
@@ -41,9 +41,9 @@ func cmdInit(ctx context.Context, e env, args []string) int {
 	if t.Timezone == "" {
 		t.Timezone = "UTC"
 	}
-	loc, err := time.LoadLocation(t.Timezone)
-	if err != nil || t.Timezone == "Local" {
-		return fail(e, "init", usagef("--timezone %q: give an IANA name such as Europe/Berlin or America/Los_Angeles", *tz))
+	loc, err := roster.LoadZone(t.Timezone)
+	if err != nil {
+		return fail(e, "init", usagef("--timezone: %v", err))
 	}
 	t.Start = start.d
 	if t.Start.IsZero() {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
@@ -104,8 +103,8 @@ func Render(t Team) ([]byte, error) {
 	if t.Timezone == "" {
 		t.Timezone = "UTC"
 	}
-	if _, err := time.LoadLocation(t.Timezone); err != nil || t.Timezone == "Local" {
-		return nil, fmt.Errorf("time zone %q is not an IANA name such as Europe/Berlin or America/Los_Angeles", t.Timezone)
+	if _, err := roster.LoadZone(t.Timezone); err != nil {
+		return nil, err
 	}
 	engineers := slices.Clone(t.Engineers)
 	slices.SortStableFunc(engineers, func(a, b Engineer) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
