@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 const defaultRoster = "roster.yaml"
@@ -227,7 +227,7 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 		// The findings that need the schedule: handoffs on holidays, covers
 		// that do nothing or double someone up.
 		probs = append(probs, rotation.Check(r, r.Today(e.now()))...)
-		slices.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
+		sorting.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 	}
 	for _, p := range probs {
 		if *format == "github" {

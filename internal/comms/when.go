@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Workdays is what comms needs of the team's calendar; a
@@ -98,7 +99,7 @@ func HandoffOn(d civil.Date, shifts []Shift, cal Workdays) (Handoff, bool) {
 		}
 	}
 	for _, ps := range [][]Person{out.Joining, out.Staying, out.Leaving} {
-		slices.SortFunc(ps, func(a, b Person) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+		sorting.SortFunc(ps, func(a, b Person) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	}
 	// A steward whose shift ends and whose next begins the same day stays.
 	out.Joining, out.Leaving, out.Staying = moveBoth(out.Joining, out.Leaving, out.Staying)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 // fdQuery is a parsed FreshDesk search query: field:value terms joined by
@@ -239,7 +241,7 @@ func (f *Freshdesk) searchTickets(w http.ResponseWriter, r *http.Request) {
 			hits = append(hits, t)
 		}
 	}
-	slices.SortFunc(hits, func(a, b *FDTicket) int {
+	sorting.SortFunc(hits, func(a, b *FDTicket) int {
 		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
 			return c
 		}

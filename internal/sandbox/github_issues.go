@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 // routes registers every operation the emulator serves. The patterns use
@@ -250,7 +252,7 @@ func sortIssues(list []*ghIssue, repo *ghRepo, by, dir string) {
 		}
 		return is.created.UnixNano()
 	}
-	slices.SortStableFunc(list, func(a, b *ghIssue) int {
+	sorting.SortStableFunc(list, func(a, b *ghIssue) int {
 		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.number, b.number))
 		if dir != "asc" {
 			return -c

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v4"
+
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 type checkRunInput struct {
@@ -417,7 +419,7 @@ func (g *GitHub) searchIssues(w http.ResponseWriter, r *http.Request, _ caller) 
 			}
 		}
 	}
-	slices.SortFunc(hits, func(a, b hit) int { return b.is.created.Compare(a.is.created) })
+	sorting.SortFunc(hits, func(a, b hit) int { return b.is.created.Compare(a.is.created) })
 	lo, hi := pageOf(w, r, min(len(hits), 1000))
 	items := make([]any, 0, hi-lo)
 	for _, h := range hits[lo:hi] {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/port"
+	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Threads keeps one Slack thread per support ticket in the tickets channel,
@@ -119,7 +120,7 @@ func (l TicketLife) milestones(loc *time.Location) []milestone {
 	if !l.ResolvedAt.IsZero() {
 		out = append(out, milestone{key: fmt.Sprintf("resolved:%d", l.ResolvedAt.Unix()), at: l.ResolvedAt, text: comms.Resolved(l.Summary, l.Links)})
 	}
-	slices.SortStableFunc(out, func(a, b milestone) int { return a.at.Compare(b.at) })
+	sorting.SortStableFunc(out, func(a, b milestone) int { return a.at.Compare(b.at) })
 	return out
 }
 
