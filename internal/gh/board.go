@@ -2,8 +2,10 @@ package gh
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -166,6 +168,53 @@ func (b *Board) Add(ctx context.Context, nodeID string) (string, error) {
 	return added.AddProjectV2ItemByID.Item.ID, nil
 }
 
+// itemSet is one item's change resolved to option and iteration ids; nil
+// values are left as they are.
+type itemSet struct {
+	status, priority, iteration map[string]any
+	move                        bool
+	after                       any // item id, or nil: the top
+}
+
+func (x itemSet) empty() bool {
+	return x.status == nil && x.priority == nil && x.iteration == nil && !x.move
+}
+
+// resolve names the options and iteration s asks for, or says which
+// setting names one the board lacks.
+func (b *Board) resolve(info *boardInfo, s port.BoardSet) (itemSet, error) {
+	var x itemSet
+	if s.Status != "" {
+		opt, ok := info.status.options[strings.ToLower(s.Status)]
+		if !ok {
+			return x, fmt.Errorf("integrations.github.project.status_field: field %q has no option %q; its options are: %s", info.status.name, s.Status, optionNames(info.status))
+		}
+		x.status = map[string]any{"singleSelectOptionId": opt}
+	}
+	if s.Priority != "" || s.Highest {
+		opt, ok := info.priority.options[strings.ToLower(s.Priority)]
+		if s.Highest && info.priority.first != "" {
+			opt, ok = info.priority.first, true
+		}
+		if !ok {
+			return x, fmt.Errorf("integrations.github.project.priority_field: field %q has no option %q; its options are: %s", info.priority.name, s.Priority, optionNames(info.priority))
+		}
+		x.priority = map[string]any{"singleSelectOptionId": opt}
+	}
+	if !s.Iteration.IsZero() {
+		it, ok := currentIteration(info.iteration, s.Iteration)
+		if !ok {
+			return x, fmt.Errorf("integrations.github.project.iteration_field: field %q has no current or coming iteration", info.iteration.name)
+		}
+		x.iteration = map[string]any{"iterationId": it.id}
+	}
+	x.move = s.Move
+	if s.After != "" {
+		x.after = s.After
+	}
+	return x, nil
+}
+
 // Set changes the item's status, priority, iteration and position with
 // one document: the mutations are independent, so aliases carry them in
 // one request, and @include leaves out what does not change.
@@ -174,43 +223,142 @@ func (b *Board) Set(ctx context.Context, item string, s port.BoardSet) error {
 	if err != nil {
 		return err
 	}
+	x, err := b.resolve(info, s)
+	if err != nil || x.empty() {
+		return err
+	}
 	empty := map[string]any{}
+	or := func(v map[string]any) any {
+		if v == nil {
+			return empty
+		}
+		return v
+	}
 	vars := map[string]any{"projectId": info.id, "itemId": item,
-		"statusField": info.status.id, "status": empty, "setStatus": false,
-		"priorityField": info.priority.id, "priority": empty, "setPriority": false,
-		"iterationField": info.iteration.id, "iteration": empty, "setIteration": false,
-		"afterId": nil, "move": s.Move}
-	if s.Status != "" {
-		opt, ok := info.status.options[strings.ToLower(s.Status)]
-		if !ok {
-			return fmt.Errorf("integrations.github.project.status_field: field %q has no option %q; its options are: %s", info.status.name, s.Status, optionNames(info.status))
-		}
-		vars["status"], vars["setStatus"] = map[string]any{"singleSelectOptionId": opt}, true
-	}
-	if s.Priority != "" || s.Highest {
-		opt, ok := info.priority.options[strings.ToLower(s.Priority)]
-		if s.Highest && info.priority.first != "" {
-			opt, ok = info.priority.first, true
-		}
-		if !ok {
-			return fmt.Errorf("integrations.github.project.priority_field: field %q has no option %q; its options are: %s", info.priority.name, s.Priority, optionNames(info.priority))
-		}
-		vars["priority"], vars["setPriority"] = map[string]any{"singleSelectOptionId": opt}, true
-	}
-	if !s.Iteration.IsZero() {
-		it, ok := currentIteration(info.iteration, s.Iteration)
-		if !ok {
-			return fmt.Errorf("integrations.github.project.iteration_field: field %q has no current or coming iteration", info.iteration.name)
-		}
-		vars["iteration"], vars["setIteration"] = map[string]any{"iterationId": it.id}, true
-	}
-	if s.After != "" {
-		vars["afterId"] = s.After
-	}
-	if vars["setStatus"] == false && vars["setPriority"] == false && vars["setIteration"] == false && !s.Move {
-		return nil
-	}
+		"statusField": info.status.id, "status": or(x.status), "setStatus": x.status != nil,
+		"priorityField": info.priority.id, "priority": or(x.priority), "setPriority": x.priority != nil,
+		"iterationField": info.iteration.id, "iteration": or(x.iteration), "setIteration": x.iteration != nil,
+		"afterId": x.after, "move": x.move}
 	return b.c.GraphQL(ctx, MutationSetItem, vars, nil)
+}
+
+// setBatch bounds the items one SetMany document changes: GitHub runs a
+// document's mutations one after another and counts each toward its
+// secondary limits, and 25 items (at most 100 mutations) keep a request
+// well inside them.
+const setBatch = 25
+
+// SetMany changes many items with one document per setBatch of them: each
+// item's mutations go under aliases of its own (s3, p3, t3, m3 for the
+// fourth), and GitHub runs a document's mutations in order, so moves land
+// as they would one request at a time. An error GitHub names by path fails
+// only its item; any other fails every item of its document.
+func (b *Board) SetMany(ctx context.Context, changes []port.BoardChange) []error {
+	errs := make([]error, len(changes))
+	info, err := b.find(ctx)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	var batch []int // indexes into changes
+	sets := make([]itemSet, len(changes))
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		doc, vars := setItemsDocument(info, changes, sets, batch)
+		err := b.c.GraphQL(ctx, doc, vars, nil)
+		var gerrs GraphQLErrors
+		if errors.As(err, &gerrs) {
+			err = nil
+			for _, e := range gerrs {
+				if n, ok := aliasIndex(e.Path); ok && n < len(batch) {
+					errs[batch[n]] = GraphQLErrors{e}
+					continue
+				}
+				err = gerrs // not an item's: the document's
+			}
+		}
+		if err != nil {
+			for _, i := range batch {
+				errs[i] = err
+			}
+		}
+		batch = batch[:0]
+	}
+	for i, c := range changes {
+		x, err := b.resolve(info, c.Set)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if x.empty() {
+			continue
+		}
+		sets[i] = x
+		batch = append(batch, i)
+		if len(batch) == setBatch {
+			flush()
+		}
+	}
+	flush()
+	return errs
+}
+
+// setItemsDocument writes the document and variables for the changes at
+// batch, the n-th of them under aliases sN, pN, tN and mN.
+func setItemsDocument(info *boardInfo, changes []port.BoardChange, sets []itemSet, batch []int) (string, map[string]any) {
+	vars := map[string]any{"projectId": info.id}
+	var params, body strings.Builder
+	params.WriteString("$projectId: ID!")
+	field := func(alias, fieldVar, fieldID, valueVar string, value map[string]any, item string) {
+		if _, declared := vars[fieldVar]; !declared {
+			vars[fieldVar] = fieldID
+			fmt.Fprintf(&params, ", $%s: ID!", fieldVar)
+		}
+		vars[valueVar] = value
+		fmt.Fprintf(&params, ", $%s: ProjectV2FieldValue!", valueVar)
+		fmt.Fprintf(&body, "  %s: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $%s, fieldId: $%s, value: $%s}) {\n    projectV2Item { id }\n  }\n",
+			alias, item, fieldVar, valueVar)
+	}
+	for n, i := range batch {
+		x := sets[i]
+		item := fmt.Sprintf("item%d", n)
+		vars[item] = changes[i].Item
+		fmt.Fprintf(&params, ", $%s: ID!", item)
+		if x.status != nil {
+			field(fmt.Sprintf("s%d", n), "statusField", info.status.id, fmt.Sprintf("status%d", n), x.status, item)
+		}
+		if x.priority != nil {
+			field(fmt.Sprintf("p%d", n), "priorityField", info.priority.id, fmt.Sprintf("priority%d", n), x.priority, item)
+		}
+		if x.iteration != nil {
+			field(fmt.Sprintf("t%d", n), "iterationField", info.iteration.id, fmt.Sprintf("iteration%d", n), x.iteration, item)
+		}
+		if x.move {
+			after := fmt.Sprintf("after%d", n)
+			vars[after] = x.after
+			fmt.Fprintf(&params, ", $%s: ID", after)
+			fmt.Fprintf(&body, "  m%d: updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $%s, afterId: $%s}) {\n    clientMutationId\n  }\n", n, item, after)
+		}
+	}
+	return "mutation SetItems(" + params.String() + ") {\n" + body.String() + "}", vars
+}
+
+// aliasIndex reads the item number from an error's path: ["m3"] is the
+// fourth item's move.
+func aliasIndex(path []any) (int, bool) {
+	if len(path) == 0 {
+		return 0, false
+	}
+	alias, ok := path[0].(string)
+	if !ok || len(alias) < 2 || !strings.ContainsRune("sptm", rune(alias[0])) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(alias[1:])
+	return n, err == nil && n >= 0
 }
 
 // Items lists the board's items in the board's order, with their status

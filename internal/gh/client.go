@@ -260,6 +260,9 @@ func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 type GraphQLError struct {
 	Type    string `json:"type"`
 	Message string `json:"message"`
+	// Path names the field the error is about, from the root (an alias
+	// when the document gave one); empty for a document's error.
+	Path []any `json:"path"`
 }
 
 // GraphQLErrors is every error of one answer.

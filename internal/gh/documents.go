@@ -2,6 +2,8 @@
 // the GraphQL documents for Projects v2, behind small interfaces.
 package gh
 
+import "github.com/support-steward/steward/internal/port"
+
 // The GraphQL documents steward sends. Every one is listed in Documents, and
 // tests validate each against GitHub's published schema.
 const (
@@ -114,7 +116,19 @@ func Documents() map[string]string {
 		"SetField":     MutationSetField,
 		"MoveToTop":    MutationMoveToTop,
 		"SetItem":      MutationSetItem,
+		"SetItems":     setItemsSample(),
 		"ListItems":    QueryListItems,
 		"ClosingPulls": QueryClosingPulls,
 	}
+}
+
+// setItemsSample is the shape of every SetMany document: two items with
+// each of the four mutations (a real document has some of them, for up to
+// setBatch items).
+func setItemsSample() string {
+	value := map[string]any{}
+	full := itemSet{status: value, priority: value, iteration: value, move: true}
+	info := &boardInfo{status: &field{}, priority: &field{}, iteration: &field{}}
+	doc, _ := setItemsDocument(info, make([]port.BoardChange, 2), []itemSet{full, full}, []int{0, 1})
+	return doc
 }

@@ -13,6 +13,9 @@ type Board interface {
 	Add(ctx context.Context, issueNodeID string) (string, error)
 	// Set changes one item's fields and position in one request.
 	Set(ctx context.Context, item string, s BoardSet) error
+	// SetMany changes many items, in order, with as few requests as it
+	// can; errs[i] is the error of changes[i], nil when it was made.
+	SetMany(ctx context.Context, changes []BoardChange) (errs []error)
 	// Items lists the board's items in their order, top first.
 	Items(ctx context.Context) ([]BoardItem, error)
 }
@@ -32,6 +35,12 @@ type BoardSet struct {
 	// Move positions the item: Top, or After another item.
 	Move  bool
 	After string // item id; "" with Move is the top
+}
+
+// BoardChange is one item's change in a SetMany.
+type BoardChange struct {
+	Item string
+	Set  BoardSet
 }
 
 // BoardItem is one item of the board.

@@ -28,8 +28,9 @@ import (
 // with its state already recorded, the board item, one document setting
 // the item's fields and position) and one FreshDesk request (the link
 // note). A status change costs a comment and one edit that changes the
-// state and records it. What a failed step leaves undone is recorded by
-// one more edit, so the next run does it again.
+// state and records it; with a board, the run's one board document (one
+// per 25 items) moves the closed items to Done. What a failed step leaves
+// undone is recorded by one more edit, so the next run does it again.
 type Mirror struct {
 	Issues port.Issues
 	Desk   port.Helpdesk

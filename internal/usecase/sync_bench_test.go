@@ -46,7 +46,8 @@ func BenchmarkAPICalls(b *testing.B) {
 			return 10
 		}, false},
 		// With a board, a closed issue's item also goes to Done at the
-		// bottom (and back when reopened): one more document.
+		// bottom (and back when reopened): the run's one board document
+		// carries every item's change, after one read of the board.
 		{"per-status-change", statusChange, false},
 		{"per-status-change-without-board", statusChange, true},
 	} {

@@ -148,21 +148,29 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 	for _, it := range items {
 		issueOf[it.ID] = it.Issue
 	}
-	set := func(id string, s port.BoardSet, reason string) {
-		o := mirror.Outcome{Issue: issueOf[id], Kind: KindOrderBoard, Reason: reason}
-		if err := m.Board.Set(ctx, id, s); err != nil {
-			o.Error = err.Error()
-		}
-		out = append(out, o)
-	}
+	// Every change of the pass goes in one SetMany: one document per 25
+	// items, in order, so the moves land as mirror.Moves planned them.
+	var changes []port.BoardChange
+	var reasons []string
 	for _, mv := range mirror.Moves(dom) {
-		s := port.BoardSet{Move: true, After: mv.After, Status: status[mv.ID]}
+		changes = append(changes, port.BoardChange{Item: mv.ID, Set: port.BoardSet{Move: true, After: mv.After, Status: status[mv.ID]}})
+		reasons = append(reasons, "the board orders support work by impact, then age")
 		delete(status, mv.ID)
-		set(mv.ID, s, "the board orders support work by impact, then age")
 	}
 	for _, it := range items {
 		if st, ok := status[it.ID]; ok {
-			set(it.ID, port.BoardSet{Status: st}, "closed support issues are Done; reopened ones are not")
+			changes = append(changes, port.BoardChange{Item: it.ID, Set: port.BoardSet{Status: st}})
+			reasons = append(reasons, "closed support issues are Done; reopened ones are not")
+		}
+	}
+	if len(changes) > 0 {
+		errs := m.Board.SetMany(ctx, changes)
+		for i, c := range changes {
+			o := mirror.Outcome{Issue: issueOf[c.Item], Kind: KindOrderBoard, Reason: reasons[i]}
+			if errs[i] != nil {
+				o.Error = errs[i].Error()
+			}
+			out = append(out, o)
 		}
 	}
 	m.run.loaded, m.run.dom = false, nil // moved: read again if needed
