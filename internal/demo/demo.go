@@ -254,7 +254,7 @@ func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.Ma
 	if len(target.Assignees) > 0 {
 		engineer = target.Assignees[0]
 	}
-	if err := fixWithPullRequest(ctx, w, c, target.Number, engineer); err != nil {
+	if err := fixWithPullRequest(w, target.Number, engineer); err != nil {
 		return err
 	}
 	clock.Advance(time.Hour)

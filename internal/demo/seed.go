@@ -1,16 +1,12 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
-	"github.com/support-steward/steward/internal/wire"
 )
 
 // The sandboxes' only credentials; nothing real is ever used.
@@ -190,25 +186,13 @@ func seed(sample []byte, now time.Time) (*World, error) {
 
 // fixWithPullRequest: an engineer pushes a fix and merges a pull request
 // that says "Fixes #N".
-func fixWithPullRequest(ctx context.Context, w *World, c wire.Clients, issue int, engineer string) error {
-	rest := c.GH.REST
+func fixWithPullRequest(w *World, issue int, engineer string) error {
 	p := w.Place
-	ref, _, err := rest.Git.GetRef(ctx, p.Owner, p.Repo, "heads/"+p.Branch)
-	if err != nil {
-		return err
-	}
 	branch := fmt.Sprintf("fix-%d", issue)
-	if _, _, err := rest.Git.CreateRef(ctx, p.Owner, p.Repo, &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
-		return err
-	}
-	if _, _, err := rest.Repositories.CreateFile(ctx, p.Owner, p.Repo, "fixes/"+branch+".md", &github.RepositoryContentFileOptions{
-		Message: github.String("Fix the hub's proxy configuration"), Content: []byte("Raised the proxy's connection limit.\n"), Branch: github.String(branch)}); err != nil {
-		return err
-	}
-	pr, _, err := rest.PullRequests.Create(ctx, p.Owner, p.Repo, &github.NewPullRequest{Title: github.String("Raise the proxy's connection limit"),
-		Head: github.String(branch), Base: github.String(p.Branch), Body: github.String(fmt.Sprintf("Fixes #%d", issue))})
+	pr, err := w.GitHub.OpenPull(p.Owner, p.Repo, engineer, p.Branch, branch, "Raise the proxy's connection limit",
+		fmt.Sprintf("Fixes #%d", issue), map[string]string{"fixes/" + branch + ".md": "Raised the proxy's connection limit.\n"})
 	if err != nil {
 		return err
 	}
-	return w.GitHub.MergePull(p.Owner, p.Repo, pr.GetNumber(), engineer)
+	return w.GitHub.MergePull(p.Owner, p.Repo, pr, engineer)
 }

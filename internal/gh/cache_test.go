@@ -23,7 +23,7 @@ func TestTheConditionalReadCacheOutlivesTheProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		is, _, err := c.REST.Issues.ListByRepo(context.Background(), "acme", "support", &github.IssueListByRepoOptions{State: "all"})
+		is, _, err := gh.RESTOf(c).Issues.ListByRepo(context.Background(), "acme", "support", &github.IssueListByRepoOptions{State: "all"})
 		if err != nil {
 			t.Fatal(err)
 		}

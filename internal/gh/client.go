@@ -96,7 +96,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 // authentication, then httpx's retries, rate-limit policy, timeouts and
 // size caps.
 type Client struct {
-	REST    *github.Client
+	rest    *github.Client
 	http    *http.Client
 	graphql string
 	web     string
@@ -151,7 +151,7 @@ func New(c Config) (*Client, error) {
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{REST: rest, http: hc, graphql: gql, web: web, clock: clk}, nil
+	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk}, nil
 }
 
 // webURL is the configured web host, or the one the API URL implies:

@@ -57,7 +57,7 @@ func TestRetriesReadsThroughFaultsAndLimits(t *testing.T) {
 	opt := &github.IssueListByRepoOptions{State: "all", ListOptions: github.ListOptions{PerPage: 20}}
 	n := 0
 	for {
-		list, resp, err := c.REST.Issues.ListByRepo(context.Background(), "acme", "support", opt)
+		list, resp, err := gh.RESTOf(c).Issues.ListByRepo(context.Background(), "acme", "support", opt)
 		if err != nil {
 			t.Fatalf("a read failed through the faults: %v\n%s", err, g.Ledger())
 		}
@@ -79,7 +79,7 @@ func TestRetriesReadsThroughFaultsAndLimits(t *testing.T) {
 func TestACreateWhoseAnswerIsLostIsNotSentAgain(t *testing.T) {
 	faults := sandbox.NewFaults(2, sandbox.Fault{Route: "POST /repos/", Rate: 1, Kinds: []sandbox.FaultKind{sandbox.Drop}, AfterEffect: true})
 	g, c, _ := start(t, sandbox.GitHubOptions{Faults: faults})
-	_, _, err := c.REST.Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("once")})
+	_, _, err := gh.RESTOf(c).Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("once")})
 	if err == nil {
 		t.Fatal("a dropped answer looked like success")
 	}
@@ -92,7 +92,7 @@ func TestACreateRefusedByALimitIsSentAgain(t *testing.T) {
 	faults := sandbox.NewFaults(3, sandbox.Fault{Route: "POST /repos/", Rate: 0.5, Kinds: []sandbox.FaultKind{sandbox.TooManyRequests, sandbox.SecondaryLimit}, RetryAfter: 30 * time.Second})
 	g, c, clock := start(t, sandbox.GitHubOptions{Faults: faults})
 	for i := range 10 {
-		if _, _, err := c.REST.Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String(fmt.Sprint(i))}); err != nil {
+		if _, _, err := gh.RESTOf(c).Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String(fmt.Sprint(i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,13 +108,13 @@ func TestPrimaryLimitWaitsForTheResetOrGivesUp(t *testing.T) {
 	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 2})
 	ctx := context.Background()
 	for i := range 2 {
-		if _, _, err := c.REST.Issues.Get(ctx, "acme", "support", i+1); err == nil {
+		if _, _, err := gh.RESTOf(c).Issues.Get(ctx, "acme", "support", i+1); err == nil {
 			t.Fatal("issue exists")
 		}
 	}
 	// The reset is an hour away, more than steward waits: the step fails
 	// now, saying when to try again.
-	_, _, err := c.REST.Issues.Get(ctx, "acme", "support", 1)
+	_, _, err := gh.RESTOf(c).Issues.Get(ctx, "acme", "support", 1)
 	var later *httpx.RetryLaterError
 	if !errors.As(err, &later) || !later.At.Equal(t0.Add(time.Hour+time.Second)) || !strings.Contains(err.Error(), "retry after 2026-11-02T10:00:01Z") {
 		t.Fatalf("over the limit: %v", err)
@@ -188,7 +188,7 @@ func TestActsAsTheApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	is, _, err := c.REST.Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("hi")})
+	is, _, err := gh.RESTOf(c).Issues.Create(context.Background(), "acme", "support", &github.IssueRequest{Title: github.String("hi")})
 	if err != nil || is.GetUser().GetLogin() != "steward[bot]" {
 		t.Fatalf("%v %v", err, is.GetUser().GetLogin())
 	}
@@ -199,7 +199,7 @@ func TestActsAsTheApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := other.REST.Issues.Get(context.Background(), "other", "repo", 1); err == nil || !strings.Contains(err.Error(), "finding the App's installation on other/repo") {
+	if _, _, err := gh.RESTOf(other).Issues.Get(context.Background(), "other", "repo", 1); err == nil || !strings.Contains(err.Error(), "finding the App's installation on other/repo") {
 		t.Errorf("no installation: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ func RepoOf(c *Client, fullName string) Repo {
 // File reads path in owner/repo at ref ("" is the default branch). A
 // missing file is found false with no error.
 func (c *Client) File(ctx context.Context, owner, repo, path, ref string) (f port.File, found bool, err error) {
-	got, _, resp, err := c.REST.Repositories.GetContents(ctx, owner, repo, path, &github.RepositoryContentGetOptions{Ref: ref})
+	got, _, resp, err := c.rest.Repositories.GetContents(ctx, owner, repo, path, &github.RepositoryContentGetOptions{Ref: ref})
 	if resp != nil && resp.StatusCode == http.StatusNotFound {
 		return port.File{}, false, nil
 	}
@@ -51,7 +51,7 @@ func (c *Client) File(ctx context.Context, owner, repo, path, ref string) (f por
 
 // DefaultBranch implements port.Repo.
 func (r Repo) DefaultBranch(ctx context.Context) (string, error) {
-	repo, _, err := r.C.REST.Repositories.Get(ctx, r.Owner, r.Name)
+	repo, _, err := r.C.rest.Repositories.Get(ctx, r.Owner, r.Name)
 	if err != nil {
 		return "", fmt.Errorf("reading %s/%s: %w", r.Owner, r.Name, err)
 	}
@@ -60,7 +60,7 @@ func (r Repo) DefaultBranch(ctx context.Context) (string, error) {
 
 // Head implements port.Repo.
 func (r Repo) Head(ctx context.Context, branch string) (string, error) {
-	ref, _, err := r.C.REST.Git.GetRef(ctx, r.Owner, r.Name, "heads/"+branch)
+	ref, _, err := r.C.rest.Git.GetRef(ctx, r.Owner, r.Name, "heads/"+branch)
 	if err != nil {
 		return "", fmt.Errorf("reading branch %s: %w", branch, err)
 	}
@@ -78,7 +78,7 @@ func (r Repo) PutFile(ctx context.Context, branch, path string, content []byte, 
 	if sha != "" {
 		opts.SHA = github.String(sha)
 	}
-	if _, _, err := r.C.REST.Repositories.UpdateFile(ctx, r.Owner, r.Name, path, opts); err != nil {
+	if _, _, err := r.C.rest.Repositories.UpdateFile(ctx, r.Owner, r.Name, path, opts); err != nil {
 		return fmt.Errorf("committing %s to %s: %w", path, branch, err)
 	}
 	return nil
@@ -90,7 +90,7 @@ func branchRef(branch, sha string) *github.Reference {
 
 // CreateBranch implements port.Repo.
 func (r Repo) CreateBranch(ctx context.Context, branch, sha string) error {
-	if _, _, err := r.C.REST.Git.CreateRef(ctx, r.Owner, r.Name, branchRef(branch, sha)); err != nil {
+	if _, _, err := r.C.rest.Git.CreateRef(ctx, r.Owner, r.Name, branchRef(branch, sha)); err != nil {
 		return fmt.Errorf("creating branch %s: %w", branch, err)
 	}
 	return nil
@@ -98,7 +98,7 @@ func (r Repo) CreateBranch(ctx context.Context, branch, sha string) error {
 
 // MoveBranch implements port.Repo.
 func (r Repo) MoveBranch(ctx context.Context, branch, sha string) error {
-	if _, _, err := r.C.REST.Git.UpdateRef(ctx, r.Owner, r.Name, branchRef(branch, sha), true); err != nil {
+	if _, _, err := r.C.rest.Git.UpdateRef(ctx, r.Owner, r.Name, branchRef(branch, sha), true); err != nil {
 		return fmt.Errorf("moving branch %s: %w", branch, err)
 	}
 	return nil

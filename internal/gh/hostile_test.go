@@ -47,7 +47,7 @@ func within(t *testing.T, d time.Duration, f func() error) error {
 
 func listAll(c *gh.Client) error {
 	_, err := gh.All(func(page int) ([]*github.Issue, *github.Response, error) {
-		return c.REST.Issues.ListByRepo(context.Background(), "acme", "support", &github.IssueListByRepoOptions{ListOptions: github.ListOptions{Page: page}})
+		return gh.RESTOf(c).Issues.ListByRepo(context.Background(), "acme", "support", &github.IssueListByRepoOptions{ListOptions: github.ListOptions{Page: page}})
 	})
 	return err
 }
@@ -77,7 +77,7 @@ func TestANextLinkThatNeverEndsIsCapped(t *testing.T) {
 func TestARequestWithoutAnAnswerTimesOut(t *testing.T) {
 	h, c, _ := hostile(t, sandbox.NoAnswer, gh.Config{Limits: httpx.Limits{AttemptTimeout: 100 * time.Millisecond}})
 	err := within(t, 10*time.Second, func() error {
-		_, _, err := c.REST.Issues.Get(context.Background(), "acme", "support", 1)
+		_, _, err := gh.RESTOf(c).Issues.Get(context.Background(), "acme", "support", 1)
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "GitHub GET /repos/acme/support/issues/1: no answer within 100ms") || !strings.Contains(err.Error(), "gave up after 6 attempts") {
@@ -89,7 +89,7 @@ func TestARequestWithoutAnAnswerTimesOut(t *testing.T) {
 	// The caller's deadline is honoured too, even when it is shorter.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, _, err := c.REST.Issues.Get(ctx, "acme", "support", 1); err != context.DeadlineExceeded {
+	if _, _, err := gh.RESTOf(c).Issues.Get(ctx, "acme", "support", 1); err != context.DeadlineExceeded {
 		t.Errorf("the caller's deadline: %v", err)
 	}
 }
@@ -104,7 +104,7 @@ func TestADefaultClientTimesOutEveryAttempt(t *testing.T) {
 
 func TestAHundredMegabyteAnswerIsAnErrorWithoutReadingItAll(t *testing.T) {
 	h, c, _ := hostile(t, sandbox.HugeBody, gh.Config{})
-	_, _, err := c.REST.Issues.Get(context.Background(), "acme", "support", 1)
+	_, _, err := gh.RESTOf(c).Issues.Get(context.Background(), "acme", "support", 1)
 	if err == nil || !strings.Contains(err.Error(), "GitHub GET /repos/acme/support/issues/1: the answer is larger than the 16 MiB steward reads") {
 		t.Fatalf("a 100 MB answer: %v", err)
 	}
@@ -116,7 +116,7 @@ func TestAHundredMegabyteAnswerIsAnErrorWithoutReadingItAll(t *testing.T) {
 
 func TestARetryAfterBeyondTheCapFailsTheStepNow(t *testing.T) {
 	h, c, clock := hostile(t, sandbox.RetryAfterHuge, gh.Config{})
-	_, _, err := c.REST.Issues.Get(context.Background(), "acme", "support", 1)
+	_, _, err := gh.RESTOf(c).Issues.Get(context.Background(), "acme", "support", 1)
 	if err == nil || !strings.Contains(err.Error(), "asked to wait 27h46m39s, more than the 5m0s steward waits") ||
 		!strings.Contains(err.Error(), "retry after 2026-11-03T12:46:39Z") {
 		t.Fatalf("Retry-After: 99999: %v", err)
@@ -134,7 +134,7 @@ func TestALimitThatNeverLiftsCostsOneBudgetPerRun(t *testing.T) {
 		t.Run(string(probe), func(t *testing.T) {
 			h, c, clock := hostile(t, probe, gh.Config{})
 			for i := range 20 {
-				_, _, err := c.REST.Issues.Get(context.Background(), "acme", "support", i+1)
+				_, _, err := gh.RESTOf(c).Issues.Get(context.Background(), "acme", "support", i+1)
 				if err == nil {
 					t.Fatal("a limited request succeeded")
 				}

@@ -59,7 +59,7 @@ func TestFindingTheInstallationHonoursTheContext(t *testing.T) {
 	go func() {
 		c, err := gh.New(gh.Config{APIURL: blackhole(t), AppID: 9, PrivateKey: pemKey, Repo: "acme/support"})
 		if err == nil {
-			_, _, err = c.REST.Issues.Get(ctx, "acme", "support", 1)
+			_, _, err = gh.RESTOf(c).Issues.Get(ctx, "acme", "support", 1)
 		}
 		done <- err
 	}()

@@ -64,7 +64,7 @@ func toIssues(all []*github.Issue) []port.Issue {
 // last page: the pages before it stay unchanged and cost nothing.
 func (x *Issues) List(ctx context.Context, label, state string) ([]port.Issue, error) {
 	all, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
-		return x.c.REST.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
+		return x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
 			Labels: []string{label}, State: state, Sort: "created", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
@@ -77,7 +77,7 @@ func (x *Issues) List(ctx context.Context, label, state string) ([]port.Issue, e
 // recently updated first, in one request.
 func (x *Issues) Recent(ctx context.Context, label, state string, n int) ([]port.Issue, error) {
 	n = max(1, min(n, 100))
-	all, _, err := x.c.REST.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
+	all, _, err := x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
 		Labels: []string{label}, State: state, Sort: "updated", Direction: "desc", ListOptions: github.ListOptions{PerPage: n}})
 	if err != nil {
 		return nil, fmt.Errorf("listing recent %s issues in %s: %w", label, x.Repo(), err)
@@ -87,7 +87,7 @@ func (x *Issues) Recent(ctx context.Context, label, state string, n int) ([]port
 
 // Get reads one issue.
 func (x *Issues) Get(ctx context.Context, number int) (port.Issue, error) {
-	is, _, err := x.c.REST.Issues.Get(ctx, x.owner, x.name, number)
+	is, _, err := x.c.rest.Issues.Get(ctx, x.owner, x.name, number)
 	if err != nil {
 		return port.Issue{}, err
 	}
@@ -100,7 +100,7 @@ func (x *Issues) Create(ctx context.Context, n port.NewIssue) (port.Issue, error
 	if n.Labels != nil {
 		req.Labels = &n.Labels
 	}
-	is, _, err := x.c.REST.Issues.Create(ctx, x.owner, x.name, req)
+	is, _, err := x.c.rest.Issues.Create(ctx, x.owner, x.name, req)
 	if err != nil {
 		return port.Issue{}, err
 	}
@@ -109,7 +109,7 @@ func (x *Issues) Create(ctx context.Context, n port.NewIssue) (port.Issue, error
 
 // Edit changes an issue in one request.
 func (x *Issues) Edit(ctx context.Context, number int, e port.IssueEdit) (port.Issue, error) {
-	is, _, err := x.c.REST.Issues.Edit(ctx, x.owner, x.name, number, &github.IssueRequest{
+	is, _, err := x.c.rest.Issues.Edit(ctx, x.owner, x.name, number, &github.IssueRequest{
 		Title: e.Title, Body: e.Body, State: e.State, StateReason: e.StateReason})
 	if err != nil {
 		return port.Issue{}, err
@@ -119,13 +119,13 @@ func (x *Issues) Edit(ctx context.Context, number int, e port.IssueEdit) (port.I
 
 // AddLabels adds labels, keeping the others.
 func (x *Issues) AddLabels(ctx context.Context, number int, labels []string) error {
-	_, _, err := x.c.REST.Issues.AddLabelsToIssue(ctx, x.owner, x.name, number, labels)
+	_, _, err := x.c.rest.Issues.AddLabelsToIssue(ctx, x.owner, x.name, number, labels)
 	return err
 }
 
 // RemoveLabel removes a label; one the issue does not carry is no error.
 func (x *Issues) RemoveLabel(ctx context.Context, number int, label string) error {
-	resp, err := x.c.REST.Issues.RemoveLabelForIssue(ctx, x.owner, x.name, number, label)
+	resp, err := x.c.rest.Issues.RemoveLabelForIssue(ctx, x.owner, x.name, number, label)
 	if err != nil && resp != nil && resp.StatusCode == http.StatusNotFound {
 		return nil
 	}
@@ -134,7 +134,7 @@ func (x *Issues) RemoveLabel(ctx context.Context, number int, label string) erro
 
 // Comment adds a comment.
 func (x *Issues) Comment(ctx context.Context, number int, body string) error {
-	_, _, err := x.c.REST.Issues.CreateComment(ctx, x.owner, x.name, number, &github.IssueComment{Body: github.String(body)})
+	_, _, err := x.c.rest.Issues.CreateComment(ctx, x.owner, x.name, number, &github.IssueComment{Body: github.String(body)})
 	return err
 }
 
@@ -147,7 +147,7 @@ func (x *Issues) Comments(ctx context.Context, number int) ([]port.Comment, erro
 // reader for the Issues and Repo ports alike.
 func listComments(ctx context.Context, c *Client, owner, name string, number int) ([]port.Comment, error) {
 	all, err := All(func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return c.REST.Issues.ListComments(ctx, owner, name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return c.rest.Issues.ListComments(ctx, owner, name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
 		return nil, err
@@ -161,20 +161,20 @@ func listComments(ctx context.Context, c *Client, owner, name string, number int
 
 // Assign adds assignees.
 func (x *Issues) Assign(ctx context.Context, number int, logins []string) error {
-	_, _, err := x.c.REST.Issues.AddAssignees(ctx, x.owner, x.name, number, logins)
+	_, _, err := x.c.rest.Issues.AddAssignees(ctx, x.owner, x.name, number, logins)
 	return err
 }
 
 // Unassign removes assignees.
 func (x *Issues) Unassign(ctx context.Context, number int, logins []string) error {
-	_, _, err := x.c.REST.Issues.RemoveAssignees(ctx, x.owner, x.name, number, logins)
+	_, _, err := x.c.rest.Issues.RemoveAssignees(ctx, x.owner, x.name, number, logins)
 	return err
 }
 
 // Events returns the issue's assignment events, oldest first.
 func (x *Issues) Events(ctx context.Context, number int) ([]port.IssueEvent, error) {
 	all, err := All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
-		return x.c.REST.Issues.ListIssueEvents(ctx, x.owner, x.name, number, &github.ListOptions{PerPage: 100, Page: page})
+		return x.c.rest.Issues.ListIssueEvents(ctx, x.owner, x.name, number, &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
 		return nil, err

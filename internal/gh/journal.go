@@ -45,7 +45,7 @@ func (j Journal) Entries(ctx context.Context, key string) ([]string, error) {
 		return nil, err
 	}
 	comments, err := All(func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return j.C.REST.Issues.ListComments(ctx, j.Owner, j.Repo, n, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return j.C.rest.Issues.ListComments(ctx, j.Owner, j.Repo, n, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the journal on %s/%s#%d: %w", j.Owner, j.Repo, n, err)
@@ -82,7 +82,7 @@ func (j Journal) Add(ctx context.Context, key, entry string) error {
 	// encoding/json escapes < and >; "--" would still end the comment.
 	marker := journalPrefix + strings.ReplaceAll(string(b), "--", `-\u002d`) + " -->"
 	body := marker + "\n_steward's record: " + humanKey(key) + "._"
-	if _, _, err := j.C.REST.Issues.CreateComment(ctx, j.Owner, j.Repo, n, &github.IssueComment{Body: github.String(body)}); err != nil {
+	if _, _, err := j.C.rest.Issues.CreateComment(ctx, j.Owner, j.Repo, n, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return fmt.Errorf("recording %s on %s/%s#%d: %w", key, j.Owner, j.Repo, n, err)
 	}
 	return nil
@@ -107,7 +107,7 @@ func humanKey(key string) string {
 // missing dashboard is opened, as the remind run would; otherwise 0.
 func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	list, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
-		return j.C.REST.Issues.ListByRepo(ctx, j.Owner, j.Repo, &github.IssueListByRepoOptions{
+		return j.C.rest.Issues.ListByRepo(ctx, j.Owner, j.Repo, &github.IssueListByRepoOptions{
 			Labels: []string{sla.DashboardLabel}, State: "open", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
@@ -122,7 +122,7 @@ func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	if best != 0 || !create {
 		return best, nil
 	}
-	is, _, err := j.C.REST.Issues.Create(ctx, j.Owner, j.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
+	is, _, err := j.C.rest.Issues.Create(ctx, j.Owner, j.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
 		Body:   github.String(sla.DashboardMarker + "\n_The support dashboard: steward's next remind run fills it in._\n"),
 		Labels: &[]string{sla.DashboardLabel}})
 	if err != nil {

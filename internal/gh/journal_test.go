@@ -103,15 +103,15 @@ func TestRotationPullFindsTheHandoffsPullRequest(t *testing.T) {
 	if _, _, found, err := gh.RotationPull(ctx, c, "acme", "support", "2026-12-07"); found || err != nil {
 		t.Fatalf("no pull yet: found %v, %v", found, err)
 	}
-	ref, _, err := c.REST.Git.GetRef(ctx, "acme", "support", "heads/main")
+	ref, _, err := gh.RESTOf(c).Git.GetRef(ctx, "acme", "support", "heads/main")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range []string{"steward/rotation-2026-11-23", "steward/rotation-2026-12-07"} {
-		if _, _, err := c.REST.Git.CreateRef(ctx, "acme", "support", &github.Reference{Ref: github.String("refs/heads/" + b), Object: ref.Object}); err != nil {
+		if _, _, err := gh.RESTOf(c).Git.CreateRef(ctx, "acme", "support", &github.Reference{Ref: github.String("refs/heads/" + b), Object: ref.Object}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := c.REST.PullRequests.Create(ctx, "acme", "support", &github.NewPullRequest{Title: github.String(b), Head: github.String(b), Base: github.String("main")}); err != nil {
+		if _, _, err := gh.RESTOf(c).PullRequests.Create(ctx, "acme", "support", &github.NewPullRequest{Title: github.String(b), Head: github.String(b), Base: github.String("main")}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -26,7 +26,7 @@ func (r Repo) PullRequests(ctx context.Context, head string, all bool) ([]port.P
 	}
 	prs, err := All(func(page int) ([]*github.PullRequest, *github.Response, error) {
 		opt.Page = page
-		return r.C.REST.PullRequests.List(ctx, r.Owner, r.Name, opt)
+		return r.C.rest.PullRequests.List(ctx, r.Owner, r.Name, opt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("listing pull requests: %w", err)
@@ -40,7 +40,7 @@ func (r Repo) PullRequests(ctx context.Context, head string, all bool) ([]port.P
 
 // OpenPullRequest implements port.Repo.
 func (r Repo) OpenPullRequest(ctx context.Context, head, base, title, body string) (port.PullRequest, error) {
-	pr, _, err := r.C.REST.PullRequests.Create(ctx, r.Owner, r.Name, &github.NewPullRequest{
+	pr, _, err := r.C.rest.PullRequests.Create(ctx, r.Owner, r.Name, &github.NewPullRequest{
 		Title: github.String(title), Head: github.String(head), Base: github.String(base), Body: github.String(body)})
 	if err != nil {
 		return port.PullRequest{}, fmt.Errorf("opening a pull request from %s: %w", head, err)
@@ -50,7 +50,7 @@ func (r Repo) OpenPullRequest(ctx context.Context, head, base, title, body strin
 
 // EditPullRequest implements port.Repo.
 func (r Repo) EditPullRequest(ctx context.Context, number int, title, body string) error {
-	if _, _, err := r.C.REST.PullRequests.Edit(ctx, r.Owner, r.Name, number, &github.PullRequest{Title: github.String(title), Body: github.String(body)}); err != nil {
+	if _, _, err := r.C.rest.PullRequests.Edit(ctx, r.Owner, r.Name, number, &github.PullRequest{Title: github.String(title), Body: github.String(body)}); err != nil {
 		return fmt.Errorf("updating #%d: %w", number, err)
 	}
 	return nil
@@ -58,7 +58,7 @@ func (r Repo) EditPullRequest(ctx context.Context, number int, title, body strin
 
 // RequestReviewers implements port.Repo.
 func (r Repo) RequestReviewers(ctx context.Context, number int, reviewers []string) error {
-	if _, _, err := r.C.REST.PullRequests.RequestReviewers(ctx, r.Owner, r.Name, number, github.ReviewersRequest{Reviewers: reviewers}); err != nil {
+	if _, _, err := r.C.rest.PullRequests.RequestReviewers(ctx, r.Owner, r.Name, number, github.ReviewersRequest{Reviewers: reviewers}); err != nil {
 		return fmt.Errorf("requesting reviews on #%d: %w", number, err)
 	}
 	return nil
@@ -67,7 +67,7 @@ func (r Repo) RequestReviewers(ctx context.Context, number int, reviewers []stri
 // PullRequestFiles implements port.Repo.
 func (r Repo) PullRequestFiles(ctx context.Context, number int) ([]string, error) {
 	files, err := All(func(page int) ([]*github.CommitFile, *github.Response, error) {
-		return r.C.REST.PullRequests.ListFiles(ctx, r.Owner, r.Name, number, &github.ListOptions{PerPage: 100, Page: page})
+		return r.C.rest.PullRequests.ListFiles(ctx, r.Owner, r.Name, number, &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("listing #%d's files: %w", number, err)
@@ -90,7 +90,7 @@ func (r Repo) Comments(ctx context.Context, number int) ([]port.Comment, error) 
 
 // AddComment implements port.Repo.
 func (r Repo) AddComment(ctx context.Context, number int, body string) (int64, error) {
-	c, _, err := r.C.REST.Issues.CreateComment(ctx, r.Owner, r.Name, number, &github.IssueComment{Body: github.String(body)})
+	c, _, err := r.C.rest.Issues.CreateComment(ctx, r.Owner, r.Name, number, &github.IssueComment{Body: github.String(body)})
 	if err != nil {
 		return 0, fmt.Errorf("commenting on #%d: %w", number, err)
 	}
@@ -99,7 +99,7 @@ func (r Repo) AddComment(ctx context.Context, number int, body string) (int64, e
 
 // EditComment implements port.Repo.
 func (r Repo) EditComment(ctx context.Context, id int64, body string) error {
-	if _, _, err := r.C.REST.Issues.EditComment(ctx, r.Owner, r.Name, id, &github.IssueComment{Body: github.String(body)}); err != nil {
+	if _, _, err := r.C.rest.Issues.EditComment(ctx, r.Owner, r.Name, id, &github.IssueComment{Body: github.String(body)}); err != nil {
 		return fmt.Errorf("editing comment %d: %w", id, err)
 	}
 	return nil
@@ -118,11 +118,11 @@ func (r Repo) ReportCheck(ctx context.Context, c port.Check) (int64, error) {
 			StartColumn: github.Int(a.Column), EndColumn: github.Int(a.Column), AnnotationLevel: github.String(a.Level),
 			Title: github.String(a.Title), Message: github.String(a.Message)}
 	}
-	run, resp, err := r.C.REST.Checks.CreateCheckRun(ctx, r.Owner, r.Name, github.CreateCheckRunOptions{
+	run, resp, err := r.C.rest.Checks.CreateCheckRun(ctx, r.Owner, r.Name, github.CreateCheckRunOptions{
 		Name: c.Name, HeadSHA: c.HeadSHA, Status: github.String("completed"), Conclusion: github.String(c.Conclusion),
 		Output: &github.CheckRunOutput{Title: github.String(c.Title), Summary: github.String(c.Summary), Annotations: notes[:min(maxAnnotations, len(notes))]}})
 	if resp != nil && (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound) {
-		_, _, serr := r.C.REST.Repositories.CreateStatus(ctx, r.Owner, r.Name, c.HeadSHA, &github.RepoStatus{
+		_, _, serr := r.C.rest.Repositories.CreateStatus(ctx, r.Owner, r.Name, c.HeadSHA, &github.RepoStatus{
 			State: github.String(c.Conclusion), Context: github.String(c.Name), Description: github.String(truncate(c.Title, 140))})
 		return 0, serr
 	}
@@ -130,7 +130,7 @@ func (r Repo) ReportCheck(ctx context.Context, c port.Check) (int64, error) {
 		return 0, fmt.Errorf("reporting the check %q: %w", c.Name, err)
 	}
 	for i := maxAnnotations; i < len(notes); i += maxAnnotations {
-		if _, _, err := r.C.REST.Checks.UpdateCheckRun(ctx, r.Owner, r.Name, run.GetID(), github.UpdateCheckRunOptions{
+		if _, _, err := r.C.rest.Checks.UpdateCheckRun(ctx, r.Owner, r.Name, run.GetID(), github.UpdateCheckRunOptions{
 			Name: c.Name, Output: &github.CheckRunOutput{Title: github.String(c.Title), Summary: github.String(c.Summary), Annotations: notes[i:min(i+maxAnnotations, len(notes))]}}); err != nil {
 			return run.GetID(), fmt.Errorf("adding annotations to the check %q: %w", c.Name, err)
 		}
@@ -148,7 +148,7 @@ func truncate(s string, n int) string {
 // AssignedIssues implements port.AssignedIssues: the first 100, as a
 // hand-over checklist needs; pull requests left out.
 func (r Repo) AssignedIssues(ctx context.Context, assignee, label string) ([]port.IssueRef, error) {
-	issues, _, err := r.C.REST.Issues.ListByRepo(ctx, r.Owner, r.Name, &github.IssueListByRepoOptions{
+	issues, _, err := r.C.rest.Issues.ListByRepo(ctx, r.Owner, r.Name, &github.IssueListByRepoOptions{
 		Assignee: assignee, State: "open", Labels: []string{label}, ListOptions: github.ListOptions{PerPage: 100}})
 	if err != nil {
 		return nil, fmt.Errorf("listing @%s's issues: %w", assignee, err)

@@ -12,7 +12,7 @@ import (
 // repository), for the handoff message to link. found is false when there
 // is none. The read is conditional: unchanged, it costs no counted request.
 func RotationPull(ctx context.Context, c *Client, owner, repo, handoff string) (url string, number int, found bool, err error) {
-	pulls, _, err := c.REST.PullRequests.List(ctx, owner, repo, &github.PullRequestListOptions{
+	pulls, _, err := c.rest.PullRequests.List(ctx, owner, repo, &github.PullRequestListOptions{
 		Head: owner + ":steward/rotation-" + handoff, State: "all", ListOptions: github.ListOptions{PerPage: 10}})
 	if err != nil {
 		return "", 0, false, fmt.Errorf("finding the rotation pull request for %s in %s/%s: %w", handoff, owner, repo, err)

@@ -26,7 +26,7 @@ func (s SupportIssues) List(ctx context.Context) ([]port.SupportIssue, error) {
 		label = "support"
 	}
 	all, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
-		return s.C.REST.Issues.ListByRepo(ctx, s.Owner, s.Repo, &github.IssueListByRepoOptions{
+		return s.C.rest.Issues.ListByRepo(ctx, s.Owner, s.Repo, &github.IssueListByRepoOptions{
 			Labels: []string{label}, State: "all", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
@@ -50,7 +50,7 @@ func (s SupportIssues) List(ctx context.Context) ([]port.SupportIssue, error) {
 // Assignments lists who was assigned the issue and when, from its events.
 func (s SupportIssues) Assignments(ctx context.Context, number int) ([]port.Assignment, error) {
 	events, err := All(func(page int) ([]*github.IssueEvent, *github.Response, error) {
-		return s.C.REST.Issues.ListIssueEvents(ctx, s.Owner, s.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
+		return s.C.rest.Issues.ListIssueEvents(ctx, s.Owner, s.Repo, number, &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading %s/%s#%d's events: %w", s.Owner, s.Repo, number, err)

@@ -30,7 +30,7 @@ func (t Teams) TeamMembers(ctx context.Context, team string) ([]string, error) {
 		return nil, err
 	}
 	users, err := All(func(page int) ([]*github.User, *github.Response, error) {
-		return t.C.REST.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return t.C.rest.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading team %s: %w", team, err)
@@ -48,7 +48,7 @@ func (t Teams) AddTeamMember(ctx context.Context, team, login string) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := t.C.REST.Teams.AddTeamMembershipBySlug(ctx, org, slug, login, &github.TeamAddTeamMembershipOptions{Role: "member"}); err != nil {
+	if _, _, err := t.C.rest.Teams.AddTeamMembershipBySlug(ctx, org, slug, login, &github.TeamAddTeamMembershipOptions{Role: "member"}); err != nil {
 		return fmt.Errorf("adding @%s to %s: %w", login, team, err)
 	}
 	return nil
@@ -60,7 +60,7 @@ func (t Teams) RemoveTeamMember(ctx context.Context, team, login string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.C.REST.Teams.RemoveTeamMembershipBySlug(ctx, org, slug, login); err != nil {
+	if _, err := t.C.rest.Teams.RemoveTeamMembershipBySlug(ctx, org, slug, login); err != nil {
 		return fmt.Errorf("removing @%s from %s: %w", login, team, err)
 	}
 	return nil

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/httpx"
@@ -131,16 +129,18 @@ func (p probeRun) client(b *testing.B, url string, clock *sandbox.ManualClock) f
 		if err != nil {
 			b.Fatal(err)
 		}
+		issues, err := c.Issues("acme/support")
+		if err != nil {
+			b.Fatal(err)
+		}
 		if p.probe == sandbox.LoopingNext || p.probe == sandbox.EndlessNext {
 			return func(int) error {
-				_, err := gh.All(func(page int) ([]*github.Issue, *github.Response, error) {
-					return c.REST.Issues.ListByRepo(ctx, "acme", "support", &github.IssueListByRepoOptions{ListOptions: github.ListOptions{Page: page}})
-				})
+				_, err := issues.List(ctx, "support", "all")
 				return err
 			}
 		}
 		return func(i int) error {
-			_, _, err := c.REST.Issues.Get(ctx, "acme", "support", i+1)
+			_, err := issues.Get(ctx, i+1)
 			return err
 		}
 	default:

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/wire"
 )
@@ -58,19 +55,7 @@ func TestTheScheduledRunDoesSlacksPart(t *testing.T) {
 	env := wire.Env{Getenv: func(k string) string { return vars[k] }, Now: clk.Now, Clock: clk,
 		Transport: hosts{"api.github.sandbox": g, "slack.sandbox": s}}
 	// The handoff's rotation pull request, which the message links.
-	ghc, err := gh.New(gh.Config{APIURL: vars["GITHUB_API_URL"], Token: "t", Clock: clk, Transport: env.Transport})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, _, err := ghc.REST.Git.GetRef(context.Background(), "o", "r", "heads/main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	branch := "steward/rotation-2026-03-09"
-	if _, _, err := ghc.REST.Git.CreateRef(context.Background(), "o", "r", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := ghc.REST.PullRequests.Create(context.Background(), "o", "r", &github.NewPullRequest{Title: github.String("rotation"), Head: github.String(branch), Base: github.String("main")}); err != nil {
+	if _, err := g.OpenPull("o", "r", "steward-bot", "main", "steward/rotation-2026-03-09", "rotation", "", nil); err != nil {
 		t.Fatal(err)
 	}
 	rep := Run(context.Background(), wire.Connect(env, mustRoster(t, slackConfigured)), Options{Only: []string{"slack"}})

@@ -330,3 +330,50 @@ func (g *GitHub) requestReviewers(w http.ResponseWriter, r *http.Request, c call
 	g.touch(is)
 	writeJSON(w, r, http.StatusCreated, g.pullJSON(apiBase(r), repo, is, false))
 }
+
+// PushFiles is a person committing files to branch, which is made from
+// base's head when it does not exist yet: what a test or the demo does as
+// an engineer at a terminal.
+func (g *GitHub) PushFiles(owner, name, user, base, branch, message string, files map[string]string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	repo := g.repo(owner, name)
+	if repo == nil {
+		return fmt.Errorf("no repository %s/%s", owner, name)
+	}
+	sha := repo.refs["heads/"+branch]
+	if sha == "" {
+		if sha = repo.refs["heads/"+base]; sha == "" {
+			return fmt.Errorf("%s/%s has no branch %q", owner, name, base)
+		}
+		repo.refs["heads/"+branch] = sha
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	head := repo.commits[sha]
+	all := maps.Clone(head.files)
+	for p, content := range files {
+		all[p] = []byte(content)
+	}
+	now := g.clock.Now().UTC()
+	c := &ghCommit{parent: head.sha, message: message, files: all, author: user, at: now}
+	c.sha = commitSHA(head.sha, message, all, now)
+	repo.commits[c.sha] = c
+	repo.refs["heads/"+branch] = c.sha
+	return nil
+}
+
+// OpenPull is a person pushing files to a new branch off base and opening
+// a pull request from it; it returns the pull request's number.
+func (g *GitHub) OpenPull(owner, name, user, base, branch, title, body string, files map[string]string) (int, error) {
+	if err := g.PushFiles(owner, name, user, base, branch, title, files); err != nil {
+		return 0, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	repo := g.repo(owner, name)
+	is := g.newIssue(repo, user, title, body)
+	is.pull = &ghPull{head: branch, base: base, headSHA: repo.refs["heads/"+branch], baseSHA: repo.refs["heads/"+base]}
+	return is.number, nil
+}

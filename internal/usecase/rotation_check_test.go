@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
@@ -19,17 +17,11 @@ import (
 // openRosterPR pushes content to a new branch and opens a pull request.
 func openRosterPR(t *testing.T, w *rotWorld, branch, content string) int {
 	t.Helper()
-	ctx := context.Background()
-	ref, _, _ := w.ghc.REST.Git.GetRef(ctx, "open-infra", "support", "heads/main")
-	if _, _, err := w.ghc.REST.Git.CreateRef(ctx, "open-infra", "support", &github.Reference{Ref: github.String("refs/heads/" + branch), Object: ref.Object}); err != nil {
-		t.Fatal(err)
-	}
-	commitOn(t, w, branch, content)
-	pr, _, err := w.ghc.REST.PullRequests.Create(ctx, "open-infra", "support", &github.NewPullRequest{Title: github.String("Roster edit"), Head: github.String(branch), Base: github.String("main")})
+	n, err := w.g.OpenPull("open-infra", "support", "ada", "main", branch, "Roster edit", "", map[string]string{"roster.yaml": content})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pr.GetNumber()
+	return n
 }
 
 func TestARosterPullRequestGetsACheckAndOneComment(t *testing.T) {

@@ -1,10 +1,7 @@
 package usecase_test
 
 import (
-	"context"
 	"testing"
-
-	"github.com/google/go-github/v60/github"
 )
 
 func mustFile(t *testing.T, w *rotWorld, branch string) string {
@@ -18,13 +15,7 @@ func mustFile(t *testing.T, w *rotWorld, branch string) string {
 
 func commitOn(t *testing.T, w *rotWorld, branch, content string) {
 	t.Helper()
-	ctx := context.Background()
-	f, _, _, err := w.ghc.REST.Repositories.GetContents(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentGetOptions{Ref: branch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := w.ghc.REST.Repositories.UpdateFile(ctx, "open-infra", "support", "roster.yaml", &github.RepositoryContentFileOptions{
-		Message: github.String("swap"), Content: []byte(content), SHA: f.SHA, Branch: github.String(branch)}); err != nil {
+	if err := w.g.PushFiles("open-infra", "support", "ada", "main", branch, "swap", map[string]string{"roster.yaml": content}); err != nil {
 		t.Fatal(err)
 	}
 }

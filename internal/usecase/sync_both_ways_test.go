@@ -1,7 +1,6 @@
 package usecase_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,9 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
-	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
@@ -38,18 +34,12 @@ func TestStatusTravelsBothWaysWithoutEchoes(t *testing.T) {
 
 	// A pull request that fixes the issue is merged: the issue closes as
 	// completed, and the ticket is resolved with a summary.
-	ctx := context.Background()
-	ghc, _ := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock})
-	ref, _, _ := ghc.REST.Git.GetRef(ctx, "acme", "support", "heads/main")
-	ghc.REST.Git.CreateRef(ctx, "acme", "support", &github.Reference{Ref: github.String("refs/heads/fix"), Object: &github.GitObject{SHA: ref.Object.SHA}})
-	ghc.REST.Repositories.CreateFile(ctx, "acme", "support", "fix.txt", &github.RepositoryContentFileOptions{Message: github.String("fix"), Content: []byte("x"), Branch: github.String("fix")})
-	pr, _, err := ghc.REST.PullRequests.Create(ctx, "acme", "support", &github.NewPullRequest{Title: github.String("Give kernels more memory"),
-		Head: github.String("fix"), Base: github.String("main"), Body: github.String("Fixes #1")})
+	pr, err := w.gh.OpenPull("acme", "support", "grace", "main", "fix", "Give kernels more memory", "Fixes #1", map[string]string{"fix.txt": "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.clock.Advance(time.Minute)
-	if err := w.gh.MergePull("acme", "support", pr.GetNumber(), "grace"); err != nil {
+	if err := w.gh.MergePull("acme", "support", pr, "grace"); err != nil {
 		t.Fatal(err)
 	}
 	w.clock.Advance(time.Minute)

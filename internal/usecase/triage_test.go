@@ -288,10 +288,17 @@ func TestTwoReplicasRoutingAtOnceLeaveOneAssignee(t *testing.T) {
 	if len(is.Assignees) != 1 {
 		t.Fatalf("assignees %v after two replicas routed at once, want one", is.Assignees)
 	}
-	events, _, _ := w.ghc.REST.Issues.ListIssueEvents(ctx, "open-infra", "support", n, nil)
+	issues, err := w.ghc.Issues("open-infra/support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := issues.Events(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
 	assigned := 0
 	for _, e := range events {
-		if e.GetEvent() == "assigned" {
+		if e.Event == "assigned" {
 			assigned++
 		}
 	}
