@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -49,6 +51,9 @@ var (
 // html/template engine kept every exported method of the binary alive,
 // issue #14) and far less machine code than building a tree of nodes.
 func Render(w io.Writer, m Model) error {
+	if templDevMode {
+		return errors.New("page: TEMPL_DEV_MODE=true is set: in it templ writes the page's own HTML from files in the temporary directory, not from the binary; unset it to make the page")
+	}
 	v, err := layout(m)
 	if err != nil {
 		return err
@@ -61,6 +66,14 @@ func Render(w io.Writer, m Model) error {
 	_, err = w.Write(buf.Bytes())
 	return err
 }
+
+// templDevMode is templ's development mode, read from the environment as
+// templ's runtime reads it when the program starts. In it, the generated
+// code replaces each piece of the page's own HTML with a line of a file in
+// the temporary directory (TEMPL_DEV_MODE_ROOT or os.TempDir), which
+// `templ generate --watch` writes: that page could hold any markup at all,
+// so Render refuses to make it.
+var templDevMode = os.Getenv("TEMPL_DEV_MODE") == "true"
 
 // nl ends a line of the page's source. The browser ignores it between
 // blocks and reads it as a space between inline elements, where the page
