@@ -6,10 +6,13 @@ import (
 	"html"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	templruntime "github.com/a-h/templ/runtime"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
@@ -166,5 +169,37 @@ func TestHostileRosterValuesStayText(t *testing.T) {
 				t.Error("the handle in the per-person link is not percent-encoded")
 			}
 		})
+	}
+}
+
+// TestTemplDevModeIsRefused runs this test binary again with templ's
+// development mode on and a file of hostile lines where templ's runtime then
+// reads the page's own HTML: Render must refuse, not write that markup.
+func TestTemplDevModeIsRefused(t *testing.T) {
+	if os.Getenv("STEWARD_TEST_TEMPL_DEV_MODE") == "child" {
+		var b bytes.Buffer
+		err := Render(&b, bare())
+		if err == nil || b.Len() != 0 {
+			t.Fatalf("in templ's development mode Render wrote %d bytes (err %v): %.200q", b.Len(), err, b.String())
+		}
+		if !strings.Contains(err.Error(), "TEMPL_DEV_MODE") {
+			t.Errorf("the error does not name TEMPL_DEV_MODE: %v", err)
+		}
+		return
+	}
+	root := t.TempDir()
+	t.Setenv("TEMPL_DEV_MODE_ROOT", root)
+	gen, err := filepath.Abs("page_templ.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := strings.Repeat("<script>alert(1)</script>\n", 1000)
+	if err := os.WriteFile(templruntime.GetDevModeTextFileName(gen), []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTemplDevModeIsRefused$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TEMPL_DEV_MODE=true", "STEWARD_TEST_TEMPL_DEV_MODE=child")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%v\n%s", err, out)
 	}
 }
