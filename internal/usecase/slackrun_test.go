@@ -168,8 +168,12 @@ func TestAnEventNoticeListsTheHubsOpenTickets(t *testing.T) {
 }
 
 // Concurrent runs, each its own process (own clients), 30% of Slack's
-// answers faulted: after 3 rounds no ticket has two parents, and a clean
-// run leaves exactly one per ticket.
+// answers faulted. Two runs may both post a parent; the one recorded first
+// in the ticket's notes is the thread, and the other is deleted. When Slack
+// refuses that delete, the second parent stays until the next run, which
+// finds it in the notes and deletes it: so after every faulted round each
+// parent beyond the ticket's thread is one the notes record (never one
+// steward lost track of), and a clean run leaves exactly one per ticket.
 func TestOneThreadPerTicketUnderConcurrentSlackRunsAndFaults(t *testing.T) {
 	faults := sandbox.NewFaults(21,
 		sandbox.Fault{Route: "/api/chat.delete", Rate: 0.15, Kinds: []sandbox.FaultKind{sandbox.ServerError, sandbox.Drop}, AfterEffect: true},
@@ -185,7 +189,7 @@ func TestOneThreadPerTicketUnderConcurrentSlackRunsAndFaults(t *testing.T) {
 		}
 	}
 	w.clock.Advance(time.Minute)
-	failed := 0
+	failed, transient := 0, 0
 	var mu sync.Mutex
 	for round := range 3 {
 		var wg sync.WaitGroup
@@ -204,11 +208,16 @@ func TestOneThreadPerTicketUnderConcurrentSlackRunsAndFaults(t *testing.T) {
 		wg.Wait()
 		for id, c := range w.parents() {
 			if c > 1 {
-				t.Fatalf("after round %d, ticket %s has %d parents", round+1, id, c)
+				if stray := w.unrecordedParents(id); len(stray) > 0 {
+					t.Fatalf("after round %d, ticket %s has %d parents, and %v is not recorded in its notes: no run will remove it", round+1, id, c, stray)
+				}
+				transient++
 			}
 		}
 	}
-	if failed == 0 || w.slack.Ledger().Count(func(r sandbox.Request) bool { return r.Fault != "" }) == 0 {
+	// Runs may survive every fault by retrying: that faults struck is what
+	// matters, not that a run failed.
+	if w.slack.Ledger().Count(func(r sandbox.Request) bool { return r.Fault != "" }) == 0 {
 		t.Fatal("no fault struck: the test proves nothing")
 	}
 	if races := w.slack.Ledger().Count(sandbox.Route("/api/chat.delete")); races == 0 {
@@ -226,5 +235,5 @@ func TestOneThreadPerTicketUnderConcurrentSlackRunsAndFaults(t *testing.T) {
 			t.Errorf("ticket %s: %d parents", id, c)
 		}
 	}
-	t.Logf("%d of 12 runs failed on injected faults; Slack ledger:\n%s", failed, w.slack.Ledger())
+	t.Logf("%d of 12 runs failed on injected faults; %d recorded second parents waited for a later run; Slack ledger:\n%s", failed, transient, w.slack.Ledger())
 }

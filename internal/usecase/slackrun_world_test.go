@@ -152,6 +152,31 @@ func (w *slackWorld) parents() map[string]int {
 	return out
 }
 
+// threadRecord is a thread steward recorded in a ticket's notes.
+var threadRecord = regexp.MustCompile(`steward:slack-thread ([A-Z0-9]+) (\d+\.\d+)`)
+
+// unrecordedParents returns the parents of ticket id (its number as text)
+// that no note of the ticket records: ones no later run would find.
+func (w *slackWorld) unrecordedParents(id string) []string {
+	var n int64
+	if _, err := fmt.Sscan(id, &n); err != nil {
+		w.t.Fatal(err)
+	}
+	recorded := map[string]bool{}
+	for _, c := range w.fd.Conversations(n) {
+		for _, m := range threadRecord.FindAllStringSubmatch(c.Body, -1) {
+			recorded[m[2]] = true
+		}
+	}
+	var out []string
+	for _, m := range w.slack.Parents(slackTickets) {
+		if no := slackTicketNo.FindStringSubmatch(m.Text); no != nil && no[1] == id && !recorded[m.TS] {
+			out = append(out, m.TS)
+		}
+	}
+	return out
+}
+
 // thread returns the replies in a ticket's thread.
 func (w *slackWorld) thread(ticket int64) []string {
 	for _, m := range w.slack.Parents(slackTickets) {
