@@ -7,10 +7,7 @@ import (
 	"testing"
 )
 
-type pair struct {
-	key, seq int
-	name     string
-}
+type pair struct{ key, seq int }
 
 func byKey(a, b pair) int { return cmp.Compare(a.key, b.key) }
 
