@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -18,17 +19,70 @@ import (
 // its last document was parsed into.
 var envelopeParsers fastjson.ParserPool
 
+// fastjsonLimit is the largest body parsed into fastjson's tree: at most
+// about 14 MiB of tree for a hostile body (64 KiB of small numbers), where
+// the deliveries steward reads are 10 to 40 KiB.
+const fastjsonLimit = 64 << 10
+
+// fastjsonSlots bounds the trees held at once, and so the memory (at most
+// 4 × 14 MiB for hostile bodies): parsing is processor work, and more
+// parses than processors gain nothing.
+var fastjsonSlots = make(chan struct{}, min(runtime.GOMAXPROCS(0), 4))
+
+// pooledLimit is the largest body whose parser goes back to the pool: a
+// parser keeps its tree's arena, and a pool of them must not keep much.
+const pooledLimit = 32 << 10
+
+// stdEnvelope reads a body with encoding/json: one that is too large for
+// fastjson's tree, or that fastjson refuses. A syntax error quotes the
+// body, so it is answered as errNotJSON; a type error names only the path.
+func stdEnvelope(body []byte) (run.Envelope, error) {
+	var e run.Envelope
+	err := json.Unmarshal(body, &e)
+	if len(e.Issue.PullRequest) > 0 && string(e.Issue.PullRequest) != "null" {
+		e.Issue.PullRequest = json.RawMessage("{}")
+	} else {
+		e.Issue.PullRequest = nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return e, nil
+	case errors.As(err, &typeErr):
+		at := typeErr.Field
+		if at == "" {
+			at = "the delivery"
+		}
+		return run.Envelope{}, fmt.Errorf("the delivery is not a GitHub event: %s is %s, not %s", at, typeErr.Value, typeErr.Type)
+	}
+	return run.Envelope{}, errNotJSON
+}
+
 // parseEnvelope reads a GitHub delivery's run.Envelope fields as
 // encoding/json.Unmarshal would (member names matched without regard to
 // case, the last of duplicate names wins, null leaves a field as it is, a
-// value of the wrong type is an error) in one pass that validates the whole
-// body. valyala/fastjson parses a 12 KB delivery in about 10 µs, against
-// 22 µs for go-json-experiment/json and 69 µs for encoding/json; the parse
-// is most of what a delivery costs beyond its HMAC, and fastjson adds 45 KB
-// to the binary where go-json-experiment/json added 640 KB.
+// value of the wrong type is an error), validating the whole body.
+//
+// valyala/fastjson parses and validates a 12 KB delivery in about 21 µs,
+// against 22 µs for go-json-experiment/json and 69 µs for encoding/json;
+// the parse is most of what a delivery costs beyond its HMAC, and fastjson
+// adds 65 KB to the binary where go-json-experiment/json added 647 KB. But
+// fastjson builds a tree of the whole body, up to ~250 bytes a byte of
+// input (a body of small numbers): so it reads bodies up to fastjsonLimit,
+// at most fastjsonSlots at once, and encoding/json, which builds nothing,
+// reads the rest. encoding/json also has the last word on a body fastjson
+// refuses (nesting deeper than fastjson's 300, say), so what is JSON is
+// what encoding/json says it is.
 func parseEnvelope(body []byte) (run.Envelope, error) {
+	if len(body) > fastjsonLimit {
+		return stdEnvelope(body)
+	}
+	fastjsonSlots <- struct{}{}
+	defer func() { <-fastjsonSlots }()
 	p := envelopeParsers.Get()
-	defer envelopeParsers.Put(p)
+	if len(body) <= pooledLimit {
+		defer envelopeParsers.Put(p)
+	}
 	v, err := p.ParseBytes(body)
 	if err == nil {
 		// The parser checks only what it reads; the rest of the body is
@@ -38,8 +92,7 @@ func parseEnvelope(body []byte) (run.Envelope, error) {
 		err = fastjson.ValidateBytes(body)
 	}
 	if err != nil {
-		// fastjson's message quotes the body; the answer must not.
-		return run.Envelope{}, errNotJSON
+		return stdEnvelope(body)
 	}
 	var e run.Envelope
 	if v.Type() == fastjson.TypeNull {
@@ -65,7 +118,10 @@ func parseEnvelope(body []byte) (run.Envelope, error) {
 						return field(at, m, "login", &a.Login)
 					})
 				case "pull_request":
-					// Only its presence is read (an issue that is a pull request).
+					// Only its presence is read (an issue that is a pull
+					// request); a later null takes it back, as encoding/json
+					// keeps the last value of a json.RawMessage.
+					e.Issue.PullRequest = nil
 					if m.Type() != fastjson.TypeNull {
 						e.Issue.PullRequest = json.RawMessage("{}")
 					}
@@ -182,8 +238,25 @@ func elements[T any](at string, v *fastjson.Value, out *[]T, one func(at string,
 		return mismatch(at, "an array", v)
 	}
 	a, _ := v.Array()
-	s := make([]T, len(a))
+	if len(a) == 0 {
+		*out = []T{}
+		return nil
+	}
+	// As encoding/json: the slice is refilled from length zero, and an
+	// element within its capacity is decoded over what it held (a second
+	// "labels" member in the same object keeps the first one's values
+	// where it says nothing).
+	s := (*out)[:0]
+	if s == nil {
+		s = make([]T, 0, len(a))
+	}
 	for i, m := range a {
+		if i < cap(s) {
+			s = s[:i+1]
+		} else {
+			var zero T
+			s = append(s, zero)
+		}
 		if err := one(fmt.Sprintf("%s[%d]", at, i), m, &s[i]); err != nil {
 			return err
 		}
