@@ -324,7 +324,7 @@ func sortEntries(es []entry) {
 
 func sortedDates(ds []civil.Date) []civil.Date {
 	out := slices.Clone(ds)
-	slices.SortFunc(out, civil.Date.Compare)
+	sorting.SortFunc(out, civil.Date.Compare)
 	return slices.Compact(out)
 }
 

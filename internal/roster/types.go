@@ -237,7 +237,8 @@ var loadLocation = time.LoadLocation
 
 // LoadZone loads an IANA time zone from the machine's time-zone database,
 // as time.LoadLocation does ($ZONEINFO, then the system's zoneinfo, then
-// the Go installation's). The binary does not carry the database itself
+// the Go installation's when the binary knows it: not a -trimpath release
+// build). The binary does not carry the database itself
 // (time/tzdata is 450 KB of a 12 MiB budget): every runner and the
 // container image have one, and where none is found the error says so
 // rather than calling a good name unknown.
