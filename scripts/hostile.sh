@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Probes steward with hostile input and writes the "## Hostile input" section
 # of BENCHMARKS.md (only that section). It builds steward, runs `steward
-# serve` as a real process on 127.0.0.1 under three probes (a flood of large
-# unsigned bodies, a burst of signed deliveries for few issues, SIGTERM with
-# GitHub unreachable and the queue full), then every BenchmarkHostile*
+# serve` as a real process on 127.0.0.1 under four probes (a flood of large
+# unsigned bodies, signed bodies of small numbers, a burst of signed
+# deliveries for few issues, SIGTERM with GitHub unreachable and the queue
+# full), then every BenchmarkHostile*
 # benchmark in the module. Each probe is bounded in count and time; the
 # whole run takes about two minutes on two cores.
 set -euo pipefail
@@ -17,7 +18,7 @@ go build -o "$work/hostile" ./scripts/hostile
 rows="$work/rows.md"
 : > "$rows"
 status=0
-for probe in flood burst sigterm; do
+for probe in flood numbers burst sigterm; do
   echo "== probe: $probe" >&2
   "$work/hostile" -steward "$work/steward" "$probe" | tee -a "$rows" || status=1
 done

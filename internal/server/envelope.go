@@ -19,19 +19,29 @@ import (
 // its last document was parsed into.
 var envelopeParsers fastjson.ParserPool
 
-// fastjsonLimit is the largest body parsed into fastjson's tree: at most
-// about 14 MiB of tree for a hostile body (64 KiB of small numbers), where
-// the deliveries steward reads are 10 to 40 KiB.
-const fastjsonLimit = 64 << 10
+// fastjsonValues is the most values a body may hold to be parsed into
+// fastjson's tree, which costs about 440 bytes a value: 3.5 MiB at the
+// bound, where the deliveries steward reads hold 600 (an issue's) to 1,400
+// (a pull request's). A body with more is read by encoding/json, slower.
+const fastjsonValues = 8192
 
-// fastjsonSlots bounds the trees held at once, and so the memory (at most
-// 4 × 14 MiB for hostile bodies): parsing is processor work, and more
-// parses than processors gain nothing.
+// pooledBytes is the largest body whose parser goes back to the pool: a
+// parser keeps a copy of its last body (and its tree's arena, at most
+// 3.5 MiB by fastjsonValues). Reusing arenas keeps a burst of dense bodies
+// from churning the heap: 40 at once peaked at 90 MiB without, 51 with.
+const pooledBytes = 64 << 10
+
+// fastjsonSlots bounds the trees held at once, and so their memory (at
+// most 4 × 3.5 MiB): parsing is processor work, and more parses than
+// processors gain nothing.
 var fastjsonSlots = make(chan struct{}, min(runtime.GOMAXPROCS(0), 4))
 
-// pooledLimit is the largest body whose parser goes back to the pool: a
-// parser keeps its tree's arena, and a pool of them must not keep much.
-const pooledLimit = 32 << 10
+// valuesIn bounds the values of a JSON text from above: every value but
+// the first follows a colon (a member) or a comma or bracket (an element).
+// Colons and commas inside strings count too; that only overestimates.
+func valuesIn(body []byte) int {
+	return 1 + bytes.Count(body, []byte{':'}) + bytes.Count(body, []byte{','}) + bytes.Count(body, []byte{'['})
+}
 
 // stdEnvelope reads a body with encoding/json: one that is too large for
 // fastjson's tree, or that fastjson refuses. A syntax error quotes the
@@ -67,20 +77,21 @@ func stdEnvelope(body []byte) (run.Envelope, error) {
 // against 22 µs for go-json-experiment/json and 69 µs for encoding/json;
 // the parse is most of what a delivery costs beyond its HMAC, and fastjson
 // adds 65 KB to the binary where go-json-experiment/json added 647 KB. But
-// fastjson builds a tree of the whole body, up to ~250 bytes a byte of
-// input (a body of small numbers): so it reads bodies up to fastjsonLimit,
-// at most fastjsonSlots at once, and encoding/json, which builds nothing,
-// reads the rest. encoding/json also has the last word on a body fastjson
+// fastjson builds a tree of the whole body, about 440 bytes a value (a
+// 5 MiB body of small numbers once made 1.3 GB): so it reads bodies of up
+// to fastjsonValues values, at most fastjsonSlots at once, and
+// encoding/json, which builds nothing, reads the rest. encoding/json also has the last word on a body fastjson
 // refuses (nesting deeper than fastjson's 300, say), so what is JSON is
 // what encoding/json says it is.
 func parseEnvelope(body []byte) (run.Envelope, error) {
-	if len(body) > fastjsonLimit {
+	n := valuesIn(body)
+	if n > fastjsonValues {
 		return stdEnvelope(body)
 	}
 	fastjsonSlots <- struct{}{}
 	defer func() { <-fastjsonSlots }()
 	p := envelopeParsers.Get()
-	if len(body) <= pooledLimit {
+	if len(body) <= pooledBytes {
 		defer envelopeParsers.Put(p)
 	}
 	v, err := p.ParseBytes(body)
