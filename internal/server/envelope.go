@@ -222,13 +222,36 @@ func members(v *fastjson.Value, at string, names []string, f func(at, name strin
 			return
 		}
 		for _, name := range names {
-			if strings.EqualFold(string(key), name) {
+			if sameName(key, name) {
 				err = f(join(at, name), name, m)
 				return
 			}
 		}
 	})
 	return err
+}
+
+// sameName is strings.EqualFold, quick to say no: a key of another length
+// can fold to an ASCII name only through a longer letter (the Kelvin sign
+// K is 3 bytes, the long s ſ 2), so an ASCII key of another length is not
+// the name, and most keys are.
+func sameName(key []byte, name string) bool {
+	if len(key) != len(name) {
+		if len(key) < len(name) {
+			return false
+		}
+		ascii := true
+		for _, c := range key {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		if ascii {
+			return false
+		}
+	}
+	return strings.EqualFold(string(key), name)
 }
 
 // field reads the one member name of object v as a string.
