@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
@@ -268,7 +267,7 @@ func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.Ma
 	}
 	tk, _ := w.Freshdesk.Ticket(ticket)
 	ch.say("@%s fixed issue #%d (ticket %d, %q) with a pull request saying \"Fixes #%d\"; merging it closed the issue.", engineer, target.Number, ticket, target.Title, target.Number)
-	if tk.Status == freshdesk.StatusResolved {
+	if tk.Status == sandbox.StatusResolved {
 		st.Facts.ResolvedTicket, st.Facts.ResolvedByIssue = ticket, target.Number
 		ch.say("The next sync marked ticket %d Resolved in FreshDesk and left a private note: the issue, the pull request, and who closed it.", ticket)
 		if st.Facts.ResolvedDraft = resolvedDraft(w, ticket); st.Facts.ResolvedDraft {

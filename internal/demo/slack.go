@@ -8,7 +8,6 @@ import (
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
-	"github.com/support-steward/steward/internal/slack"
 	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/wire"
 )
@@ -62,7 +61,10 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.
 		s.AddUserGroup(cfg.StewardsUsergroup, "stewards")
 	}
 	w.Slack = s
-	chat, err := slack.New(slack.Options{Token: demoSlackToken, APIURL: "https://slack.sandbox/api/", Transport: sandbox.Transport{Handler: s}, Clock: clock})
+	// The bot is built by wire, as every running mode's is.
+	vars := map[string]string{"SLACK_BOT_TOKEN": demoSlackToken, "SLACK_API_URL": "https://slack.sandbox/api/"}
+	chat, err := wire.ConnectSlack(wire.Env{Getenv: func(k string) string { return vars[k] }, Clock: clock,
+		Transport: sandbox.Transport{Handler: s}}, r)
 	if err != nil {
 		return err
 	}

@@ -67,3 +67,48 @@ func TestDomainAndUseCasesImportNoAPIClient(t *testing.T) {
 		}
 	}
 }
+
+// Construction lives in one place: besides the adapters themselves, only
+// internal/wire imports an API client or an adapter package. The server,
+// the run, the demo and the commands get their clients from wire.
+func TestOnlyAdaptersAndWireImportAPIClients(t *testing.T) {
+	const mod = "github.com/support-steward/steward/"
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports", mod+"...").Output()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		t.Fatalf("go list: %v\n%s", err, exit.Stderr)
+	}
+	if err != nil {
+		t.Skipf("no go command to list imports with: %v", err)
+	}
+	clients := []string{"github.com/google/go-github/", "github.com/slack-go/slack", "github.com/bradleyfalzon/ghinstallation/",
+		mod + "internal/gh", mod + "internal/freshdesk", mod + "internal/slack"}
+	allowed := map[string]bool{mod + "internal/gh": true, mod + "internal/freshdesk": true, mod + "internal/slack": true, mod + "internal/wire": true}
+	seen := 0
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		seen++
+		if allowed[p.ImportPath] {
+			continue
+		}
+		for _, imp := range p.Imports {
+			for _, c := range clients {
+				if imp == c || strings.HasPrefix(imp, c) && (strings.HasSuffix(c, "/") || strings.HasPrefix(imp[len(c):], "/")) {
+					t.Errorf("%s imports %s: only the adapters and internal/wire may", p.ImportPath, imp)
+				}
+			}
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("go list listed %d packages", seen)
+	}
+}

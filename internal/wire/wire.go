@@ -13,8 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/support-steward/steward/internal/comms"
-	"github.com/support-steward/steward/internal/port"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,9 +20,11 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/clock"
+	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
 	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/slack"
@@ -100,13 +100,13 @@ func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshde
 		}
 		c.FD, c.FDErr = freshdesk(domain)
 	}
-	c.Slack, c.SlackErr = connectSlack(e, r)
+	c.Slack, c.SlackErr = ConnectSlack(e, r)
 	return c
 }
 
-// connectSlack makes the Slack bot: off when roster.yaml does not ask for
+// ConnectSlack makes the Slack bot: off when roster.yaml does not ask for
 // it; asked for without SLACK_BOT_TOKEN, a failure that says what to set.
-func connectSlack(e Env, r *roster.Roster) (*slack.Client, error) {
+func ConnectSlack(e Env, r *roster.Roster) (*slack.Client, error) {
 	if r.Integrations.Slack == nil {
 		return nil, NotConfigured{"roster.yaml has no integrations.slack"}
 	}
@@ -320,4 +320,55 @@ func (c Clients) SlackRun(ctx context.Context, chat port.Chat) (*usecase.SlackRu
 		return comms.Link{URL: url, Label: fmt.Sprintf("%s#%d", rosterRepo, n)}
 	}
 	return run, func() error { return prErr }
+}
+
+// CommandAnswers is what `/steward` answers from: the roster, the clock,
+// and FreshDesk's tickets for `overdue` when FreshDesk is connected.
+func (c Clients) CommandAnswers() usecase.CommandAnswers {
+	now := c.Now
+	a := usecase.CommandAnswers{Roster: c.Roster, Now: func() time.Time { return now }}
+	if c.FD != nil {
+		a.Tickets, a.TicketURL = freshdesk.Tickets{C: c.FD}, c.FD.AgentURL
+	}
+	return a
+}
+
+// SlackCommandBody is the largest slash command body Slack sends: what the
+// server holds in its budget for one before its signature is checked.
+const SlackCommandBody = slack.MaxCommandBody
+
+// SlackCommand is the `/steward` slash command's handler: it checks
+// Slack's v0 signature with signingSecret and answers from the clients
+// answers returns for each command (the server's, per request).
+func SlackCommand(signingSecret string, answers func(context.Context) (usecase.CommandAnswers, error), log *slog.Logger) (*slack.CommandHandler, error) {
+	h, err := slack.NewCommandHandler(signingSecret, slack.Answers{
+		Who: func(ctx context.Context) (string, error) {
+			a, err := answers(ctx)
+			if err != nil {
+				return "", err
+			}
+			return a.Who(ctx)
+		},
+		Schedule: func(ctx context.Context, weeks int) (string, error) {
+			a, err := answers(ctx)
+			if err != nil {
+				return "", err
+			}
+			return a.Schedule(ctx, weeks)
+		},
+		Overdue: func(ctx context.Context) (string, error) {
+			a, err := answers(ctx)
+			if err != nil {
+				return "", err
+			}
+			return a.Overdue(ctx)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if log != nil {
+		h.Log = log
+	}
+	return h, nil
 }
