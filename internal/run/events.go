@@ -1,6 +1,7 @@
 package run
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,10 +18,10 @@ type Envelope struct {
 	Action string `json:"action"`
 	Number int    `json:"number"`
 	Issue  struct {
-		Number      int                      `json:"number"`
-		Labels      []struct{ Name string }  `json:"labels"`
-		Assignees   []struct{ Login string } `json:"assignees"`
-		PullRequest json.RawMessage          `json:"pull_request"`
+		Number      int             `json:"number"`
+		Labels      Labels          `json:"labels"`
+		Assignees   Assignees       `json:"assignees"`
+		PullRequest json.RawMessage `json:"pull_request"`
 	} `json:"issue"`
 	PullRequest struct {
 		Merged bool                      `json:"merged"`
@@ -36,6 +37,103 @@ type Envelope struct {
 	Installation *struct {
 		ID int64 `json:"id"`
 	} `json:"installation"`
+}
+
+// GitHub's own bounds on what an envelope holds: a delivery past them is
+// not GitHub's, and reading it whole would cost memory for nothing.
+const (
+	// MaxLabels is the most labels GitHub lets an issue have.
+	MaxLabels = 100
+	// MaxAssignees is the most people GitHub lets an issue be assigned.
+	MaxAssignees = 10
+	// MaxString bounds each string an envelope keeps (logins are at most
+	// 39 bytes, label names 50 characters, a repository's full name 140).
+	MaxString = 256
+	// MaxStrings bounds all of them together: the server's queue of 4,096
+	// jobs holds at most 64 MiB of envelopes.
+	MaxStrings = 16 << 10
+)
+
+// Labels are an issue's labels, at most MaxLabels.
+type Labels []struct{ Name string }
+
+// UnmarshalJSON refuses more than MaxLabels before decoding any.
+func (l *Labels) UnmarshalJSON(b []byte) error {
+	return decodeAtMost(b, (*[]struct{ Name string })(l), MaxLabels, "issue.labels")
+}
+
+// Assignees are an issue's assignees, at most MaxAssignees.
+type Assignees []struct{ Login string }
+
+// UnmarshalJSON refuses more than MaxAssignees before decoding any.
+func (a *Assignees) UnmarshalJSON(b []byte) error {
+	return decodeAtMost(b, (*[]struct{ Login string })(a), MaxAssignees, "issue.assignees")
+}
+
+// TooMany is an envelope past one of GitHub's bounds.
+type TooMany struct {
+	Field string
+	Max   int
+	What  string // "elements" or "bytes"
+}
+
+func (t *TooMany) Error() string {
+	return fmt.Sprintf("%s has more than %d %s", t.Field, t.Max, t.What)
+}
+
+// decodeAtMost decodes JSON array b into out as encoding/json would (null
+// is nil; elements within out's capacity are decoded over), after counting
+// at most max+1 of its elements: a body of millions of them costs nothing.
+func decodeAtMost[T any](b []byte, out *[]T, max int, field string) error {
+	if string(b) == "null" {
+		*out = nil
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return json.Unmarshal(b, out) // not an array: encoding/json's own error
+	}
+	for n := 0; dec.More(); n++ {
+		if n == max {
+			return &TooMany{Field: field, Max: max, What: "elements"}
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	return json.Unmarshal(b, out)
+}
+
+// Check holds an envelope to GitHub's bounds on its strings.
+func (e Envelope) Check() error {
+	strs := []struct {
+		field, s string
+	}{{"action", e.Action}, {"pull_request.head.ref", e.PullRequest.Head.Ref}, {"pull_request.head.sha", e.PullRequest.Head.SHA},
+		{"pull_request.base.ref", e.PullRequest.Base.Ref}, {"sender.login", e.Sender.Login}, {"repository.full_name", e.Repository.FullName}}
+	if e.Label != nil {
+		strs = append(strs, struct{ field, s string }{"label.name", e.Label.Name})
+	}
+	if e.Assignee != nil {
+		strs = append(strs, struct{ field, s string }{"assignee.login", e.Assignee.Login})
+	}
+	for _, l := range e.Issue.Labels {
+		strs = append(strs, struct{ field, s string }{"issue.labels[].name", l.Name})
+	}
+	for _, a := range e.Issue.Assignees {
+		strs = append(strs, struct{ field, s string }{"issue.assignees[].login", a.Login})
+	}
+	total := 0
+	for _, x := range strs {
+		if len(x.s) > MaxString {
+			return &TooMany{Field: x.field, Max: MaxString, What: "bytes"}
+		}
+		total += len(x.s)
+	}
+	if total > MaxStrings {
+		return &TooMany{Field: "the delivery's strings", Max: MaxStrings, What: "bytes together"}
+	}
+	return nil
 }
 
 // HandleEvent does what a GitHub event asks of steward, as the webhook

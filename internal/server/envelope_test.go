@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +18,9 @@ import (
 func reference(body []byte) (run.Envelope, error) {
 	var e run.Envelope
 	err := json.Unmarshal(body, &e)
+	if err == nil {
+		err = e.Check()
+	}
 	if len(e.Issue.PullRequest) > 0 && string(e.Issue.PullRequest) != "null" {
 		e.Issue.PullRequest = json.RawMessage("{}")
 	} else {
@@ -65,6 +69,10 @@ func TestParseEnvelopeNamesWhatIsWrong(t *testing.T) {
 		`{"a":01}`:                                  "the delivery is not JSON",
 		`{"sender":{"login":"secret-text"`:          "the delivery is not JSON",
 		`{"repository":{"full_name":"x"}} trailing`: "the delivery is not JSON",
+		`{"issue":{"labels":[` + strings.Repeat(`{"name":"`+strings.Repeat("a", 200)+`"},`, 99) + `{}]}}`: "the delivery's strings has more than 16384 bytes together",
+		`{"issue":{"labels":[` + strings.Repeat(`{},`, 100) + `{}]}}`:                                     "issue.labels has more than 100 elements",
+		`{"label":{"name":"` + strings.Repeat("a", 257) + `"}}`:                                           "label.name has more than 256 bytes",
+		`{"issue":{"number":1e999}}`:                                                                      "issue.number is number, not an integer",
 	} {
 		_, err := parseEnvelope([]byte(body))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -124,6 +132,21 @@ var envelopeCorpus = []string{
 	`{"issue":{"number":"7"}}`,
 	`{"installation":{"id":"1"}}`,
 	`{"label":"x"}`,
+	`{"issue":{"labels":[` + strings.Repeat(`{"name":"a"},`, run.MaxLabels-1) + `{"name":"a"}]}}`,
+	`{"issue":{"labels":[` + strings.Repeat(`{"name":"a"},`, run.MaxLabels) + `{"name":"a"}]}}`,
+	`{"issue":{"labels":[` + strings.Repeat(`0,`, run.MaxLabels) + `0]}}`,
+	`{"issue":{"assignees":[` + strings.Repeat(`{},`, run.MaxAssignees) + `{}]}}`,
+	`{"label":{"name":"` + strings.Repeat("a", run.MaxString) + `"}}`,
+	`{"label":{"name":"` + strings.Repeat("a", run.MaxString+1) + `"}}`,
+	`{"sender":{"login":"` + strings.Repeat(`\u00e9`, run.MaxString/2) + `"}}`,
+	`{"sender":{"login":"` + strings.Repeat(`\u00e9`, run.MaxString/2+1) + `"}}`,
+	"{\"sender\":{\"login\":\"" + strings.Repeat("\xff", run.MaxString/3) + "\"}}",
+	"{\"sender\":{\"login\":\"" + strings.Repeat("\xff", run.MaxString/3+1) + "\"}}",
+	`{"issue":{"number":1e999}}`,
+	`{"issue":{"number":12345678901234567890}}`,
+	`{"issue":{"number":-9223372036854775808}}`,
+	`{"installation":{"id":00}}`,
+	"{\"x\":\"\x01\\n\"}",
 }
 
 // checkEnvelope holds parseEnvelope to encoding/json on one body: both
@@ -135,12 +158,39 @@ func checkEnvelope(t *testing.T, body []byte) {
 	switch {
 	case werr != nil && gerr != nil:
 	case werr != nil:
+		var syntax *json.SyntaxError
+		if errors.As(werr, &syntax) && strings.Contains(werr.Error(), "in string literal") && controlBeforeEscape(body) {
+			return // fastjson's one leniency: see parseEnvelope
+		}
 		t.Errorf("%q: encoding/json refuses it (%v), parseEnvelope reads %+v", body, werr, got)
 	case gerr != nil:
 		t.Errorf("%q: parseEnvelope refuses it (%v), encoding/json reads %+v", body, gerr, want)
 	case !reflect.DeepEqual(got, want):
 		t.Errorf("%q:\n got %+v\nwant %+v", body, got, want)
 	}
+}
+
+// controlBeforeEscape reports whether a string of body holds a raw control
+// character and, after it, an escape: what fastjson's validator lets by.
+func controlBeforeEscape(body []byte) bool {
+	in, control := false, false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case !in:
+			in, control = c == '"', false
+		case c == '\\':
+			if control {
+				return true
+			}
+			i++
+		case c == '"':
+			in = false
+		case c < 0x20:
+			control = true
+		}
+	}
+	return false
 }
 
 func FuzzParseEnvelope(f *testing.F) {
@@ -187,12 +237,18 @@ func TestParseEnvelopeMemoryIsBounded(t *testing.T) {
 		{"5 MiB of numbers, the largest body the server takes", numbers(5 << 19), 1},
 		// fastjson copies the body before parsing it: the one copy, no more.
 		{"5 MiB in one string: two values", []byte(`{"x":"` + strings.Repeat("a", 5<<20) + `"}`), 6},
+		// What steward reads, made huge: refused at GitHub's bounds.
+		{"5 MiB of numbers as labels", []byte(`{"issue":{"labels":[` + strings.Repeat("0,", 5<<19) + `0]}}`), 1},
+		{"5 MiB of empty labels", []byte(`{"issue":{"labels":[` + strings.Repeat("{},", 5<<19/2*2/3) + `{}]}}`), 1},
+		// A value read is copied once more (its text) before it is
+		// refused: two copies of the body at most, never more.
+		{"a 5 MiB label name", []byte(`{"label":{"name":"` + strings.Repeat("\xff", 5<<20) + `"}}`), 11},
+		{"a 5 MiB number", []byte(`{"issue":{"number":1` + strings.Repeat("0", 5<<20) + `}}`), 11},
+		{"a 5 MiB key", []byte(`{"` + strings.Repeat("é", 5<<19) + `":1}`), 6},
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		if _, err := parseEnvelope(c.body); err != nil {
-			t.Fatal(err)
-		}
+		parseEnvelope(c.body) // refused or read: what it costs is the point
 		runtime.ReadMemStats(&after)
 		if got := float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20); got > c.max {
 			t.Errorf("%s: %.1f MiB allocated, want at most %.0f", c.name, got, c.max)
