@@ -107,28 +107,33 @@ func decodeAtMost[T any](b []byte, out *[]T, max int, field string) error {
 
 // Check holds an envelope to GitHub's bounds on its strings.
 func (e Envelope) Check() error {
-	strs := []struct {
-		field, s string
-	}{{"action", e.Action}, {"pull_request.head.ref", e.PullRequest.Head.Ref}, {"pull_request.head.sha", e.PullRequest.Head.SHA},
-		{"pull_request.base.ref", e.PullRequest.Base.Ref}, {"sender.login", e.Sender.Login}, {"repository.full_name", e.Repository.FullName}}
+	total := 0
+	check := func(field, s string) error {
+		if len(s) > MaxString {
+			return &TooMany{Field: field, Max: MaxString, What: "bytes"}
+		}
+		total += len(s)
+		return nil
+	}
+	errs := []error{check("action", e.Action), check("pull_request.head.ref", e.PullRequest.Head.Ref),
+		check("pull_request.head.sha", e.PullRequest.Head.SHA), check("pull_request.base.ref", e.PullRequest.Base.Ref),
+		check("sender.login", e.Sender.Login), check("repository.full_name", e.Repository.FullName)}
 	if e.Label != nil {
-		strs = append(strs, struct{ field, s string }{"label.name", e.Label.Name})
+		errs = append(errs, check("label.name", e.Label.Name))
 	}
 	if e.Assignee != nil {
-		strs = append(strs, struct{ field, s string }{"assignee.login", e.Assignee.Login})
+		errs = append(errs, check("assignee.login", e.Assignee.Login))
 	}
 	for _, l := range e.Issue.Labels {
-		strs = append(strs, struct{ field, s string }{"issue.labels[].name", l.Name})
+		errs = append(errs, check("issue.labels[].name", l.Name))
 	}
 	for _, a := range e.Issue.Assignees {
-		strs = append(strs, struct{ field, s string }{"issue.assignees[].login", a.Login})
+		errs = append(errs, check("issue.assignees[].login", a.Login))
 	}
-	total := 0
-	for _, x := range strs {
-		if len(x.s) > MaxString {
-			return &TooMany{Field: x.field, Max: MaxString, What: "bytes"}
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		total += len(x.s)
 	}
 	if total > MaxStrings {
 		return &TooMany{Field: "the delivery's strings", Max: MaxStrings, What: "bytes together"}
