@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -144,9 +145,18 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 			status[it.ID] = m.BoardStatus
 		}
 	}
-	issueOf := map[string]int{}
+	// An outcome names this repository's issue; another item is named by
+	// what it is, never by a number that would read as one of ours.
+	issueOf, other := map[string]int{}, map[string]string{}
 	for _, it := range items {
-		issueOf[it.ID] = it.Issue
+		switch {
+		case it.Issue != 0 && strings.EqualFold(it.Repo, m.Issues.Repo()):
+			issueOf[it.ID] = it.Issue
+		case it.Issue != 0:
+			other[it.ID] = fmt.Sprintf(" (the item of %s#%d)", it.Repo, it.Issue)
+		default:
+			other[it.ID] = fmt.Sprintf(" (item %s, not an issue)", it.ID)
+		}
 	}
 	// Every change of the pass goes in one SetMany: one document per 25
 	// items, in order, so the moves land as mirror.Moves planned them.
@@ -166,7 +176,7 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 	if len(changes) > 0 {
 		errs := m.Board.SetMany(ctx, changes)
 		for i, c := range changes {
-			o := mirror.Outcome{Issue: issueOf[c.Item], Kind: KindOrderBoard, Reason: reasons[i]}
+			o := mirror.Outcome{Issue: issueOf[c.Item], Kind: KindOrderBoard, Reason: reasons[i] + other[c.Item]}
 			if errs[i] != nil {
 				o.Error = errs[i].Error()
 			}
@@ -183,7 +193,7 @@ func (m *Mirror) orderBoard(ctx context.Context, issues []mirror.Issue) []mirror
 func (m *Mirror) joinMissing(ctx context.Context, issues []mirror.Issue, items []port.BoardItem) []mirror.Outcome {
 	on := map[int]bool{}
 	for _, it := range items {
-		if it.Repo == m.Issues.Repo() {
+		if strings.EqualFold(it.Repo, m.Issues.Repo()) {
 			on[it.Issue] = true
 		}
 	}
@@ -197,6 +207,39 @@ func (m *Mirror) joinMissing(ctx context.Context, issues []mirror.Issue, items [
 		}
 		o := mirror.Outcome{Issue: is.Number, Kind: KindOrderBoard, Reason: "a support issue a person opened joins the board"}
 		if err := m.joinBoard(ctx, port.Issue{Number: is.Number, NodeID: is.NodeID, State: is.State, Labels: is.Labels}); err != nil {
+			o.Error = err.Error()
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// boardPending records, after a board pass that failed, that the board
+// still owes the mirrored issues this run changed: their state says they
+// are off the board, so a later run plans them back onto it (adding an
+// item GitHub already has is safe) and its own pass finishes the order
+// and the Done column. Without it only a run that changed something else
+// would, since a quiet run reads nothing of the board. Hand-made support
+// issues, which carry no state, wait for such a run.
+func (m *Mirror) boardPending(ctx context.Context, works []mirror.Work, issues []mirror.Issue) []mirror.Outcome {
+	byNumber := map[int]mirror.Issue{}
+	for _, is := range issues {
+		byNumber[is.Number] = is
+	}
+	var out []mirror.Outcome
+	for _, w := range works {
+		is, ok := byNumber[w.Issue]
+		if !ok {
+			continue
+		}
+		_, st, mirrored := mirror.TicketOf(is.Body)
+		if !mirrored || !st.Board {
+			continue
+		}
+		st.Board = false
+		body := mirror.WithBlock(is.Body, m.Render.Body(st))
+		o := mirror.Outcome{Ticket: w.Ticket, Issue: w.Issue, Kind: KindOrderBoard, Reason: "the board pass failed: the issue records that its item is owed, for the next run"}
+		if _, err := m.Issues.Edit(ctx, w.Issue, port.IssueEdit{Body: &body}); err != nil {
 			o.Error = err.Error()
 		}
 		out = append(out, o)

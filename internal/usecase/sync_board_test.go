@@ -148,3 +148,43 @@ func TestAHandMadeIssueWhoseDeliveryWasLostJoinsWithTheNextRun(t *testing.T) {
 		t.Errorf("board order: %+v", b)
 	}
 }
+
+// A run whose board pass fails (GitHub's GraphQL down) after it closed an
+// issue leaves the issue's state saying it is off the board: later runs
+// with nothing else to do put it right. Found by a fresh-eye review: the
+// pass ran only in runs that planned work, so the closed issue stayed in
+// Todo above the open work.
+func TestAFailedBoardPassIsFinishedByALaterRun(t *testing.T) {
+	faults := sandbox.NewFaults(1)
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{Faults: faults})
+	first := w.fd.AddTicket(sandbox.FDTicket{Subject: "first", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "second", Priority: sandbox.PriorityLow, Tags: []string{"engineering"}})
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("%+v", r.Outcomes)
+	}
+	w.clock.Advance(time.Hour)
+	w.fd.AgentUpdate(first, func(t *sandbox.FDTicket) { t.Status = sandbox.StatusResolved })
+	*faults = *sandbox.NewFaults(1, sandbox.Fault{Route: "POST /graphql", Rate: 1, Kinds: []sandbox.FaultKind{sandbox.ServerError}})
+	if r := w.sync(); r.Failed() == 0 {
+		t.Fatalf("the board pass did not fail: %+v", r.Outcomes)
+	}
+	*faults = *sandbox.NewFaults(1)
+	for range 3 {
+		w.clock.Advance(25 * time.Hour) // past the run's window: nothing changed in it
+		if r := w.sync(); r.Failed() > 0 {
+			t.Fatalf("%+v", r.Outcomes)
+		}
+	}
+	b := w.gh.ProjectItems("acme", 7)
+	if len(b) != 2 || b[0].Issue != "acme/support#2" || b[1].Issue != "acme/support#1" || b[1].Values["Status"] != "Done" {
+		t.Errorf("board: %+v", b)
+	}
+	// And once right, a quiet run reads nothing of the board.
+	w.gh.Ledger().Reset()
+	w.clock.Advance(25 * time.Hour)
+	w.sync()
+	if n := w.gh.Ledger().Count(sandbox.Route("POST /graphql")); n != 0 {
+		t.Errorf("a quiet run sent %d GraphQL requests", n)
+	}
+}

@@ -97,7 +97,11 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 		if err != nil {
 			return r, err
 		}
-		r.Outcomes = append(r.Outcomes, m.orderBoard(ctx, after)...)
+		ordered := m.orderBoard(ctx, after)
+		r.Outcomes = append(r.Outcomes, ordered...)
+		if slices.ContainsFunc(ordered, func(o mirror.Outcome) bool { return o.Error != "" }) {
+			r.Outcomes = append(r.Outcomes, m.boardPending(ctx, r.Planned, after)...)
+		}
 	}
 	return r, nil
 }
