@@ -258,72 +258,36 @@ func watch(addr string) {
 // well-formed but wrong signature (the worst unsigned case: the body must be
 // read to find out), while /healthz is polled.
 func flood(bin string) (row, error) {
-	const conns, size = 300, 5_000_000
-	s, err := start(bin, "GITHUB_TOKEN=unused", "GITHUB_API_URL=http://127.0.0.1:9/")
-	if err != nil {
-		return row{}, err
-	}
-	defer func() {
-		if s.alive() {
-			s.kill()
-		}
-	}()
-	body := make([]byte, size)
-	fake := "sha256=" + strings.Repeat("ab", 32)
-	h, err := watchHealth(s.addr)
-	if err != nil {
-		return row{}, err
-	}
-	time.Sleep(200 * time.Millisecond) // a few polls before the flood
-	var mu sync.Mutex
-	answers := map[string]int{}
-	var wg sync.WaitGroup
-	t0 := time.Now()
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-			req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
-			req.Header.Set("X-GitHub-Event", "issues")
-			req.Header.Set("X-Hub-Signature-256", fake)
-			resp, err := client.Do(req)
-			key := "refused while sending"
-			if err == nil {
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				key = strconv.Itoa(resp.StatusCode)
-			}
-			mu.Lock()
-			answers[key]++
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	took := time.Since(t0)
-	if err := h.end(); err != nil {
-		return row{}, fmt.Errorf("the /healthz watcher: %w", err)
-	}
-	peak, err := s.hwm()
-	if err != nil {
-		return row{}, err
-	}
-	alive := s.alive()
-	survived := alive && peak < 200<<20 && h.failures == 0 && h.slowest < time.Second
-	return row{
-		probe: "`steward serve`: 300 connections × 5 MB unsigned body (well-formed wrong signature)",
-		tried: fmt.Sprintf("answers %s; /healthz polled %d times, %d failed, slowest %s", fmtCounts(answers), h.polls, h.failures, h.slowest.Round(time.Millisecond)),
-		survived: verdict(survived, fmt.Sprintf("alive, peak RSS %s < 200 MiB, /healthz answered throughout", mib(peak)),
-			fmt.Sprintf("alive=%v, peak %s, /healthz failures %d, slowest %s", alive, mib(peak), h.failures, h.slowest)),
-		took: took.Round(10 * time.Millisecond).String(), peak: mib(peak) + " (VmHWM)",
-	}, nil
+	return underLoad(bin, "`steward serve`: 300 connections × 5 MB unsigned body (well-formed wrong signature)",
+		wave{conns: 300, body: make([]byte, 5_000_000), sig: "sha256=" + strings.Repeat("ab", 32)})
 }
 
 // numbers: signed deliveries whose bodies are arrays of small numbers, the
 // worst case for a parser that builds a tree (once 1.3 GB from one 5 MiB
 // body): 8 connections at once with 5 MB each, then 40 with 16 KiB each
-// (about 8,000 values: near the most the tree parser takes), while /healthz is polled.
+// (about 8,000 values: near the most the tree parser takes), while
+// /healthz is polled.
 func numbers(bin string) (row, error) {
+	var waves []wave
+	for _, w := range []struct{ conns, size int }{{8, 5_000_000}, {40, 16 << 10}} {
+		body := []byte(`{"action":"labeled","issue":{"number":1},"x":[` + strings.Repeat("0,", (w.size-60)/2) + `0]}`)
+		waves = append(waves, wave{conns: w.conns, body: body, sig: sign(body)})
+	}
+	return underLoad(bin, "`steward serve`: signed bodies of small numbers, 8 × 5 MB then 40 × 16 KiB (8,000 values each) at once", waves...)
+}
+
+// wave is conns connections at once, each posting body as an issues
+// delivery signed sig.
+type wave struct {
+	conns int
+	body  []byte
+	sig   string
+}
+
+// underLoad starts steward serve, polls /healthz from another process,
+// sends the waves one after another, and says whether steward stayed alive,
+// under 200 MiB and answering /healthz within a second.
+func underLoad(bin, probe string, waves ...wave) (row, error) {
 	s, err := start(bin, "GITHUB_TOKEN=unused", "GITHUB_API_URL=http://127.0.0.1:9/")
 	if err != nil {
 		return row{}, err
@@ -337,22 +301,20 @@ func numbers(bin string) (row, error) {
 	if err != nil {
 		return row{}, err
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // a few polls before the load
 	var mu sync.Mutex
 	answers := map[string]int{}
 	t0 := time.Now()
-	for _, wave := range []struct{ conns, size int }{{8, 5_000_000}, {40, 16 << 10}} {
-		body := []byte(`{"action":"labeled","issue":{"number":1},"x":[` + strings.Repeat("0,", (wave.size-60)/2) + `0]}`)
-		sig := sign(body)
+	for _, w := range waves {
 		var wg sync.WaitGroup
-		for range wave.conns {
+		for range w.conns {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-				req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
+				req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(w.body))
 				req.Header.Set("X-GitHub-Event", "issues")
-				req.Header.Set("X-Hub-Signature-256", sig)
+				req.Header.Set("X-Hub-Signature-256", w.sig)
 				resp, err := client.Do(req)
 				key := "refused while sending"
 				if err == nil {
@@ -378,7 +340,7 @@ func numbers(bin string) (row, error) {
 	alive := s.alive()
 	survived := alive && peak < 200<<20 && h.failures == 0 && h.slowest < time.Second
 	return row{
-		probe: "`steward serve`: signed bodies of small numbers, 8 × 5 MB then 40 × 16 KiB (8,000 values each) at once",
+		probe: probe,
 		tried: fmt.Sprintf("answers %s; /healthz polled %d times, %d failed, slowest %s", fmtCounts(answers), h.polls, h.failures, h.slowest.Round(time.Millisecond)),
 		survived: verdict(survived, fmt.Sprintf("alive, peak RSS %s < 200 MiB, /healthz answered throughout", mib(peak)),
 			fmt.Sprintf("alive=%v, peak %s, /healthz failures %d, slowest %s", alive, mib(peak), h.failures, h.slowest)),
