@@ -215,31 +215,10 @@ func (b *Board) resolve(info *boardInfo, s port.BoardSet) (itemSet, error) {
 	return x, nil
 }
 
-// Set changes the item's status, priority, iteration and position with
-// one document: the mutations are independent, so aliases carry them in
-// one request, and @include leaves out what does not change.
+// Set changes one item's status, priority, iteration and position with
+// one document, as SetMany does for many.
 func (b *Board) Set(ctx context.Context, item string, s port.BoardSet) error {
-	info, err := b.find(ctx)
-	if err != nil {
-		return err
-	}
-	x, err := b.resolve(info, s)
-	if err != nil || x.empty() {
-		return err
-	}
-	empty := map[string]any{}
-	or := func(v map[string]any) any {
-		if v == nil {
-			return empty
-		}
-		return v
-	}
-	vars := map[string]any{"projectId": info.id, "itemId": item,
-		"statusField": info.status.id, "status": or(x.status), "setStatus": x.status != nil,
-		"priorityField": info.priority.id, "priority": or(x.priority), "setPriority": x.priority != nil,
-		"iterationField": info.iteration.id, "iteration": or(x.iteration), "setIteration": x.iteration != nil,
-		"afterId": x.after, "move": x.move}
-	return b.c.GraphQL(ctx, MutationSetItem, vars, nil)
+	return b.SetMany(ctx, []port.BoardChange{{Item: item, Set: s}})[0]
 }
 
 // setBatch bounds the items one SetMany document changes: GitHub runs a

@@ -51,29 +51,6 @@ const (
   }
 }`
 
-	// MutationSetItem sets an item's status, priority and iteration and
-	// moves it, in one request: independent mutations share one document
-	// under aliases, and @include leaves out the ones not asked for. An
-	// afterId of null moves the item to the top.
-	MutationSetItem = `mutation SetItem($projectId: ID!, $itemId: ID!,
-  $statusField: ID!, $status: ProjectV2FieldValue!, $setStatus: Boolean!,
-  $priorityField: ID!, $priority: ProjectV2FieldValue!, $setPriority: Boolean!,
-  $iterationField: ID!, $iteration: ProjectV2FieldValue!, $setIteration: Boolean!,
-  $afterId: ID, $move: Boolean!) {
-  status: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $statusField, value: $status}) @include(if: $setStatus) {
-    projectV2Item { id }
-  }
-  priority: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $priorityField, value: $priority}) @include(if: $setPriority) {
-    projectV2Item { id }
-  }
-  iteration: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $iterationField, value: $iteration}) @include(if: $setIteration) {
-    projectV2Item { id }
-  }
-  position: updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $itemId, afterId: $afterId}) @include(if: $move) {
-    clientMutationId
-  }
-}`
-
 	// QueryListItems pages through a project's items with the values of
 	// their single-select and iteration fields.
 	QueryListItems = `query ListItems($projectId: ID!, $cursor: String) {
@@ -115,7 +92,6 @@ func Documents() map[string]string {
 		"AddItem":      MutationAddItem,
 		"SetField":     MutationSetField,
 		"MoveToTop":    MutationMoveToTop,
-		"SetItem":      MutationSetItem,
 		"SetItems":     setItemsSample(),
 		"ListItems":    QueryListItems,
 		"ClosingPulls": QueryClosingPulls,

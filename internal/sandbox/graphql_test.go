@@ -201,9 +201,27 @@ func TestProjectsV2(t *testing.T) {
 
 	// One aliased document sets several fields and moves the item in one
 	// request; @include leaves out what is not asked for.
+	const setItem = `mutation SetItem($projectId: ID!, $itemId: ID!,
+  $statusField: ID!, $status: ProjectV2FieldValue!, $setStatus: Boolean!,
+  $priorityField: ID!, $priority: ProjectV2FieldValue!, $setPriority: Boolean!,
+  $iterationField: ID!, $iteration: ProjectV2FieldValue!, $setIteration: Boolean!,
+  $afterId: ID, $move: Boolean!) {
+  status: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $statusField, value: $status}) @include(if: $setStatus) {
+    projectV2Item { id }
+  }
+  priority: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $priorityField, value: $priority}) @include(if: $setPriority) {
+    projectV2Item { id }
+  }
+  iteration: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $itemId, fieldId: $iterationField, value: $iteration}) @include(if: $setIteration) {
+    projectV2Item { id }
+  }
+  position: updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $itemId, afterId: $afterId}) @include(if: $move) {
+    clientMutationId
+  }
+}`
 	second := items[148]
 	g.Ledger().Reset()
-	_, r = gqlPost(t, base, gh.MutationSetItem, map[string]any{"projectId": projectID, "itemId": second,
+	_, r = gqlPost(t, base, setItem, map[string]any{"projectId": projectID, "itemId": second,
 		"statusField": fieldID["Status"], "status": map[string]any{"singleSelectOptionId": option["Status/Todo"]}, "setStatus": true,
 		"priorityField": fieldID["Priority"], "priority": map[string]any{"singleSelectOptionId": option["Priority/High"]}, "setPriority": true,
 		"iterationField": fieldID["Sprint"], "iteration": map[string]any{}, "setIteration": false,
