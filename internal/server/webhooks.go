@@ -124,13 +124,10 @@ func githubKey(event string, env run.Envelope) (key, variant string) {
 }
 
 // compactEnvelope is what the queue keeps of a delivery: the fields the
-// work reads, a few hundred bytes, not the body (up to BodyLimit).
+// work reads (at most run.MaxStrings of text, parseEnvelope made sure, with
+// a pull request's presence already reduced to {}), not the body (up to
+// BodyLimit).
 func compactEnvelope(env run.Envelope) []byte {
-	if len(env.Issue.PullRequest) > 0 && string(env.Issue.PullRequest) != "null" {
-		env.Issue.PullRequest = json.RawMessage("{}") // only its presence is read
-	} else {
-		env.Issue.PullRequest = nil
-	}
 	b, err := json.Marshal(env)
 	if err != nil {
 		panic(err) // a struct of strings and numbers always encodes
