@@ -107,33 +107,28 @@ func decodeAtMost[T any](b []byte, out *[]T, max int, field string) error {
 
 // Check holds an envelope to GitHub's bounds on its strings.
 func (e Envelope) Check() error {
-	total := 0
-	check := func(field, s string) error {
-		if len(s) > MaxString {
-			return &TooMany{Field: field, Max: MaxString, What: "bytes"}
-		}
-		total += len(s)
-		return nil
-	}
-	errs := []error{check("action", e.Action), check("pull_request.head.ref", e.PullRequest.Head.Ref),
-		check("pull_request.head.sha", e.PullRequest.Head.SHA), check("pull_request.base.ref", e.PullRequest.Base.Ref),
-		check("sender.login", e.Sender.Login), check("repository.full_name", e.Repository.FullName)}
+	type text struct{ field, s string }
+	texts := []text{{"action", e.Action}, {"pull_request.head.ref", e.PullRequest.Head.Ref},
+		{"pull_request.head.sha", e.PullRequest.Head.SHA}, {"pull_request.base.ref", e.PullRequest.Base.Ref},
+		{"sender.login", e.Sender.Login}, {"repository.full_name", e.Repository.FullName}}
 	if e.Label != nil {
-		errs = append(errs, check("label.name", e.Label.Name))
+		texts = append(texts, text{"label.name", e.Label.Name})
 	}
 	if e.Assignee != nil {
-		errs = append(errs, check("assignee.login", e.Assignee.Login))
+		texts = append(texts, text{"assignee.login", e.Assignee.Login})
 	}
 	for _, l := range e.Issue.Labels {
-		errs = append(errs, check("issue.labels[].name", l.Name))
+		texts = append(texts, text{"issue.labels[].name", l.Name})
 	}
 	for _, a := range e.Issue.Assignees {
-		errs = append(errs, check("issue.assignees[].login", a.Login))
+		texts = append(texts, text{"issue.assignees[].login", a.Login})
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
+	total := 0
+	for _, t := range texts {
+		if len(t.s) > MaxString {
+			return &TooMany{Field: t.field, Max: MaxString, What: "bytes"}
 		}
+		total += len(t.s)
 	}
 	if total > MaxStrings {
 		return &TooMany{Field: "the delivery's strings", Max: MaxStrings, What: "bytes together"}
