@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/usecase"
 )
@@ -186,5 +188,69 @@ func TestAFailedBoardPassIsFinishedByALaterRun(t *testing.T) {
 	w.sync()
 	if n := w.gh.Ledger().Count(sandbox.Route("POST /graphql")); n != 0 {
 		t.Errorf("a quiet run sent %d GraphQL requests", n)
+	}
+}
+
+// The board pass may move an item of another repository to keep the
+// order; its outcome names that item, not an issue number that would read
+// as this repository's. Found by a fresh-eye review.
+func TestTheBoardPassNamesAnotherRepositorysItemAsSuch(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	w.gh.AddRepo("acme", "other", "main", nil)
+	high := w.fd.AddTicket(sandbox.FDTicket{Subject: "high", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	low := w.fd.AddTicket(sandbox.FDTicket{Subject: "low", Priority: sandbox.PriorityLow, Tags: []string{"engineering"}})
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("%+v", r.Outcomes)
+	}
+	// A person puts an issue of another repository at the top, where the
+	// board's order (open support work first) does not have it.
+	ctx := context.Background()
+	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ghc.Issues("acme/other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := other.Create(ctx, port.NewIssue{Title: "Someone else's work"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	board := ghc.Board(gh.Project(*w.board))
+	item, err := board.Add(ctx, is.NodeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := board.Set(ctx, item, port.BoardSet{Move: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The priorities swap: the pass reorders, the other item included.
+	w.clock.Advance(time.Hour)
+	w.fd.AgentUpdate(high, func(t *sandbox.FDTicket) { t.Priority = sandbox.PriorityLow })
+	w.fd.AgentUpdate(low, func(t *sandbox.FDTicket) { t.Priority = sandbox.PriorityUrgent })
+	r := w.sync()
+	moved := false
+	reported := map[int]bool{}
+	for _, o := range r.Outcomes {
+		if o.Kind != usecase.KindOrderBoard {
+			continue
+		}
+		if o.Issue != 0 && reported[o.Issue] {
+			t.Errorf("issue #%d is reported for two moves: one of them is another item's: %+v", o.Issue, r.Outcomes)
+		}
+		reported[o.Issue] = true
+		if strings.Contains(o.Reason, "acme/other#1") {
+			moved = true
+			if o.Issue != 0 {
+				t.Errorf("the other repository's item is reported as issue #%d: %+v", o.Issue, o)
+			}
+		} else if o.Issue == 0 {
+			t.Errorf("an order outcome names no issue: %+v", o)
+		}
+	}
+	if !moved {
+		t.Fatalf("the pass did not move the other item, so the test proves nothing: %+v", r.Outcomes)
 	}
 }
