@@ -7,44 +7,22 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/sandbox"
 )
 
-// blackhole accepts connections and never answers: GitHub unreachable in
-// the worst way, where only a deadline or a cancellation ends a request.
+// blackhole is sandbox.Blackhole, closed when the test ends.
 func blackhole(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sandbox.Blackhole()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String() + "/"
+	t.Cleanup(stop)
+	return url
 }
 
 // Issue #12, defect 4: finding the App's installation ignored the

@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -100,4 +102,36 @@ func (h *Hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "unknown probe "+string(h.Probe), http.StatusInternalServerError)
 	}
+}
+
+// Blackhole is an upstream that accepts connections and never reads or
+// answers them, as a GitHub behind a broken load balancer does: a client
+// waits for its own timeout. It returns the base URL and a function that
+// closes the listener and every connection it accepted.
+func Blackhole() (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/", func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}, nil
 }

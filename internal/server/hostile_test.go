@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -341,35 +342,15 @@ func TestABurstForFewIssuesFitsTheQueue(t *testing.T) {
 	}
 }
 
-// blackholeURL accepts connections and never answers.
+// blackholeURL is sandbox.Blackhole, closed when the test ends.
 func blackholeURL(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sandbox.Blackhole()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String() + "/"
+	t.Cleanup(stop)
+	return url
 }
 
 // Issue #12, defect 4: with GitHub unreachable and deliveries without an

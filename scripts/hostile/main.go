@@ -522,42 +522,12 @@ func workRuns(addr string) string {
 	return strconv.FormatFloat(total, 'f', 0, 64)
 }
 
-// blackhole accepts connections and never answers: GitHub unreachable in
-// the worst way.
-func blackhole() (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/", func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	}, nil
-}
-
 // sigterm: GitHub accepts connections and never answers; deliveries with
 // no installation field (so the App's installation must be found) fill the
 // queue; then SIGTERM. The process must exit within 35 s.
 func sigterm(bin string) (row, error) {
 	const sent = 4200 // the queue holds 4,096 jobs and four workers hold one each
-	url, closeHole, err := blackhole()
+	url, closeHole, err := sandbox.Blackhole()
 	if err != nil {
 		return row{}, err
 	}
