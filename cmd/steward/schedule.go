@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +16,6 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 const defaultRoster = "roster.yaml"
@@ -227,7 +227,7 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 		// The findings that need the schedule: handoffs on holidays, covers
 		// that do nothing or double someone up.
 		probs = append(probs, rotation.Check(r, r.Today(e.now()))...)
-		sorting.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
+		slices.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 	}
 	for _, p := range probs {
 		if *format == "github" {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Workdays is what comms needs of the team's calendar; a
@@ -99,7 +98,7 @@ func HandoffOn(d civil.Date, shifts []Shift, cal Workdays) (Handoff, bool) {
 		}
 	}
 	for _, ps := range [][]Person{out.Joining, out.Staying, out.Leaving} {
-		sorting.SortFunc(ps, func(a, b Person) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+		slices.SortFunc(ps, func(a, b Person) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	}
 	// A steward whose shift ends and whose next begins the same day stays.
 	out.Joining, out.Leaving, out.Staying = moveBoth(out.Joining, out.Leaving, out.Staying)

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Journal is a port.Journal kept as comments on the "Support dashboard"
@@ -50,7 +50,7 @@ func (j Journal) Entries(ctx context.Context, key string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the journal on %s/%s#%d: %w", j.Owner, j.Repo, n, err)
 	}
-	sorting.SortStableFunc(comments, func(a, b *github.IssueComment) int {
+	slices.SortStableFunc(comments, func(a, b *github.IssueComment) int {
 		if c := a.GetCreatedAt().Compare(b.GetCreatedAt().Time); c != 0 {
 			return c
 		}

@@ -3,11 +3,11 @@ package gh
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/port"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // SupportIssues reads a repository's support issues for the Slack part.
@@ -61,6 +61,6 @@ func (s SupportIssues) Assignments(ctx context.Context, number int) ([]port.Assi
 			out = append(out, port.Assignment{Login: e.Assignee.GetLogin(), At: e.GetCreatedAt().Time})
 		}
 	}
-	sorting.SortStableFunc(out, func(a, b port.Assignment) int { return a.At.Compare(b.At) })
+	slices.SortStableFunc(out, func(a, b port.Assignment) int { return a.At.Compare(b.At) })
 	return out, nil
 }

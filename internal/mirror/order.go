@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // BoardItem is what the board's order depends on, for one item.
@@ -59,7 +58,7 @@ func (b BoardItem) group() int {
 // then closed support issues. items is the board's current order.
 func Ordered(items []BoardItem) []BoardItem {
 	out := slices.Clone(items)
-	sorting.SortStableFunc(out, func(a, b BoardItem) int {
+	slices.SortStableFunc(out, func(a, b BoardItem) int {
 		if c := cmp.Compare(a.group(), b.group()); c != 0 || a.group() != 0 {
 			return c
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/support-steward/steward/internal/privacy"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Config is what the plan needs of roster.yaml.
@@ -187,7 +186,7 @@ func Plan(c Config, in Input) []Work {
 	var works []Work
 	for _, id := range ids {
 		issues := byTicket[id]
-		sorting.SortFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
+		slices.SortFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
 		t, hasTicket := changed[id]
 		var tp *Ticket
 		if hasTicket {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // MaxDays bounds the timeline: past three years a page is no longer
@@ -230,12 +229,12 @@ func layout(m Model) (*view, error) {
 		v.Agenda = append(v.Agenda, entry{Dates: dates, Who: cv.Who.Name, Handle: cv.Who.Handle, What: what, Kind: "cover", start: cv.From, order: 1})
 	}
 	for _, r := range rows {
-		sorting.SortStableFunc(r.Bars, func(a, b bar) int { return cmp.Compare(parse(a.Left), parse(b.Left)) })
+		slices.SortStableFunc(r.Bars, func(a, b bar) int { return cmp.Compare(parse(a.Left), parse(b.Left)) })
 		labelOutside(r.Bars)
 		v.Rows = append(v.Rows, *r)
 	}
 	// A staircase: whoever serves first comes first.
-	sorting.SortFunc(v.Rows, func(a, b row) int {
+	slices.SortFunc(v.Rows, func(a, b row) int {
 		return cmp.Or(a.first.Compare(b.first), cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Handle, b.Handle))
 	})
 	sortEntries(v.Agenda)
@@ -267,7 +266,7 @@ func layout(m Model) (*view, error) {
 
 // lanes stacks bars so that none overlaps another in its lane.
 func lanes(bars []bar) [][]bar {
-	sorting.SortStableFunc(bars, func(a, b bar) int { return cmp.Compare(parse(a.Left), parse(b.Left)) })
+	slices.SortStableFunc(bars, func(a, b bar) int { return cmp.Compare(parse(a.Left), parse(b.Left)) })
 	var out [][]bar
 	var ends []float64
 next:
@@ -317,14 +316,14 @@ func labelOutside(bars []bar) {
 }
 
 func sortEntries(es []entry) {
-	sorting.SortStableFunc(es, func(a, b entry) int {
+	slices.SortStableFunc(es, func(a, b entry) int {
 		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.order, b.order), cmp.Compare(a.Who, b.Who))
 	})
 }
 
 func sortedDates(ds []civil.Date) []civil.Date {
 	out := slices.Clone(ds)
-	sorting.SortFunc(out, civil.Date.Compare)
+	slices.SortFunc(out, civil.Date.Compare)
 	return slices.Compact(out)
 }
 

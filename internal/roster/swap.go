@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // SwapShifts returns data with the github handles of shifts[i] and
@@ -72,7 +70,7 @@ func SwapShifts(data []byte, i, j int) ([]byte, error) {
 		edits = append(edits, edit{start, end, scalar(old[k[1]].GitHub)})
 	}
 	// The later edit first, so the earlier offsets still hold.
-	sorting.SortFunc(edits, func(a, b edit) int { return b.start - a.start })
+	slices.SortFunc(edits, func(a, b edit) int { return b.start - a.start })
 	out := slices.Clone(data)
 	for _, e := range edits {
 		out = slices.Concat(out[:e.start], []byte(e.text), out[e.end:])

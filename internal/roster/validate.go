@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 var (
@@ -228,7 +227,7 @@ func (v *validator) shifts() {
 	// One engineer twice at once: per engineer, in start order, a shift that
 	// starts before the latest end so far overlaps an earlier one.
 	byWho := slices.Clone(ok)
-	sorting.SortStableFunc(byWho, func(a, b iv) int {
+	slices.SortStableFunc(byWho, func(a, b iv) int {
 		return cmp.Or(strings.Compare(a.who, b.who), a.start.Compare(b.start), cmp.Compare(a.i, b.i))
 	})
 	var overlaps []iv // pairs: the later-listed shift, then the one it overlaps
@@ -273,7 +272,7 @@ func (v *validator) shifts() {
 			edges = append(edges, edge{x.start, +1}, edge{x.end, -1})
 		}
 		// Ends before starts on the same day: [start, end) ranges touch.
-		sorting.SortFunc(edges, func(a, b edge) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.delta, b.delta)) })
+		slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.delta, b.delta)) })
 		load := map[civil.Date]int{}
 		count := 0
 		for _, e := range edges {
@@ -344,7 +343,7 @@ func (v *validator) overrides() {
 	}{{func(c cover) string { return c.for_ }, "%s is already covered in overrides[%d] (%s to %s)"},
 		{func(c cover) string { return c.who }, "%s is already covering in overrides[%d] (%s to %s)"}} {
 		sorted := slices.Clone(ok)
-		sorting.SortStableFunc(sorted, func(a, b cover) int {
+		slices.SortStableFunc(sorted, func(a, b cover) int {
 			return cmp.Or(strings.Compare(k.by(a), k.by(b)), a.from.Compare(b.from), cmp.Compare(a.i, b.i))
 		})
 		for j := 1; j < len(sorted); j++ {
@@ -468,7 +467,7 @@ type dayRange struct{ from, to civil.Date }
 
 // mergeRanges sorts and joins overlapping or touching ranges.
 func mergeRanges(sp []dayRange) []dayRange {
-	sorting.SortFunc(sp, func(a, b dayRange) int { return a.from.Compare(b.from) })
+	slices.SortFunc(sp, func(a, b dayRange) int { return a.from.Compare(b.from) })
 	out := sp[:0]
 	for _, a := range sp {
 		if !a.to.After(a.from) {
@@ -579,7 +578,7 @@ func (v *validator) sla() {
 }
 
 func sortProblems(ps Problems) {
-	sorting.SortStableFunc(ps, func(a, b Problem) int {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
 		if a.Line != b.Line {
 			return a.Line - b.Line
 		}

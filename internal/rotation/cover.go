@@ -2,11 +2,11 @@ package rotation
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Cover is someone on duty in place of a steward, [Start, End) (the roster
@@ -45,7 +45,7 @@ func coversOf(r *roster.Roster, from, until civil.Date) []Cover {
 		c.For, c.ForName = name(o.For)
 		out = append(out, c)
 	}
-	sorting.SortStableFunc(out, func(a, b Cover) int {
+	slices.SortStableFunc(out, func(a, b Cover) int {
 		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.GitHub, b.GitHub))
 	})
 	return out

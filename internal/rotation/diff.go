@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Diff is how a roster change moves the schedule over a range.
@@ -138,7 +137,7 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 		for _, a := range added {
 			rows = append(rows, row{a.Start, "—", who(a)})
 		}
-		sorting.SortStableFunc(rows, func(x, y row) int { return x.start.Compare(y.start) })
+		slices.SortStableFunc(rows, func(x, y row) int { return x.start.Compare(y.start) })
 		for _, r := range rows {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", r.start, r.before, r.after)
 		}

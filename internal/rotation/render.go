@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // row is a shift or a gap, for the human formats that list both in order.
@@ -35,7 +35,7 @@ func (s Schedule) rows() []row {
 	}
 	// Stable: on the same start, shifts (appended first) come before gaps,
 	// then covers.
-	sorting.SortStableFunc(rows, func(a, b row) int { return a.start.Compare(b.start) })
+	slices.SortStableFunc(rows, func(a, b row) int { return a.start.Compare(b.start) })
 	return rows
 }
 

@@ -15,7 +15,6 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Shift is one steward's turn, [Start, End).
@@ -178,7 +177,7 @@ func newEngine(r *roster.Roster) *engine {
 		for _, a := range en.Away {
 			p.away = append(p.away, span{a.From, a.To.AddDays(1)})
 		}
-		sorting.SortFunc(p.away, func(a, b span) int { return a.from.Compare(b.from) })
+		slices.SortFunc(p.away, func(a, b span) int { return a.from.Compare(b.from) })
 		p.away = merge(p.away)
 		if p.eligible {
 			e.people = append(e.people, p)
@@ -186,7 +185,7 @@ func newEngine(r *roster.Roster) *engine {
 		e.byHandle[strings.ToLower(en.GitHub)] = p
 	}
 	// choose stops at the first engineer who has not joined yet.
-	sorting.SortStableFunc(e.people, func(a, b *person) int { return a.joined.Compare(b.joined) })
+	slices.SortStableFunc(e.people, func(a, b *person) int { return a.joined.Compare(b.joined) })
 	return e
 }
 
@@ -410,10 +409,10 @@ func ComputeContext(ctx context.Context, r *roster.Roster, from, until civil.Dat
 			out.Gaps = append(out.Gaps, g)
 		}
 	}
-	sorting.SortStableFunc(out.Shifts, func(a, b Shift) int {
+	slices.SortStableFunc(out.Shifts, func(a, b Shift) int {
 		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.GitHub, b.GitHub))
 	})
-	sorting.SortStableFunc(out.Gaps, func(a, b Gap) int {
+	slices.SortStableFunc(out.Gaps, func(a, b Gap) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Seat, b.Seat))
 	})
 	out.Covers = coversOf(r, from, until)
@@ -451,7 +450,7 @@ func (e *engine) continueFrom(r *roster.Roster) {
 			active = append(active, i)
 		}
 	}
-	sorting.SortStableFunc(active, func(a, b int) int {
+	slices.SortStableFunc(active, func(a, b int) int {
 		return cmp.Or(confirmed[a].End.Compare(confirmed[b].End), strings.Compare(confirmed[a].GitHub, confirmed[b].GitHub))
 	})
 	for k, i := range active {
@@ -490,7 +489,7 @@ func (e *engine) confirmedGaps(confirmed []Shift, t civil.Date) {
 		return
 	}
 	edges = append(edges, edge{t, 0})
-	sorting.SortFunc(edges, func(a, b edge) int { return a.at.Compare(b.at) })
+	slices.SortFunc(edges, func(a, b edge) int { return a.at.Compare(b.at) })
 	n := len(e.seats)
 	open := make([]civil.Date, n) // open[k]: start of a gap in seat n-1-k
 	count, full := 0, false
@@ -563,7 +562,7 @@ func (e *engine) run(ctx context.Context, until civil.Date) error {
 				retrying = append(retrying, st)
 			}
 		}
-		sorting.SortStableFunc(ending, func(a, b *seat) int {
+		slices.SortStableFunc(ending, func(a, b *seat) int {
 			switch {
 			case a.occupant == nil && b.occupant == nil:
 				return cmp.Compare(a.idx, b.idx)

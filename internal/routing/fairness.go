@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Fairness is how the support work was spread over a window: steward shifts
@@ -83,7 +83,7 @@ func Spread(r *roster.Roster, sched rotation.Schedule, h History, since, today c
 		}
 		f.MinAsked, f.MaxAsked = min(f.MinAsked, s.Asked), max(f.MaxAsked, s.Asked)
 	}
-	sorting.SortStableFunc(f.Rows, func(a, b Share) int {
+	slices.SortStableFunc(f.Rows, func(a, b Share) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.GitHub, b.GitHub))
 	})
 	if c, err := Choose(r, today, h, Request{}); err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // History is what GitHub says about past asks and present load.
@@ -134,7 +133,7 @@ func Choose(r *roster.Roster, today civil.Date, h History, req Request) (Choice,
 	}
 	// LastAsked is compared as an instant, not a day: two asks on one day
 	// still tell who was asked first.
-	sorting.SortFunc(pool, func(a, b candidate) int {
+	slices.SortFunc(pool, func(a, b candidate) int {
 		return cmp.Or(a.last.Compare(b.last), cmp.Compare(a.open, b.open),
 			strings.Compare(strings.ToLower(a.e.Name), strings.ToLower(b.e.Name)), strings.Compare(a.key, b.key))
 	})

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 func (f *Freshdesk) routes(mux *http.ServeMux) {
@@ -323,7 +321,7 @@ func (f *Freshdesk) listTickets(w http.ResponseWriter, r *http.Request) {
 		}
 		return t.CreatedAt.UnixNano()
 	}
-	sorting.SortFunc(list, func(a, b *FDTicket) int {
+	slices.SortFunc(list, func(a, b *FDTicket) int {
 		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.ID, b.ID))
 		if orderType == "desc" {
 			return -c
@@ -554,7 +552,7 @@ func conversationBody(w http.ResponseWriter, r *http.Request, allowed ...string)
 		errs = append(errs, fdError{"body", "It should not be blank as this is a mandatory field", "missing_field"})
 	}
 	if len(errs) > 0 {
-		sorting.SortFunc(errs, func(a, b fdError) int { return strings.Compare(a.Field, b.Field) })
+		slices.SortFunc(errs, func(a, b fdError) int { return strings.Compare(a.Field, b.Field) })
 		fdInvalid(w, errs...)
 		return nil, "", false
 	}

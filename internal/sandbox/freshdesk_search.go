@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // fdQuery is a parsed FreshDesk search query: field:value terms joined by
@@ -241,7 +239,7 @@ func (f *Freshdesk) searchTickets(w http.ResponseWriter, r *http.Request) {
 			hits = append(hits, t)
 		}
 	}
-	sorting.SortFunc(hits, func(a, b *FDTicket) int {
+	slices.SortFunc(hits, func(a, b *FDTicket) int {
 		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
 			return c
 		}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // routes registers every operation the emulator serves. The patterns use
@@ -252,7 +250,7 @@ func sortIssues(list []*ghIssue, repo *ghRepo, by, dir string) {
 		}
 		return is.created.UnixNano()
 	}
-	sorting.SortStableFunc(list, func(a, b *ghIssue) int {
+	slices.SortStableFunc(list, func(a, b *ghIssue) int {
 		c := cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.number, b.number))
 		if dir != "asc" {
 			return -c

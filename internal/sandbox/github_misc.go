@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v4"
-
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 type checkRunInput struct {
@@ -419,7 +417,7 @@ func (g *GitHub) searchIssues(w http.ResponseWriter, r *http.Request, _ caller) 
 			}
 		}
 	}
-	sorting.SortFunc(hits, func(a, b hit) int { return b.is.created.Compare(a.is.created) })
+	slices.SortFunc(hits, func(a, b hit) int { return b.is.created.Compare(a.is.created) })
 	lo, hi := pageOf(w, r, min(len(hits), 1000))
 	items := make([]any, 0, hi-lo)
 	for _, h := range hits[lo:hi] {

@@ -3,12 +3,12 @@ package sla
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/sorting"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -125,7 +125,7 @@ func (b Board) Render() (string, []Lapse) {
 		}
 	}
 	urgency := map[State]int{Overdue: 0, DueSoon: 1, OK: 2, Stopped: 3}
-	sorting.SortStableFunc(rows, func(x, y row) int {
+	slices.SortStableFunc(rows, func(x, y row) int {
 		return cmp.Or(-cmp.Compare(boolInt(x.top), boolInt(y.top)), -cmp.Compare(x.t.Priority, y.t.Priority),
 			cmp.Compare(urgency[x.tg.State], urgency[y.tg.State]), x.tg.Due.Compare(y.tg.Due), cmp.Compare(x.t.ID, y.t.ID))
 	})

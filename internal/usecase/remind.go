@@ -11,7 +11,6 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 	"github.com/support-steward/steward/internal/workdays"
 
 	"github.com/support-steward/steward/internal/port"
@@ -58,7 +57,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		return res, err
 	}
 	// Newest first, as the dashboard has always listed them.
-	sorting.SortFunc(open, func(a, b port.Issue) int { return b.Number - a.Number })
+	slices.SortFunc(open, func(a, b port.Issue) int { return b.Number - a.Number })
 	mirrored := map[int64]int{}
 	assigned := map[int][]string{}
 	hubs := map[int64]string{}
@@ -195,7 +194,7 @@ func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits 
 		return 0, 0, err
 	}
 	existing = slices.DeleteFunc(existing, func(is port.Issue) bool { return !strings.HasPrefix(is.Body, sla.DashboardMarker) })
-	sorting.SortFunc(existing, func(a, b port.Issue) int { return a.Number - b.Number })
+	slices.SortFunc(existing, func(a, b port.Issue) int { return a.Number - b.Number })
 	if len(existing) == 0 {
 		is, err := t.Issues.Create(ctx, port.NewIssue{Title: "Support dashboard", Body: body, Labels: []string{DashboardLabel}})
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/routing"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // RouteBudget bounds the routing history one delivery reads: the
@@ -80,7 +79,7 @@ func (t *Triage) RouteAll(ctx context.Context, dryRun bool) ([]RouteResult, erro
 	if err != nil {
 		return nil, err
 	}
-	sorting.SortFunc(all, func(a, b port.Issue) int { return a.Number - b.Number })
+	slices.SortFunc(all, func(a, b port.Issue) int { return a.Number - b.Number })
 	var out []RouteResult
 	for _, is := range all {
 		if is.State == "open" && len(is.Assignees) > 1 {
@@ -250,7 +249,7 @@ type pick struct{ login, actor string }
 // nobody assigned, earliest first (by time, then event id).
 func currentRun(events []port.IssueEvent) []pick {
 	events = slices.Clone(events)
-	sorting.SortStableFunc(events, func(a, b port.IssueEvent) int {
+	slices.SortStableFunc(events, func(a, b port.IssueEvent) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
 			return c
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,7 +14,6 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -141,7 +141,7 @@ func (a CommandAnswers) Overdue(ctx context.Context) (string, error) {
 	if len(over) == 0 {
 		return ":white_check_mark: No ticket is past its response target.", nil
 	}
-	sorting.SortFunc(over, func(x, y late) int {
+	slices.SortFunc(over, func(x, y late) int {
 		if c := x.tg.Due.Compare(y.tg.Due); c != 0 {
 			return c
 		}

@@ -17,7 +17,6 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/sorting"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -204,7 +203,7 @@ func (s *SlackRun) day(ctx context.Context, today civil.Date, onDuty []comms.Per
 			}
 			out = append(out, comms.Ticket{ID: id, URL: s.ticketURL(id), Subject: st.Subject, Priority: priorityName(st.Priority), Hub: st.Hub})
 		}
-		sorting.SortFunc(out, func(a, b comms.Ticket) int { return int(a.ID - b.ID) })
+		slices.SortFunc(out, func(a, b comms.Ticket) int { return int(a.ID - b.ID) })
 		return out
 	}
 	return d

@@ -13,7 +13,6 @@ import (
 
 	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/port"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Threads keeps one Slack thread per support ticket in the tickets channel,
@@ -120,7 +119,7 @@ func (l TicketLife) milestones(loc *time.Location) []milestone {
 	if !l.ResolvedAt.IsZero() {
 		out = append(out, milestone{key: fmt.Sprintf("resolved:%d", l.ResolvedAt.Unix()), at: l.ResolvedAt, text: comms.Resolved(l.Summary, l.Links)})
 	}
-	sorting.SortStableFunc(out, func(a, b milestone) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(out, func(a, b milestone) int { return a.at.Compare(b.at) })
 	return out
 }
 

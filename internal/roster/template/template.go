@@ -15,7 +15,6 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/sorting"
 )
 
 // Engineer is one person to put on the roster.
@@ -108,7 +107,7 @@ func Render(t Team) ([]byte, error) {
 		return nil, err
 	}
 	engineers := slices.Clone(t.Engineers)
-	sorting.SortStableFunc(engineers, func(a, b Engineer) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortStableFunc(engineers, func(a, b Engineer) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 
 	// Two stewards for four weeks each, one changing every two weeks, as
 	// the handbook has it; a team of one serves alone.
