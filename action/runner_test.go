@@ -42,6 +42,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/support-steward/steward/internal/clock"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sandbox"
@@ -448,10 +449,11 @@ func withoutGo(path string) string {
 // steward talks to the sandboxes of a newRunner.
 func sandboxJob(t *testing.T, actionPath, cacheRoot string, extraEnv map[string]string) (*job, *runner) {
 	r := newRunner(t, nil)
-	// The binary runs on the wall clock, not the test's: the ticket is an
-	// hour old whenever the test runs.
-	r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: time.Now().Add(-time.Hour)})
-	env := map[string]string{"GITHUB_WORKSPACE": r.dir, "GITHUB_API_URL": r.vars["GITHUB_API_URL"], "FRESHDESK_BASE_URL": r.vars["FRESHDESK_BASE_URL"]}
+	// The binary runs as of the test's moment, as the sandboxes do: the
+	// fixture's sprint is current and the ticket an hour old on any day.
+	r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	env := map[string]string{"GITHUB_WORKSPACE": r.dir, "GITHUB_API_URL": r.vars["GITHUB_API_URL"], "FRESHDESK_BASE_URL": r.vars["FRESHDESK_BASE_URL"],
+		clock.Variable: now.Format(time.RFC3339)}
 	for k, v := range extraEnv {
 		env[k] = v
 	}
@@ -467,7 +469,7 @@ func (j *job) mustSucceed(r *runner) {
 	sample, _ := os.ReadFile("../roster.yaml")
 	rs, _ := roster.Parse("roster.yaml", sample)
 	var want []string
-	for _, s := range rotation.Who(rs, rs.Today(time.Now())).OnDuty {
+	for _, s := range rotation.Who(rs, rs.Today(now)).OnDuty {
 		want = append(want, s.GitHub)
 	}
 	if out["stewards"] != strings.Join(want, ",") || out["issues-created"] != "1" {

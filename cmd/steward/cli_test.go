@@ -12,9 +12,16 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+// systemNow is the moment the suite runs as: STEWARD_NOW when CI sets it
+// (.ci/run replays the suite on other days), else the wall clock. A test on
+// it builds its fixtures around it, as the sandboxes' default clock does.
+var systemNow = clock.MustSystem().Now
 
 // fixedNow is 2026-11-26 10:00 in Los Angeles.
 func fixedNow() time.Time { return time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC) }

@@ -23,7 +23,7 @@ func TestRemindAndRouteCommands(t *testing.T) {
 	}
 	n := g.CreateIssue("open-infra", "support", "grace", "Storage full on a hub", "", "support", "storage")
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "k"})
-	fd.AddTicket(sandbox.FDTicket{Subject: "s", Priority: 4, CreatedAt: time.Now().Add(-72 * time.Hour)})
+	fd.AddTicket(sandbox.FDTicket{Subject: "s", Priority: 4, CreatedAt: systemNow().Add(-72 * time.Hour)})
 	ghSrv, fdSrv := httptest.NewServer(g), httptest.NewServer(fd)
 	defer ghSrv.Close()
 	defer fdSrv.Close()
@@ -32,7 +32,7 @@ func TestRemindAndRouteCommands(t *testing.T) {
 	vars := map[string]string{"GITHUB_API_URL": ghSrv.URL, "GITHUB_TOKEN": "ghp_x", "FRESHDESK_BASE_URL": fdSrv.URL, "FRESHDESK_API_KEY": "k"}
 	steward := func(args ...string) (string, string, int) {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return vars[k] }})
+		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: systemNow, getenv: func(k string) string { return vars[k] }})
 		return out.String(), errb.String(), code
 	}
 	out, errs, code := steward("remind")

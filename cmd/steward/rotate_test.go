@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/support-steward/steward/internal/sandbox"
 )
@@ -28,7 +27,7 @@ func TestRotateAndCheckRosterCommands(t *testing.T) {
 	vars := map[string]string{"GITHUB_API_URL": srv.URL, "GITHUB_TOKEN": "ghp_x"}
 	steward := func(args ...string) (string, string, int) {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return vars[k] }})
+		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: systemNow, getenv: func(k string) string { return vars[k] }})
 		return out.String(), errb.String(), code
 	}
 	out, errs, code := steward("rotate", "--now", "2026-11-30", "--dry-run")

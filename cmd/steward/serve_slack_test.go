@@ -4,12 +4,11 @@ import (
 	"io"
 	"log/slog"
 	"testing"
-	"time"
 )
 
 func TestServeMountsTheSlashCommandOnlyWithASigningSecret(t *testing.T) {
 	vars := map[string]string{"GITHUB_WEBHOOK_SECRET": "s", "STEWARD_ROSTER": "o/r:roster.yaml", "GITHUB_TOKEN": "t"}
-	e := env{stdout: io.Discard, stderr: io.Discard, now: time.Now, getenv: func(k string) string { return vars[k] }}
+	e := env{stdout: io.Discard, stderr: io.Discard, now: systemNow, getenv: func(k string) string { return vars[k] }}
 	log := slog.New(slog.DiscardHandler)
 	cfg, err := serveConfig(e, log)
 	if err != nil || cfg.Slack != nil {

@@ -26,7 +26,7 @@ func TestServeNeedsItsSettings(t *testing.T) {
 		{map[string]string{"GITHUB_WEBHOOK_SECRET": "s", "STEWARD_ROSTER": "o/r:roster.yaml"}, "no GitHub credentials"},
 	} {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), []string{"serve"}, env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return tc.vars[k] }})
+		code := run(context.Background(), []string{"serve"}, env{stdout: &out, stderr: &errb, now: systemNow, getenv: func(k string) string { return tc.vars[k] }})
 		if code != 1 || !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("%v: exit %d %s", tc.vars, code, errb.String())
 		}
@@ -49,7 +49,7 @@ func TestServeStartsWithoutGitHubAndAnswers(t *testing.T) {
 	var logs bytes.Buffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"serve"}, env{stdout: io.Discard, stderr: &logs, now: time.Now, getenv: func(k string) string { return vars[k] }})
+		done <- run(ctx, []string{"serve"}, env{stdout: io.Discard, stderr: &logs, now: systemNow, getenv: func(k string) string { return vars[k] }})
 	}()
 	var resp *http.Response
 	var err error

@@ -33,7 +33,8 @@ func TestSyncCommand(t *testing.T) {
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "fd-secret-key"})
 	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghp_secret": "steward-bot"}})
 	g.AddRepo("acme", "support", "main", nil)
-	today := time.Now().UTC().Format(time.DateOnly)
+	// The sprint began yesterday: today in any zone falls inside it.
+	today := systemNow().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
 	g.AddProject("acme", 7, "Board",
 		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "Done"}},
 		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
@@ -48,7 +49,7 @@ func TestSyncCommand(t *testing.T) {
 	vars := map[string]string{"GITHUB_API_URL": ghSrv.URL, "GITHUB_TOKEN": "ghp_secret", "FRESHDESK_BASE_URL": fdSrv.URL, "FRESHDESK_API_KEY": "fd-secret-key"}
 	run1 := func(args ...string) (string, string, int) {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return vars[k] }})
+		code := run(context.Background(), append(args, "--roster", rosterPath), env{stdout: &out, stderr: &errb, now: systemNow, getenv: func(k string) string { return vars[k] }})
 		return out.String(), errb.String(), code
 	}
 
@@ -98,7 +99,7 @@ func TestAFailedSyncNeverSaysItIsInStep(t *testing.T) {
 	os.WriteFile(rosterPath, []byte(syncRoster), 0o644)
 	vars := map[string]string{"GITHUB_API_URL": ghSrv.URL, "GITHUB_TOKEN": "ghp_secret", "FRESHDESK_BASE_URL": fdSrv.URL, "FRESHDESK_API_KEY": "a-wrong-key"}
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"sync", "--roster", rosterPath}, env{stdout: &out, stderr: &errb, now: time.Now, getenv: func(k string) string { return vars[k] }})
+	code := run(context.Background(), []string{"sync", "--roster", rosterPath}, env{stdout: &out, stderr: &errb, now: systemNow, getenv: func(k string) string { return vars[k] }})
 	if code != 1 || strings.Contains(out.String(), "in step") || !strings.Contains(errb.String(), "401") || !strings.Contains(errb.String(), "To fix: FreshDesk refused the credentials") {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
 	}

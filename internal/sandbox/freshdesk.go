@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
 // FreshDesk ticket statuses and priorities.
@@ -158,7 +160,7 @@ func NewFreshdesk(o FreshdeskOptions) *Freshdesk {
 		o.ListLimit = 200
 	}
 	if o.Clock == nil {
-		o.Clock = RealClock{}
+		o.Clock = clock.MustSystem()
 	}
 	f := &Freshdesk{
 		opts: o, clock: o.Clock, ledger: &Ledger{},

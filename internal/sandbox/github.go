@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
 // GitHubOptions configure a GitHub emulator.
@@ -116,7 +118,7 @@ func NewGitHub(o GitHubOptions) *GitHub {
 		o.AppSlug = "steward"
 	}
 	if o.Clock == nil {
-		o.Clock = RealClock{}
+		o.Clock = clock.MustSystem()
 	}
 	g := &GitHub{
 		opts: o, clock: o.Clock, ledger: &Ledger{}, nextID: 1000,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/support-steward/steward/internal/clock"
 )
 
 // SlackOptions configure a Slack emulator.
@@ -135,7 +137,7 @@ func NewSlack(o SlackOptions) *Slack {
 		o.PostBurst = 3
 	}
 	if o.Clock == nil {
-		o.Clock = RealClock{}
+		o.Clock = clock.MustSystem()
 	}
 	s := &Slack{
 		opts: o, clock: o.Clock, ledger: &Ledger{},
