@@ -1,8 +1,8 @@
 # steward as a small static image: `steward serve` by default.
 #   docker build -t steward .
-# The binary is static (CGO_ENABLED=0); the final image is scratch plus CA
-# certificates and the Go toolchain's IANA time-zone database (the binary
-# does not carry one), run as a non-root user.
+# The binary is static (CGO_ENABLED=0) and carries the IANA time-zone
+# database (time/tzdata); the final image is scratch plus CA certificates,
+# run as a non-root user.
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -12,8 +12,6 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/steward ./cmd/stew
 
 FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip
-ENV ZONEINFO=/zoneinfo.zip
 COPY --from=build /out/steward /steward
 USER 65532:65532
 EXPOSE 8080

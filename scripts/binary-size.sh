@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds the static release binary as scripts/release.sh and the Dockerfile
-# do, and fails when it is over 12 MiB (12,582,912 bytes), the budget issue
-# #14 set. It prints the size, and with -v what reflects on methods (a
+# do, and fails when it is over 16 MiB (16,777,216 bytes), the budget issue
+# #22 set: room for the built-in zone database and the standard library. It prints the size, and with -v what reflects on methods (a
 # call such as text/template's MethodByName keeps every exported method
 # of the binary alive: html/template cost 6.3 MB that way).
 #   scripts/binary-size.sh [-v]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-limit=$((12 * 1024 * 1024))
+limit=$((16 * 1024 * 1024))
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$out/steward" ./cmd/steward
 size=$(wc -c < "$out/steward")
-printf 'release binary: %d bytes (%s MiB), budget %d bytes (12 MiB)\n' "$size" "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')" "$limit"
+printf 'release binary: %d bytes (%s MiB), budget %d bytes (16 MiB)\n' "$size" "$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')" "$limit"
 if [ "${1:-}" = -v ]; then
   CGO_ENABLED=0 go build -trimpath -ldflags=-dumpdep -o /dev/null ./cmd/steward 2>&1 | grep '<ReflectMethod>' || echo "nothing reflects on methods"
 fi

@@ -231,29 +231,19 @@ func (z *TimeZone) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// loadLocation is time.LoadLocation; tests replace it with a machine that
-// has no time-zone database.
-var loadLocation = time.LoadLocation
-
-// LoadZone loads an IANA time zone from the machine's time-zone database,
-// as time.LoadLocation does ($ZONEINFO, then the system's zoneinfo, then
-// the Go installation's when the binary knows it: not a -trimpath release
-// build). The binary does not carry the database itself
-// (time/tzdata is 450 KB of a 12 MiB budget): every runner and the
-// container image have one, and where none is found the error says so
-// rather than calling a good name unknown.
+// LoadZone loads an IANA time zone as time.LoadLocation does: $ZONEINFO,
+// then the machine's database, then the copy every steward binary embeds
+// (cmd/steward imports time/tzdata), so a release binary on a scratch
+// image or a runner without zoneinfo resolves every zone.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
 		return nil, fmt.Errorf("%q is not an IANA time zone name (e.g. America/Los_Angeles)", name)
 	}
-	loc, err := loadLocation(name)
-	if err == nil {
-		return loc, nil
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an IANA time zone name (e.g. America/Los_Angeles)", name)
 	}
-	if _, probe := loadLocation("America/Los_Angeles"); probe != nil {
-		return nil, fmt.Errorf("time zone %q: this machine has no IANA time-zone database: install the tzdata package, or set ZONEINFO to a Go installation's lib/time/zoneinfo.zip", name)
-	}
-	return nil, fmt.Errorf("%q is not an IANA time zone name (e.g. America/Los_Angeles)", name)
+	return loc, nil
 }
 
 // MarshalText writes the zone's name.
