@@ -169,7 +169,10 @@ func (h Handoff) Sentence() string {
 // OnDutySentence names who is on duty and until when, the one way every
 // report says it: "Ada Lovelace (@ada-l, until 2026-03-09) and Grace
 // Hopper (@grace, until 2026-03-23)", or "nobody: the rotation has a gap".
-// Until is the shift's end, the handoff day.
+// "Until D" means here what it means in everything steward writes: D is
+// the first day the thing no longer holds (a shift's end, the handoff
+// day; a gap's or an event's end). An inclusive last day, such as an
+// absence's `to`, is written "through D".
 func (st Status) OnDutySentence() string {
 	if len(st.OnDuty) == 0 {
 		return "nobody: the rotation has a gap"
@@ -220,5 +223,5 @@ func (st Status) AwaySentence(a Absence) string {
 	if a.Note != "" {
 		note = " (" + a.Note + ")"
 	}
-	return a.Name + " (@" + a.GitHub + ") is away until " + a.To.String() + note + " and nobody covers: " + st.CoverCommand(a)
+	return a.Name + " (@" + a.GitHub + ") is away through " + a.To.String() + note + " and nobody covers: " + st.CoverCommand(a)
 }

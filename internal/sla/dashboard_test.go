@@ -28,7 +28,7 @@ engineers:
 	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
 	b := Board{Now: now, Status: rotation.Who(r, r.Today(now)), Roster: r, Calendar: workdays.New(r.Location(), nil), Policy: Policy{1, 2}}
 	body, _ := b.Render()
-	want := "> ⚠️ Ana (@ana) is away until 2026-03-06 (conference) and nobody covers: steward cover HANDLE --for ana --from 2026-03-04 --to 2026-03-06."
+	want := "> ⚠️ Ana (@ana) is away through 2026-03-06 (conference) and nobody covers: steward cover HANDLE --for ana --from 2026-03-04 --to 2026-03-06."
 	if !strings.Contains(body, want) {
 		t.Errorf("dashboard lacks %q:\n%s", want, body)
 	}

@@ -59,7 +59,7 @@ func (a CommandAnswers) Who(ctx context.Context) (string, error) {
 		if i > 0 {
 			b.WriteString(sep(i, len(st.OnDuty)))
 		}
-		fmt.Fprintf(&b, "%s until %s", a.mention(s.GitHub, s.Name), s.End.AddDays(-1))
+		fmt.Fprintf(&b, "%s until %s", a.mention(s.GitHub, s.Name), s.End)
 		if s.Covering != "" {
 			fmt.Fprintf(&b, " (covering @%s)", slackEscape(s.Covering))
 		}

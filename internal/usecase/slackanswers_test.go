@@ -55,7 +55,7 @@ func TestSlashCommandAnswersFromTheRoster(t *testing.T) {
 	a := usecase.CommandAnswers{Roster: w.roster, Now: w.clock.Now, Tickets: freshdesk.Tickets{C: w.fdc}, TicketURL: w.fdc.AgentURL}
 	h := handler(t, a)
 	code, who := ask(t, h, "who")
-	for _, want := range []string{"on duty today (2026-10-21)", "<@U0CY000001> until 2026-11-15", "<@U0FAY00001>", "(covering @bob)",
+	for _, want := range []string{"on duty today (2026-10-21)", "<@U0CY000001> until 2026-11-16", "<@U0FAY00001>", "(covering @bob)",
 		"*Next handoff, 2026-11-02:* Eve Moss (@eve) joins, Bob Bell (@bob) leaves, Cy Young (@cy) stays."} {
 		if code != 200 || !strings.Contains(who, want) {
 			t.Errorf("who (%d) lacks %q:\n%s", code, want, who)
