@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,9 +170,20 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
 		len(tickets), len(st.Facts.Mirrored))
 	st.Facts.BoardItems = len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))
-	ch.say("Each went on the sprint board with Status, Priority and the current iteration, in its place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first.")
-	if extra := st.Facts.BoardItems - len(st.Facts.Mirrored); extra > 0 {
-		ch.say("%d support issue(s) a person opened joined it too, with the priority their labels give: %d items in all.", extra, st.Facts.BoardItems)
+	open, handMade := 0, 0
+	for _, is := range w.GitHub.Issues(w.Place.Owner, w.Place.Repo) {
+		_, _, mirrored := mirror.TicketOf(is.Body)
+		switch {
+		case is.IsPull || is.State != "open" || !slices.Contains(is.Labels, setup.Label):
+		case mirrored:
+			open++
+		default:
+			handMade++
+		}
+	}
+	ch.say("The %d open ones went on the sprint board with Status, Priority (the issue's priority label) and the current iteration, in their place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first; a ticket already resolved in FreshDesk got its issue closed at once, and stays off the board.", open)
+	if handMade > 0 {
+		ch.say("%d open support issue(s) a person opened joined it too, with the priority their labels give: %d items in all.", handMade, st.Facts.BoardItems)
 	}
 	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
 	if f := rep.Failed(); f > 0 {

@@ -58,9 +58,10 @@ func TestTheStoryIsTrue(t *testing.T) {
 			count[id]++
 		}
 	}
-	// The board holds the 8 mirrored issues and the support issue a person
+	// The board holds the open mirrored issues (7: one ticket was resolved
+	// already, its issue closed at once) and the support issue a person
 	// opened (seeded: "a support issue nobody has taken").
-	if len(f.Mirrored) != 8 || f.IssuesCreated != 8 || len(count) != 8 || f.BoardItems != 9 || len(w.GitHub.ProjectItems("open-infra", 12)) != 9 {
+	if len(f.Mirrored) != 8 || f.IssuesCreated != 8 || len(count) != 8 || f.BoardItems != 8 || len(w.GitHub.ProjectItems("open-infra", 12)) != 8 {
 		t.Errorf("mirrored %v (%d created), issues per ticket %v, board %d", f.Mirrored, f.IssuesCreated, count, f.BoardItems)
 	}
 	for _, id := range f.Mirrored {
@@ -151,7 +152,7 @@ func TestTheDemoPlaysAnyRoster(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		p := w.Place
-		if story.Facts.IssuesCreated != 8 || len(w.GitHub.ProjectItems(p.ProjectOwner, p.ProjectNumber)) != 9 || story.Facts.ResolvedTicket == 0 {
+		if story.Facts.IssuesCreated != 8 || len(w.GitHub.ProjectItems(p.ProjectOwner, p.ProjectNumber)) != 8 || story.Facts.ResolvedTicket == 0 {
 			t.Errorf("%s: %+v", name, story.Facts)
 		}
 		if name == "own names" && (p.Owner != "acme" || p.Repo != "helpdesk" || p.Branch != "trunk" || p.ProjectNumber != 3 || p.TeamSlug != "on-call" || len(p.Filled) != 0) {

@@ -33,6 +33,28 @@ type Board struct {
 	info *boardInfo
 }
 
+// itemsPage is the items of one page of the ItemsPage fragment.
+type itemsPage struct {
+	PageInfo struct {
+		HasNextPage bool
+		EndCursor   string
+	}
+	Nodes []struct {
+		ID      string
+		Content struct {
+			Number     int
+			Repository struct{ NameWithOwner string }
+		}
+		FieldValues struct {
+			Nodes []struct {
+				OptionID    string
+				IterationID string
+				Field       struct{ ID string }
+			}
+		}
+	}
+}
+
 var _ port.Board = (*Board)(nil)
 
 // Board is the port to project p.
@@ -51,7 +73,6 @@ type field struct {
 	name    string
 	options map[string]string // lower-case name -> id
 	names   map[string]string // id -> name
-	first   string            // the first option: the highest priority
 	iters   []iteration
 }
 
@@ -64,16 +85,24 @@ type iteration struct {
 // find reads the project and checks that every configured field and option
 // exists, naming what does when not.
 func (b *Board) find(ctx context.Context) (*boardInfo, error) {
+	info, _, err := b.findWithItems(ctx)
+	return info, err
+}
+
+// findWithItems is find, with the first page of items when this call read
+// the project (nil when it was known already: that page may be stale).
+func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.info != nil {
-		return b.info, nil
+		return b.info, nil, nil
 	}
 	p := b.p
 	var q struct {
 		Organization struct {
 			ProjectV2 struct {
 				ID     string
+				Items  itemsPage
 				Fields struct {
 					Nodes []struct {
 						ID            string
@@ -92,19 +121,16 @@ func (b *Board) find(ctx context.Context) (*boardInfo, error) {
 		}
 	}
 	if err := b.c.GraphQL(ctx, QueryFindProject, map[string]any{"owner": p.Owner, "number": p.Number}, &q); err != nil {
-		return nil, fmt.Errorf("integrations.github.project %s/%d: %w", p.Owner, p.Number, err)
+		return nil, nil, fmt.Errorf("integrations.github.project %s/%d: %w", p.Owner, p.Number, err)
 	}
 	info := &boardInfo{id: q.Organization.ProjectV2.ID}
 	var names []string
 	fields := map[string]*field{}
 	for _, n := range q.Organization.ProjectV2.Fields.Nodes {
 		f := &field{id: n.ID, name: n.Name, options: map[string]string{}, names: map[string]string{}}
-		for i, o := range n.Options {
+		for _, o := range n.Options {
 			f.options[strings.ToLower(o.Name)] = o.ID
 			f.names[o.ID] = o.Name
-			if i == 0 {
-				f.first = o.ID
-			}
 		}
 		for _, it := range n.Configuration.Iterations {
 			d, err := civil.Parse(it.StartDate)
@@ -124,20 +150,20 @@ func (b *Board) find(ctx context.Context) (*boardInfo, error) {
 	}
 	var err error
 	if info.status, err = get("status_field", p.StatusField); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, ok := info.status.options[strings.ToLower(p.StatusOption)]; !ok {
-		return nil, fmt.Errorf("integrations.github.project.status_option: field %q has no option %q; its options are: %s",
+		return nil, nil, fmt.Errorf("integrations.github.project.status_option: field %q has no option %q; its options are: %s",
 			p.StatusField, p.StatusOption, optionNames(info.status))
 	}
 	if info.priority, err = get("priority_field", p.PriorityField); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if info.iteration, err = get("iteration_field", p.IterationField); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b.info = info
-	return info, nil
+	return info, &q.Organization.ProjectV2.Items, nil
 }
 
 func optionNames(f *field) string {
@@ -191,11 +217,8 @@ func (b *Board) resolve(info *boardInfo, s port.BoardSet) (itemSet, error) {
 		}
 		x.status = map[string]any{"singleSelectOptionId": opt}
 	}
-	if s.Priority != "" || s.Highest {
+	if s.Priority != "" {
 		opt, ok := info.priority.options[strings.ToLower(s.Priority)]
-		if s.Highest && info.priority.first != "" {
-			opt, ok = info.priority.first, true
-		}
 		if !ok {
 			return x, fmt.Errorf("integrations.github.project.priority_field: field %q has no option %q; its options are: %s", info.priority.name, s.Priority, optionNames(info.priority))
 		}
@@ -340,43 +363,25 @@ func aliasIndex(path []any) (int, bool) {
 	return n, err == nil && n >= 0
 }
 
-// Items lists the board's items in the board's order, with their status
-// and priority by name.
+// Items lists the board's items in the board's order, with their status,
+// priority and iteration. The first call of a Board's life takes the first
+// page from the document that found the project.
 func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
-	info, err := b.find(ctx)
+	info, page, err := b.findWithItems(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []port.BoardItem
 	var cursor any
 	for range 100 { // 10,000 items: far more than a support board holds
-		var q struct {
-			Node struct {
-				Items struct {
-					PageInfo struct {
-						HasNextPage bool
-						EndCursor   string
-					}
-					Nodes []struct {
-						ID      string
-						Content struct {
-							Number     int
-							Repository struct{ NameWithOwner string }
-						}
-						FieldValues struct {
-							Nodes []struct {
-								OptionID string
-								Field    struct{ ID string }
-							}
-						}
-					}
-				}
+		if page == nil {
+			var q struct{ Node struct{ Items itemsPage } }
+			if err := b.c.GraphQL(ctx, QueryListItems, map[string]any{"projectId": info.id, "cursor": cursor}, &q); err != nil {
+				return nil, err
 			}
+			page = &q.Node.Items
 		}
-		if err := b.c.GraphQL(ctx, QueryListItems, map[string]any{"projectId": info.id, "cursor": cursor}, &q); err != nil {
-			return nil, err
-		}
-		for _, n := range q.Node.Items.Nodes {
+		for _, n := range page.Nodes {
 			it := port.BoardItem{ID: n.ID, Issue: n.Content.Number, Repo: n.Content.Repository.NameWithOwner}
 			for _, v := range n.FieldValues.Nodes {
 				switch v.Field.ID {
@@ -384,16 +389,30 @@ func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
 					it.Status = info.status.names[v.OptionID]
 				case info.priority.id:
 					it.Priority = info.priority.names[v.OptionID]
+				case info.iteration.id:
+					if x, ok := info.iteration.iteration(v.IterationID); ok {
+						it.SprintEnd = x.start.AddDays(x.days)
+					}
 				}
 			}
 			out = append(out, it)
 		}
-		if !q.Node.Items.PageInfo.HasNextPage {
+		if !page.PageInfo.HasNextPage {
 			return out, nil
 		}
-		cursor = q.Node.Items.PageInfo.EndCursor
+		cursor, page = page.PageInfo.EndCursor, nil
 	}
 	return nil, fmt.Errorf("project %s/%d: more than 10,000 items", b.p.Owner, b.p.Number)
+}
+
+// iteration finds one of the field's iterations by id.
+func (f *field) iteration(id string) (iteration, bool) {
+	for _, x := range f.iters {
+		if x.id == id {
+			return x, true
+		}
+	}
+	return iteration{}, false
 }
 
 // currentIteration is the iteration holding today, else the next to start.

@@ -7,8 +7,10 @@ import "github.com/support-steward/steward/internal/port"
 // The GraphQL documents steward sends. Every one is listed in Documents, and
 // tests validate each against GitHub's published schema.
 const (
-	// QueryFindProject finds an organization's project and its fields.
-	QueryFindProject = `query FindProject($owner: String!, $number: Int!) {
+	// QueryFindProject finds an organization's project and its fields,
+	// with the first page of its items: a pass that reads the board for
+	// the first time costs one request, not two.
+	QueryFindProject = `query FindProject($owner: String!, $number: Int!, $cursor: String) {
   organization(login: $owner) {
     projectV2(number: $number) {
       id
@@ -25,9 +27,27 @@ const (
           }
         }
       }
+      ` + itemsSelection + `
     }
   }
 }`
+
+	// itemsSelection selects one page of a project's items with the values of
+	// their single-select and iteration fields. It is text, not a named
+	// fragment, so the documents file holds each document whole once.
+	itemsSelection = `items(first: 100, after: $cursor) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id
+      content { ... on Issue { id number repository { nameWithOwner } } }
+      fieldValues(first: 20) {
+        nodes {
+          ... on ProjectV2ItemFieldSingleSelectValue { optionId field { ... on ProjectV2FieldCommon { id } } }
+          ... on ProjectV2ItemFieldIterationValue { iterationId field { ... on ProjectV2FieldCommon { id } } }
+        }
+      }
+    }
+  }`
 
 	// MutationAddItem adds an issue to a project; GitHub returns the
 	// existing item when it is already there, so it is safe to retry.
@@ -51,24 +71,11 @@ const (
   }
 }`
 
-	// QueryListItems pages through a project's items with the values of
-	// their single-select and iteration fields.
+	// QueryListItems pages through a project's items.
 	QueryListItems = `query ListItems($projectId: ID!, $cursor: String) {
   node(id: $projectId) {
     ... on ProjectV2 {
-      items(first: 100, after: $cursor) {
-        pageInfo { hasNextPage endCursor }
-        nodes {
-          id
-          content { ... on Issue { id number repository { nameWithOwner } } }
-          fieldValues(first: 20) {
-            nodes {
-              ... on ProjectV2ItemFieldSingleSelectValue { optionId field { ... on ProjectV2FieldCommon { id } } }
-              ... on ProjectV2ItemFieldIterationValue { iterationId field { ... on ProjectV2FieldCommon { id } } }
-            }
-          }
-        }
-      }
+      ` + itemsSelection + `
     }
   }
 }`

@@ -46,7 +46,7 @@ func FromRoster(r *roster.Roster) (Setup, error) {
 		Owner: owner, Repo: repo, Label: ig.Label(), FreshdeskDomain: fi.Domain,
 		Config: Config{Domain: fi.Host(), Tags: fi.MirrorTags(), MinPriority: fi.MinPriority, SupportLabel: ig.Label(),
 			EventLabel: roster.DefaultEventLabel, Events: r.Events, Location: r.Location(),
-			IncludeRequester: fi.IncludeRequester, IncludeDescription: fi.IncludeDescription, KeepSubjects: !fi.Scrubs(), Board: ig.Project != nil},
+			IncludeRequester: fi.IncludeRequester, IncludeDescription: fi.IncludeDescription, KeepSubjects: !fi.Scrubs()},
 		Render: Render{Repo: ig.Repo, Location: r.Location(), Calendar: workdays.New(r.Location(), r.Holidays),
 			FirstResponse: r.SLA.FirstResponseDays()},
 	}

@@ -22,6 +22,10 @@ type BoardItem struct {
 	HubDown  bool
 	Priority int // FreshDesk's 1 Low .. 4 Urgent; 0 unknown (Medium)
 	Created  time.Time
+	// Fresh is an item just added (at the bottom): it is set in place by
+	// the change that sets its fields anyway, so Moves keeps the others
+	// where they are rather than it.
+	Fresh bool
 }
 
 // impact ranks an open support item: events first, then hub down, then
@@ -72,30 +76,6 @@ func byImpact(a, b BoardItem) int {
 	return cmp.Or(cmp.Compare(a.impact(), b.impact()), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
 }
 
-// After is the item a new item x goes right after ("" is the top): the one
-// that precedes it in Ordered(append(items, x)), found in one pass, so
-// placing each of a backfill's thousands of items stays cheap.
-func After(items []BoardItem, x BoardItem) string {
-	if x.group() != 0 {
-		want := Ordered(append(slices.Clone(items), x))
-		i := slices.IndexFunc(want, func(b BoardItem) bool { return b.ID == x.ID })
-		if i <= 0 {
-			return ""
-		}
-		return want[i-1].ID
-	}
-	var best *BoardItem
-	for i, it := range items {
-		if it.group() == 0 && byImpact(it, x) < 0 && (best == nil || byImpact(it, *best) > 0) {
-			best = &items[i]
-		}
-	}
-	if best == nil {
-		return ""
-	}
-	return best.ID
-}
-
 // Move puts one item right after another; an empty After means the top.
 type Move struct {
 	ID    string
@@ -113,9 +93,11 @@ func Moves(current []BoardItem) []Move {
 	for i, it := range want {
 		pos[it.ID] = i
 	}
-	seq := make([]int, len(current))
-	for i, it := range current {
-		seq[i] = pos[it.ID]
+	seq := make([]int, 0, len(current))
+	for _, it := range current {
+		if !it.Fresh {
+			seq = append(seq, pos[it.ID])
+		}
 	}
 	keep := longestIncreasing(seq)
 	var moves []Move
@@ -178,22 +160,17 @@ func PriorityOf(labels []string) int {
 	return sla.PriorityMedium
 }
 
-// ItemOf is what the board's order needs of a support issue: from the state
-// steward recorded in it (target, when this run changes it), else from its
-// labels (an issue a person opened).
-func ItemOf(id string, is Issue, target *State) BoardItem {
-	it := BoardItem{ID: id, Support: true, Closed: is.State == "closed", Created: is.Created}
-	st, ok := parseState(is.Body)
-	if target != nil {
-		st, ok = *target, true
-	}
-	if ok {
-		it.Event, it.HubDown, it.Priority = st.Event, st.HubDown, st.Priority
+// ItemOf is what the board's order needs of a support issue: its priority
+// from its label, as the Priority field shows it (one source for both);
+// for a mirrored issue, its event, hub-down and the ticket's age from the
+// state steward recorded.
+func ItemOf(id string, is Issue) BoardItem {
+	it := BoardItem{ID: id, Support: true, Closed: is.State == "closed", Created: is.Created, Priority: PriorityOf(is.Labels)}
+	if st, ok := parseState(is.Body); ok {
+		it.Event, it.HubDown = st.Event, st.HubDown
 		if !st.Created.IsZero() {
 			it.Created = st.Created
 		}
-		return it
 	}
-	it.Priority = PriorityOf(is.Labels)
 	return it
 }

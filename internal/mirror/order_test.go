@@ -116,26 +116,3 @@ func positions(items []BoardItem, want []string) []int {
 	}
 	return out
 }
-
-// After agrees with Ordered on where a new item goes, whatever the board's
-// current order.
-func TestAfterAgreesWithOrdered(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 5))
-	for range 500 {
-		var items []BoardItem
-		for i := range r.IntN(12) {
-			items = append(items, BoardItem{ID: fmt.Sprint("i", i), Support: r.IntN(4) > 0, Closed: r.IntN(5) == 0, Event: r.IntN(6) == 0,
-				HubDown: r.IntN(6) == 0, Priority: r.IntN(5), Created: time.Unix(int64(r.IntN(4)), 0)})
-		}
-		x := BoardItem{ID: "new", Support: true, Event: r.IntN(6) == 0, HubDown: r.IntN(6) == 0, Priority: r.IntN(5), Created: time.Unix(int64(r.IntN(4)), 0)}
-		want := Ordered(append(slices.Clone(items), x))
-		i := slices.IndexFunc(want, func(b BoardItem) bool { return b.ID == "new" })
-		pred := ""
-		if i > 0 {
-			pred = want[i-1].ID
-		}
-		if got := After(items, x); got != pred {
-			t.Fatalf("After(%+v, %+v) = %q, Ordered puts it after %q", items, x, got, pred)
-		}
-	}
-}

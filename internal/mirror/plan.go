@@ -30,8 +30,6 @@ type Config struct {
 	// from subjects (integrations.freshdesk.scrub_subjects: false); by
 	// default they never reach GitHub.
 	KeepSubjects bool
-	// Board is true when a project is configured.
-	Board bool
 }
 
 // Ticket is a helpdesk ticket as the mirror needs it. Requester and
@@ -88,17 +86,15 @@ type Kind string
 
 // The actions of a plan.
 const (
-	CreateIssue      Kind = "create-issue"
-	UpdateTitle      Kind = "update-title"
-	SetLabels        Kind = "set-labels"
-	AddToBoard       Kind = "add-to-board"
-	SetBoardPriority Kind = "set-board-priority"
-	LinkTicket       Kind = "link-ticket"
-	CloseIssue       Kind = "close-issue"
-	ReopenIssue      Kind = "reopen-issue"
-	ResolveTicket    Kind = "resolve-ticket"
-	ReopenTicket     Kind = "reopen-ticket"
-	CloseDuplicate   Kind = "close-duplicate"
+	CreateIssue    Kind = "create-issue"
+	UpdateTitle    Kind = "update-title"
+	SetLabels      Kind = "set-labels"
+	LinkTicket     Kind = "link-ticket"
+	CloseIssue     Kind = "close-issue"
+	ReopenIssue    Kind = "reopen-issue"
+	ResolveTicket  Kind = "resolve-ticket"
+	ReopenTicket   Kind = "reopen-ticket"
+	CloseDuplicate Kind = "close-duplicate"
 )
 
 // Action is one step, with the reason for it.
@@ -265,9 +261,6 @@ func (c Config) create(in Input, t Ticket) Work {
 		reason = fmt.Sprintf("the ticket's priority is %s", sla.PriorityName(t.Priority))
 	}
 	w.Actions = append(w.Actions, Action{Kind: CreateIssue, Title: Title(tgt), Add: c.labels(tgt), Reason: reason})
-	if c.Board {
-		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "new support issues go on the sprint board, in their place by impact"})
-	}
 	w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket gets a private note linking its issue"})
 	if done(t.Status) {
 		w.Actions = append(w.Actions, Action{Kind: CloseIssue, Reason: "the ticket is already " + StatusName(t.Status),
@@ -299,9 +292,6 @@ func (c Config) reconcile(in Input, is Issue, r State, t *Ticket) (Work, bool) {
 		}
 		w.Actions = append(w.Actions, Action{Kind: SetLabels, Add: want, Remove: remove, Reason: reason})
 	}
-	if c.Board && r.Board && (tgt.Priority != r.Priority || tgt.Event != r.Event || tgt.HubDown != r.HubDown) {
-		w.Actions = append(w.Actions, Action{Kind: SetBoardPriority, Reason: "the ticket's priority, event or hub-down tag changed: its board priority and place follow"})
-	}
 
 	tStatus := r.Status
 	if t != nil {
@@ -328,9 +318,6 @@ func (c Config) reconcile(in Input, is Issue, r State, t *Ticket) (Work, bool) {
 		tgt.Status = r.Status
 	case issueChanged && !ticketChanged:
 		tgt.Status = r.Status // closed as not planned: the ticket stays as it is
-	}
-	if c.Board && !r.Board {
-		w.Actions = append(w.Actions, Action{Kind: AddToBoard, Reason: "the issue is not on the sprint board yet"})
 	}
 	if !r.Linked {
 		w.Actions = append(w.Actions, Action{Kind: LinkTicket, Reason: "the ticket has no note linking the issue yet"})

@@ -19,9 +19,12 @@ type Outcome struct {
 
 // Report is what a sync run planned and did.
 type Report struct {
-	Planned  []Work    `json:"planned"`
-	Outcomes []Outcome `json:"outcomes,omitempty"`
-	DryRun   bool      `json:"dry_run"`
+	Planned []Work `json:"planned"`
+	// Board is what the board pass found to change (BoardChanges), and
+	// the items it added.
+	Board    []ItemChange `json:"board,omitempty"`
+	Outcomes []Outcome    `json:"outcomes,omitempty"`
+	DryRun   bool         `json:"dry_run"`
 }
 
 // Created counts the issues created.

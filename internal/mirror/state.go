@@ -32,9 +32,9 @@ type State struct {
 	Event bool `json:"event,omitempty"`
 	// HubDown is true when the ticket is tagged hub-down.
 	HubDown bool `json:"hub_down,omitempty"`
-	// Board and Linked record the steps done once: the board item, and
-	// the private note on the ticket that links the issue.
-	Board  bool `json:"board,omitempty"`
+	// Linked records the step done once: the private note on the ticket
+	// that links the issue. (The board is never recorded: it is read and
+	// reconciled on every pass.)
 	Linked bool `json:"linked,omitempty"`
 	// ResolveError is why FreshDesk refused to resolve the ticket; steward
 	// does not try again until the ticket changes.

@@ -25,10 +25,8 @@ type BoardSet struct {
 	// Status is an option of the status field by name ("" leaves it;
 	// Done is the closed issues' column).
 	Status string
-	// Priority is an option of the priority field by name; Highest puts
-	// the field's first option instead.
+	// Priority is an option of the priority field by name.
 	Priority string
-	Highest  bool
 	// Iteration, when not zero, sets the iteration holding that day, or
 	// the next one to start.
 	Iteration civil.Date
@@ -50,4 +48,7 @@ type BoardItem struct {
 	Repo     string // owner/name of the issue
 	Status   string // option name
 	Priority string // option name
+	// SprintEnd is the first day after the item's iteration; zero when it
+	// has none.
+	SprintEnd civil.Date
 }

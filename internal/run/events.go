@@ -1,7 +1,6 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -83,27 +82,21 @@ func (t *TooMany) Error() string {
 
 // decodeAtMost decodes JSON array b into out as encoding/json would (null
 // is nil; elements within out's capacity are decoded over), after counting
-// at most max+1 of its elements: a body of millions of them costs nothing.
+// its elements as values of no size, which encoding/json skips without
+// copying: an array of millions of elements, or of one of 5 MiB, costs
+// nothing to refuse.
 func decodeAtMost[T any](b []byte, out *[]T, max int, field string) error {
-	if string(b) == "null" {
-		*out = nil
-		return nil
+	var n []skipped
+	if json.Unmarshal(b, &n) == nil && len(n) > max {
+		return &TooMany{Field: field, Max: max, What: "elements"}
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-		return json.Unmarshal(b, out) // not an array: encoding/json's own error
-	}
-	for n := 0; dec.More(); n++ {
-		if n == max {
-			return &TooMany{Field: field, Max: max, What: "elements"}
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return err
-		}
-	}
-	return json.Unmarshal(b, out)
+	return json.Unmarshal(b, out) // not an array: encoding/json's own error
 }
+
+// skipped is any JSON value, read as nothing.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
 
 // Check holds an envelope to GitHub's bounds on its strings.
 func (e Envelope) Check() error {
@@ -185,7 +178,7 @@ func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 			return "", nil
 		}
 		if a, setup, err := c.Mirror(); err == nil {
-			if _, err := a.Adopt(ctx, setup.Config, label, e.Issue.Number); err != nil {
+			if _, err := a.ReconcileIssue(ctx, setup.Config, label, e.Issue.Number); err != nil {
 				return "", err
 			}
 		}

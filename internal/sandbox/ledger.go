@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -108,5 +109,18 @@ func Route(pattern string) func(Request) bool {
 	return func(r Request) bool { return r.Route == pattern }
 }
 
-// Writes matches requests that are not GET or HEAD.
-func Writes(r Request) bool { return r.Method != "GET" && r.Method != "HEAD" }
+// Writes matches requests that change something: any but GET and HEAD,
+// except a GraphQL document that is a query (POST /graphql reads too).
+func Writes(r Request) bool {
+	if r.Method == "GET" || r.Method == "HEAD" {
+		return false
+	}
+	if r.Route == "POST /graphql" {
+		var doc struct{ Query string }
+		if json.Unmarshal(r.Body, &doc) == nil {
+			q := strings.TrimSpace(doc.Query)
+			return strings.HasPrefix(q, "mutation") // "query ..." and "{ ... }" read
+		}
+	}
+	return true
+}

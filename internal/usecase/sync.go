@@ -9,14 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/comms"
 	"github.com/support-steward/steward/internal/httpx"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
-	"github.com/support-steward/steward/internal/sla"
 )
 
 // Mirror keeps FreshDesk tickets and their GitHub support issues in step:
@@ -28,9 +26,9 @@ import (
 // with its state already recorded, the board item, one document setting
 // the item's fields and position) and one FreshDesk request (the link
 // note). A status change costs a comment and one edit that changes the
-// state and records it; with a board, the run's one board document (one
-// per 25 items) moves the closed items to Done. What a failed step leaves
-// undone is recorded by one more edit, so the next run does it again.
+// state and records it; with a board, the pass's one board document (one
+// per 20 items) moves the closed items to Done. Every pass reads the board
+// once (reconcileBoard): the board is never recorded, always observed.
 type Mirror struct {
 	Issues port.Issues
 	Desk   port.Helpdesk
@@ -45,8 +43,6 @@ type Mirror struct {
 	// Roster, when set, gives communication.resolved: the message to the
 	// requester when a ticket's issue is closed as completed.
 	Roster *roster.Roster
-
-	run boardRun
 }
 
 // Apply carries out every work item. A failed step is reported and left for
@@ -75,10 +71,10 @@ func (m *Mirror) apply(ctx context.Context, w mirror.Work) []mirror.Outcome {
 	st := w.Recorded
 	if w.Issue == 0 {
 		// The new issue records, when created, what the run means to make
-		// true: open, on the board and linked as planned. A step that fails
-		// is recorded by one more edit below, so the next run does it.
+		// true: open and linked as planned. A step that fails is recorded by
+		// one more edit below, so the next run does it.
 		st = w.Target
-		st.Board, st.Linked = planned[mirror.AddToBoard], planned[mirror.LinkTicket]
+		st.Linked = planned[mirror.LinkTicket]
 		if mirror.Done(st.Status) {
 			st.Status = 2
 		}
@@ -167,17 +163,6 @@ func (m *Mirror) do(ctx context.Context, w *mirror.Work, act mirror.Action, st *
 			}
 		}
 		st.Priority, st.Event = w.Target.Priority, w.Target.Event
-	case mirror.AddToBoard:
-		if err := m.addToBoard(ctx, w, true); err != nil {
-			st.Board = false
-			return err
-		}
-		st.Board = true
-	case mirror.SetBoardPriority:
-		if err := m.addToBoard(ctx, w, false); err != nil {
-			st.Board = false // the next run puts the whole item right
-			return err
-		}
 	case mirror.LinkTicket:
 		// An issue created in this run cannot have a note yet: skip looking.
 		if err := m.link(ctx, w.Ticket, w.Issue, m.issueURL(w), w.Recorded.Ticket == 0); err != nil {
@@ -425,23 +410,4 @@ func (m *Mirror) resolvedMessage(ctx context.Context, w *mirror.Work, t port.Tic
 		m.Log.Info("resolved message", "ticket", w.Ticket, "draft", out.Draft)
 	}
 	return nil
-}
-
-// addToBoard adds the issue (GitHub returns the existing item when it is
-// there already) and sets its fields with one more request: its priority
-// as its labels say; a new item also gets its status and iteration, and
-// its place on the board by impact.
-func (m *Mirror) addToBoard(ctx context.Context, w *mirror.Work, all bool) error {
-	item, err := m.Board.Add(ctx, w.NodeID)
-	if err != nil {
-		return err
-	}
-	set := port.BoardSet{Priority: sla.PriorityName(w.Target.Priority)}
-	if all {
-		set.Status, set.Iteration = m.BoardStatus, civil.Of(m.Now.In(m.Render.Location))
-		set.After, set.Move = m.place(ctx, item, w)
-	} else if m.run.targets != nil {
-		m.run.targets[w.Issue] = w.Target
-	}
-	return m.Board.Set(ctx, item, set)
 }

@@ -54,7 +54,7 @@ func BenchmarkAPICalls(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			w := newWorld(b, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
 			if tc.noBoard {
-				w.board, w.config.Board = nil, false
+				w.board = nil
 			}
 			for k := range 100 {
 				w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", k), Tags: []string{"engineering"}, CompanyID: int64(1 + k%2)})

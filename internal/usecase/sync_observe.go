@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/support-steward/steward/internal/civil"
-	"github.com/support-steward/steward/internal/sla"
 	"time"
 
 	"github.com/support-steward/steward/internal/mirror"
@@ -88,32 +86,36 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 	if r.Planned == nil {
 		r.Planned = []mirror.Work{}
 	}
+	issues := in.Issues
 	if !dryRun && len(r.Planned) > 0 {
-		m.startBoardRun(in.Issues)
 		r.Outcomes = m.Apply(ctx, r.Planned)
-		// Read the list once more after writing, so the next run's
-		// conditional reads find it unchanged and cost nothing.
-		after, err := m.listIssues(ctx, supportLabel)
-		if err != nil {
+		// Read the list once more after writing: the board pass sees the
+		// issues as they now are, and the next run's conditional reads find
+		// the list unchanged and cost nothing.
+		if issues, err = m.listIssues(ctx, supportLabel); err != nil {
 			return r, err
 		}
-		ordered := m.orderBoard(ctx, after)
-		r.Outcomes = append(r.Outcomes, ordered...)
-		if slices.ContainsFunc(ordered, func(o mirror.Outcome) bool { return o.Error != "" }) {
-			r.Outcomes = append(r.Outcomes, m.boardPending(ctx, r.Planned, after)...)
-		}
 	}
+	var board []mirror.Outcome
+	r.Board, board = m.reconcileBoard(ctx, issues, dryRun)
+	r.Outcomes = append(r.Outcomes, board...)
 	return r, nil
 }
 
 // SyncTicket reconciles one ticket and its issue now, as a webhook asks:
-// it re-reads the ticket instead of trusting the delivery.
+// it re-reads the ticket instead of trusting the delivery, then the board.
 func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
 	issues, err := m.listIssues(ctx, label)
 	if err != nil {
 		return mirror.Report{}, err
 	}
-	return m.syncTicket(ctx, c, id, issues)
+	r, err := m.syncTicket(ctx, c, id, issues)
+	if err != nil {
+		return r, err
+	}
+	board, err := m.boardPass(ctx, label)
+	r.Outcomes = append(r.Outcomes, board...)
+	return r, err
 }
 
 // syncTicket reconciles ticket id with the issues given: every support
@@ -145,31 +147,45 @@ func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issu
 	if r.Planned == nil {
 		r.Planned = []mirror.Work{}
 	}
-	m.startBoardRun(nil)
 	r.Outcomes = m.Apply(ctx, works)
 	return r, nil
 }
 
-// Adopt makes an issue that a person labelled and that names a ticket the
-// ticket's mirror, unless another issue already is; then syncs the ticket
-// (board, link note). It reports the issue that mirrors the ticket.
-func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, number int) (int, error) {
+// ReconcileIssue is the reconcile of one support issue, whichever delivery
+// or action named it: the issue and its ticket made to agree (a mirrored
+// issue with its ticket; an issue a person labelled that names a ticket
+// becomes that ticket's mirror, unless another issue already is), then the
+// board. It reports the issue that mirrors the ticket, 0 for an issue that
+// mirrors none.
+func (m *Mirror) ReconcileIssue(ctx context.Context, c mirror.Config, label string, number int) (int, error) {
+	mirrorOf, err := m.pair(ctx, c, label, number)
+	if err != nil {
+		return mirrorOf, err
+	}
+	board, err := m.boardPass(ctx, label)
+	for _, o := range board {
+		if o.Error != "" && err == nil {
+			err = fmt.Errorf("the board: %s: %s", o.Reason, o.Error)
+		}
+	}
+	return mirrorOf, err
+}
+
+// pair makes issue number and the ticket it names agree.
+func (m *Mirror) pair(ctx context.Context, c mirror.Config, label string, number int) (int, error) {
 	is, err := m.Issues.Get(ctx, number)
 	if err != nil {
 		return 0, fmt.Errorf("reading #%d: %w", number, err)
 	}
 	if id, _, ok := mirror.TicketOf(is.Body); ok {
 		// The issue mirrors its ticket already: reconcile the two without
-		// listing every support issue, so a delivery costs the same however
-		// many there are.
+		// its duplicates (those are the scheduled sync's to find).
 		_, err := m.syncTicket(ctx, c, id, []mirror.Issue{mirrorIssue(is)})
 		return number, err
 	}
 	id, ok := mirror.TicketRef(is.Body, c.Domain)
 	if !ok {
-		// A support issue a person opened: it joins the board with the
-		// priority its labels give (Medium without one).
-		return 0, m.joinBoard(ctx, is)
+		return 0, nil // a support issue a person opened: the board is all it needs
 	}
 	issues, err := m.listIssues(ctx, label)
 	if err != nil {
@@ -191,24 +207,4 @@ func (m *Mirror) Adopt(ctx context.Context, c mirror.Config, label string, numbe
 	issues = slices.DeleteFunc(issues, func(x mirror.Issue) bool { return x.Number == number })
 	_, err = m.syncTicket(ctx, c, id, append(issues, mirrorIssue(edited)))
 	return number, err
-}
-
-// joinBoard puts a support issue a person opened on the board, with the
-// priority its labels give, the open status and the current iteration.
-// Adding an item already there gives the existing one, so a second
-// delivery for the same issue changes nothing.
-func (m *Mirror) joinBoard(ctx context.Context, is port.Issue) error {
-	if m.Board == nil || is.State != "open" {
-		return nil
-	}
-	item, err := m.Board.Add(ctx, is.NodeID)
-	if err != nil {
-		return fmt.Errorf("adding #%d to the board: %w", is.Number, err)
-	}
-	err = m.Board.Set(ctx, item, port.BoardSet{Priority: sla.PriorityName(mirror.PriorityOf(is.Labels)), Status: m.BoardStatus,
-		Iteration: civil.Of(m.Now.In(m.Render.Location))})
-	if err != nil {
-		return fmt.Errorf("setting #%d's board fields: %w", is.Number, err)
-	}
-	return nil
 }

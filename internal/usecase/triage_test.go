@@ -100,7 +100,6 @@ func (w *triageWorld) seed() {
 	}
 	s.Render.TicketURL = w.fdc.AgentURL
 	a := w.mirror(s.Render)
-	s.Config.Board = false
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		w.t.Fatalf("mirror: %v %+v", err, r.Outcomes)
 	}
@@ -421,7 +420,6 @@ func TestLapsesEscalateOncePerPeriod(t *testing.T) {
 		Stats: sandbox.FDStats{FirstRespondedAt: replied, AgentRespondedAt: replied}})
 	s, _ := mirror.FromRoster(w.r)
 	s.Render.TicketURL = w.fdc.AgentURL
-	s.Config.Board = false
 	a := w.mirror(s.Render)
 	if r, err := a.Sync(context.Background(), s.Config, "support", 30*24*time.Hour, false); err != nil || r.Failed() > 0 {
 		t.Fatalf("mirror: %v", err)
