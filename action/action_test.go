@@ -164,6 +164,12 @@ func TestScheduledRun(t *testing.T) {
 	if m := r.g.TeamMembers("open-infra", "support-stewards"); strings.Join(m, ",") != "grace,kjohnson" {
 		t.Errorf("team %v", m)
 	}
+	// The sync, the acknowledgements and the dashboard read FreshDesk's
+	// ticket list once between them; a ticket one part wrote to is read
+	// again by id for the next.
+	if n := r.fd.Ledger().Count(sandbox.Route("GET /api/v2/tickets")); n != 1 {
+		t.Errorf("the ticket list was read %d times:\n%s", n, r.fd.Ledger())
+	}
 }
 
 func TestARunStartedByAnIssueEventHandlesItFirst(t *testing.T) {

@@ -8,29 +8,19 @@ import (
 	"github.com/support-steward/steward/internal/port"
 )
 
-// Tickets adapts the client to port.Tickets.
-type Tickets struct{ C *Client }
+// Tickets adapts the client to port.Tickets. With Snap, list reads within
+// the snapshot's window come from the run's one read of the list.
+type Tickets struct {
+	C    *Client
+	Snap *Snapshot
+}
 
 var _ port.Helpdesk = Tickets{}
 
 // Changed lists tickets updated since a moment, with stats.
 func (t Tickets) Changed(ctx context.Context, since time.Time, withRequester bool) ([]port.Ticket, error) {
-	include := []string{"stats"}
-	if withRequester {
-		include = append(include, "requester")
-	}
-	list, err := t.C.ListTickets(ctx, ListOptions{UpdatedSince: since, Include: include})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]port.Ticket, 0, len(list))
-	for _, tk := range list {
-		if tk.Spam {
-			continue
-		}
-		out = append(out, toPort(tk))
-	}
-	return out, nil
+	list, err := t.list(ctx, port.TicketQuery{Since: since, Requester: withRequester})
+	return slices.DeleteFunc(list, func(tk port.Ticket) bool { return tk.Spam }), err
 }
 
 func toPort(tk Ticket) port.Ticket {
@@ -88,18 +78,49 @@ func (t Tickets) Conversations(ctx context.Context, id int64) ([]port.Conversati
 
 // Reply sends a public reply to the requester.
 func (t Tickets) Reply(ctx context.Context, id int64, html string) error {
+	defer t.Snap.touch(id)
 	_, err := t.C.Reply(ctx, id, html)
 	return err
 }
 
 // Note adds a private note.
 func (t Tickets) Note(ctx context.Context, id int64, html string) error {
+	defer t.Snap.touch(id)
 	_, err := t.C.AddNote(ctx, id, html, true)
 	return err
 }
 
 // List lists the tickets updated since q.Since, oldest change first.
 func (t Tickets) List(ctx context.Context, q port.TicketQuery) ([]port.Ticket, error) {
+	return t.list(ctx, q)
+}
+
+// list reads the tickets q asks for: from the run's snapshot when it
+// covers them (without what q does not ask for: a part that did not ask
+// for requester names or descriptions never holds them), else from
+// FreshDesk. Oldest change first, spam included.
+func (t Tickets) list(ctx context.Context, q port.TicketQuery) ([]port.Ticket, error) {
+	if t.Snap.covers(q.Since) && (!q.Description || t.Snap.Description) {
+		all, err := t.Snap.tickets(ctx, t.C)
+		if err != nil {
+			return nil, err
+		}
+		var out []port.Ticket
+		for _, tk := range all {
+			if tk.UpdatedAt.Before(q.Since) {
+				continue
+			}
+			p := toPort(tk)
+			if !q.Requester {
+				p.RequesterName = ""
+			}
+			if !q.Description {
+				p.Description = ""
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
 	include := []string{"stats"}
 	if q.Requester {
 		include = append(include, "requester")
@@ -139,12 +160,14 @@ func (t Tickets) CompanyName(ctx context.Context, id int64) (string, error) {
 
 // SetStatus changes a ticket's status.
 func (t Tickets) SetStatus(ctx context.Context, id int64, status int) error {
+	defer t.Snap.touch(id)
 	_, err := t.C.UpdateTicket(ctx, id, map[string]any{"status": status})
 	return err
 }
 
 // AddNote adds a private note and returns it as stored.
 func (t Tickets) AddNote(ctx context.Context, id int64, html string) (port.Conversation, error) {
+	defer t.Snap.touch(id)
 	c, err := t.C.AddNote(ctx, id, html, true)
 	if err != nil {
 		return port.Conversation{}, err

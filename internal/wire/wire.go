@@ -65,6 +65,20 @@ type Clients struct {
 	// Log hears what the engines do not return: a mirror step that failed
 	// among others that went on.
 	Log *slog.Logger
+	// tickets is FreshDesk's ticket list as this run reads it: once,
+	// shared by every part (nil without FreshDesk).
+	tickets *freshdesk.Snapshot
+}
+
+// SnapshotWindow is how far back the run's one read of FreshDesk's ticket
+// list goes: the widest window a part of the run reads (the dashboard's
+// and /steward overdue's 90 days).
+const SnapshotWindow = 90 * 24 * time.Hour
+
+// Tickets is FreshDesk behind the ports, reading the ticket list through
+// the run's snapshot.
+func (c Clients) Tickets() freshdesk.Tickets {
+	return freshdesk.Tickets{C: c.FD, Snap: c.tickets}
 }
 
 // Connect makes the clients the roster's integrations call for.
@@ -83,7 +97,7 @@ func Connect(e Env, r *roster.Roster) Clients {
 // roster asks for, the FreshDesk domain (STEWARD_FRESHDESK_DOMAIN over the
 // roster's), and "not configured" versus "cannot connect". github and
 // freshdesk make (or reuse) the clients themselves.
-func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshdesk func(domain string) (*freshdesk.Client, error)) Clients {
+func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), newFD func(domain string) (*freshdesk.Client, error)) Clients {
 	c := Clients{Roster: r, Now: e.Now(), Log: e.log()}
 	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
 	if ig == nil {
@@ -98,7 +112,8 @@ func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), freshde
 		if d := e.Getenv("STEWARD_FRESHDESK_DOMAIN"); d != "" {
 			domain = d
 		}
-		c.FD, c.FDErr = freshdesk(domain)
+		c.FD, c.FDErr = newFD(domain)
+		c.tickets = freshdesk.NewSnapshot(c.Now.Add(-SnapshotWindow), fi.IncludeDescription)
 	}
 	c.Slack, c.SlackErr = ConnectSlack(e, r)
 	return c
@@ -174,7 +189,7 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	if err != nil {
 		return nil, s, err
 	}
-	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: c.FD}, Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster}
+	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster}
 	if s.Board != nil {
 		m.Board, m.BoardStatus, m.BoardDone = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption, "Done"
 	}
@@ -243,7 +258,7 @@ func (c Clients) Triage() (*usecase.Triage, error) {
 	}
 	t := &usecase.Triage{Issues: issues, Roster: c.Roster, Label: ig.Label(), Now: c.Now}
 	if c.FD != nil {
-		t.Desk = freshdesk.Tickets{C: c.FD}
+		t.Desk = c.Tickets()
 	}
 	return t, nil
 }
@@ -261,7 +276,7 @@ func (c Clients) Membership() usecase.Membership {
 // Acknowledge returns the engine answering new tickets from the roster's
 // template; it needs the FreshDesk client.
 func (c Clients) Acknowledge() *usecase.Acknowledge {
-	return &usecase.Acknowledge{Tickets: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now}
+	return &usecase.Acknowledge{Tickets: c.Tickets(), Roster: c.Roster, Now: c.Now}
 }
 
 // NotConfigured is the reason a part is off because roster.yaml does not
@@ -306,7 +321,7 @@ func (c Clients) SlackRun(ctx context.Context, chat port.Chat) (*usecase.SlackRu
 		Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
 		Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
 	if c.FD != nil {
-		run.Tickets, run.Notes, run.TicketURL = freshdesk.Tickets{C: c.FD}, freshdesk.Notes{C: c.FD}, c.FD.AgentURL
+		run.Tickets, run.Notes, run.TicketURL = c.Tickets(), freshdesk.Notes{C: c.FD}, c.FD.AgentURL
 	}
 	rosterRepo := cmp.Or(ig.RosterRepo, ig.Repo)
 	ro, rn, _ := strings.Cut(rosterRepo, "/")
@@ -328,7 +343,7 @@ func (c Clients) CommandAnswers() usecase.CommandAnswers {
 	now := c.Now
 	a := usecase.CommandAnswers{Roster: c.Roster, Now: func() time.Time { return now }}
 	if c.FD != nil {
-		a.Tickets, a.TicketURL = freshdesk.Tickets{C: c.FD}, c.FD.AgentURL
+		a.Tickets, a.TicketURL = c.Tickets(), c.FD.AgentURL
 	}
 	return a
 }
