@@ -95,6 +95,7 @@ const (
 	ResolveTicket  Kind = "resolve-ticket"
 	ReopenTicket   Kind = "reopen-ticket"
 	CloseDuplicate Kind = "close-duplicate"
+	AdoptIssue     Kind = "adopt-issue"
 )
 
 // Action is one step, with the reason for it.
@@ -156,9 +157,18 @@ func (c Config) eventNow(hub string, now time.Time) bool {
 func Plan(c Config, in Input) []Work {
 	byTicket := map[int64][]Issue{}
 	states := map[int]State{}
+	named := map[int64]Issue{} // the oldest unmirrored issue naming each ticket
 	for _, is := range in.Issues {
 		st, ok := parseState(is.Body)
-		if !ok || !strings.EqualFold(st.Domain, c.Domain) {
+		if !ok {
+			if id, ok := TicketRef(is.Body, c.Domain); ok {
+				if prev, seen := named[id]; !seen || is.Number < prev.Number {
+					named[id] = is
+				}
+			}
+			continue
+		}
+		if !strings.EqualFold(st.Domain, c.Domain) {
 			continue
 		}
 		states[is.Number] = st
@@ -189,7 +199,9 @@ func Plan(c Config, in Input) []Work {
 			tp = &t
 		}
 		if len(issues) == 0 {
-			if hasTicket && c.Matches(t) {
+			if is, ok := named[id]; ok && hasTicket {
+				works = append(works, c.adopt(in, is, t))
+			} else if hasTicket && c.Matches(t) {
 				works = append(works, c.create(in, t))
 			}
 			continue
@@ -266,6 +278,17 @@ func (c Config) create(in Input, t Ticket) Work {
 		w.Actions = append(w.Actions, Action{Kind: CloseIssue, Reason: "the ticket is already " + StatusName(t.Status),
 			Comment: "The support ticket is already " + StatusName(t.Status) + "; closing."})
 	}
+	return w
+}
+
+// adopt makes issue is, which a person opened naming ticket t, the ticket's
+// mirror (whatever the ticket's tags: a person asked for it): steward's
+// block joins their text as Adopted writes it, and the two are then
+// reconciled from there, as every path that sees the issue does.
+func (c Config) adopt(in Input, is Issue, t Ticket) Work {
+	r := c.adoptedState(in.Now, is.State == "open", t)
+	w, _ := c.reconcile(in, is, r, &t) // the apply's final edit writes the block
+	w.Actions = append([]Action{{Kind: AdoptIssue, Reason: fmt.Sprintf("issue #%d names ticket %d and no issue mirrors it: it becomes the mirror", is.Number, t.ID)}}, w.Actions...)
 	return w
 }
 

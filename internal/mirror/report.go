@@ -122,12 +122,19 @@ func TicketRef(body, host string) (int64, bool) {
 // Adopted is the body that makes an issue a person opened (open: its
 // state) the mirror of ticket t: steward's block added to their text.
 func (c Config) Adopted(r Render, now time.Time, body string, open bool, t Ticket) string {
+	return withBlock(body, r.Body(c.adoptedState(now, open, t)))
+}
+
+// adoptedState is what an adopted issue records first: the ticket as it
+// is, and open when the issue is (the ticket's resolution is news to an
+// open issue: the sync closes it).
+func (c Config) adoptedState(now time.Time, open bool, t Ticket) State {
 	st := c.target(Input{Now: now, Hubs: map[int64]string{}}, State{}, &t)
 	st.Status = t.Status
 	if done(t.Status) && open {
-		st.Status = 2 // the ticket's resolution is news to the issue: the sync closes it
+		st.Status = 2
 	}
-	return withBlock(body, r.Body(st))
+	return st
 }
 
 // AlreadyTracked is the comment on an issue that names a ticket another

@@ -96,6 +96,10 @@ type Helpdesk interface {
 // changes.
 func Refused(err error) bool { return statusOf(err) == 400 }
 
+// NotFound reports whether err is the service saying the thing is not
+// there (HTTP 404).
+func NotFound(err error) bool { return statusOf(err) == 404 }
+
 // ServerFault reports whether err is the service failing (HTTP 5xx): the
 // same request may succeed later.
 func ServerFault(err error) bool { return statusOf(err) >= 500 }

@@ -198,6 +198,9 @@ func (m *Mirror) do(ctx context.Context, w *mirror.Work, act mirror.Action, st *
 			return err
 		}
 		st.Status = t.Status
+	case mirror.AdoptIssue:
+		// Nothing of its own: the work's final edit writes steward's block
+		// into the person's issue, with whatever else the work changed.
 	case mirror.CloseDuplicate:
 		if err := m.Issues.Comment(ctx, w.Issue, act.Comment); err != nil {
 			return err

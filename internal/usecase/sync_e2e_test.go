@@ -248,3 +248,32 @@ func TestAPersonsIssueThatNamesATicketIsAdopted(t *testing.T) {
 	}
 	w.settle(2)
 }
+
+// The scheduled sync adopts an issue a person opened naming a ticket, as
+// the delivery would have: a lost delivery costs latency, never a second
+// issue for the ticket. Found by issue #23: only the delivery adopted it,
+// and the schedule then mirrored the tagged ticket as a new issue.
+func TestTheScheduleAdoptsAnIssueWhoseDeliveryWasLost(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "Login loop", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	old := w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: sandbox.PriorityLow, CreatedAt: t0.Add(-40 * 24 * time.Hour)})
+	n := w.gh.CreateIssue("acme", "support", "ada", "Login loop on the hub", fmt.Sprintf("Seen in FreshDesk #%d.", id), "support", "priority: high")
+	m := w.gh.CreateIssue("acme", "support", "ada", "Quota again", fmt.Sprintf("Like FreshDesk #%d, months ago.", old), "support")
+	w.clock.Advance(time.Minute)
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("%+v", r.Outcomes)
+	}
+	if got := len(w.issues()); got != 2 {
+		t.Fatalf("%d issues: the schedule made another for a ticket a person's issue names", got)
+	}
+	for ticket, number := range map[int64]int{id: n, old: m} {
+		is := w.issues()[number-1]
+		if tk, _, ok := mirror.TicketOf(is.Body); !ok || tk != ticket || !strings.Contains(is.Body, "FreshDesk #") {
+			t.Errorf("#%d does not mirror ticket %d:\n%s", number, ticket, is.Body)
+		}
+		if len(w.fd.Conversations(ticket)) != 1 {
+			t.Errorf("ticket %d has %d notes, want the link note", ticket, len(w.fd.Conversations(ticket)))
+		}
+	}
+	w.settle(2)
+}

@@ -26,6 +26,31 @@ func (m *Mirror) Observe(ctx context.Context, c mirror.Config, supportLabel stri
 	if in.Issues, err = m.listIssues(ctx, supportLabel); err != nil {
 		return in, err
 	}
+	// A ticket that an issue a person opened names, and that no issue
+	// mirrors yet, is read even when it did not change in the window: the
+	// plan adopts the issue, whichever path saw it first.
+	listed := map[int64]bool{}
+	for _, t := range in.Tickets {
+		listed[t.ID] = true
+	}
+	for _, is := range in.Issues {
+		if _, _, mirrored := mirror.TicketOf(is.Body); mirrored {
+			continue
+		}
+		id, ok := mirror.TicketRef(is.Body, c.Domain)
+		if !ok || listed[id] || mirror.Mirrored(in.Issues, c.Domain, id) {
+			continue
+		}
+		t, err := m.Desk.Ticket(ctx, id, c.IncludeRequester)
+		if port.NotFound(err) {
+			continue // it names no ticket of this account
+		}
+		if err != nil {
+			return in, fmt.Errorf("reading FreshDesk ticket %d, which #%d names: %w", id, is.Number, err)
+		}
+		listed[id] = true
+		in.Tickets = append(in.Tickets, mirrorTicket(t))
+	}
 	// Hub names: reuse what an issue recorded for the same company.
 	known := mirror.KnownHubs(in.Issues)
 	for _, t := range in.Tickets {
