@@ -8,6 +8,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -134,11 +135,14 @@ func (m serverMetrics) worked(source, event, outcome string, d time.Duration) {
 	m.set.GetOrCreatePrometheusHistogram(labels("steward_work_seconds", "event", event, "outcome", outcome, "source", source)).Update(d.Seconds())
 }
 
-// writeMetrics serves GET /metrics.
+// writeMetrics serves GET /metrics, each family's HELP line saying what
+// it counts (metricHelp).
 func (s *Server) writeMetrics(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.m.set.WritePrometheus(w)
-	metrics.WriteProcessMetrics(w)
+	var b bytes.Buffer
+	s.m.set.WritePrometheus(&b)
+	metrics.WriteProcessMetrics(&b)
+	writeHelp(w, b.Bytes())
 }
 
 // ErrNoSecret: GitHub deliveries cannot be trusted without one.

@@ -389,4 +389,20 @@ func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
 		t.Errorf("metrics Content-Type %q", ct)
 	}
+	// Every family's HELP line says what it counts: steward's own in its
+	// words, the runtime's and the process's from their names.
+	helps := 0
+	for _, l := range strings.Split(rec.Body.String(), "\n") {
+		name, ok := strings.CutPrefix(l, "# HELP ")
+		if !ok {
+			continue
+		}
+		helps++
+		if name, text, _ := strings.Cut(name, " "); len(text) < 10 {
+			t.Errorf("HELP %s says nothing: %q", name, l)
+		}
+	}
+	if helps < 20 || !strings.Contains(rec.Body.String(), "# HELP steward_deliveries_coalesced_total Deliveries that joined work already waiting") {
+		t.Errorf("%d HELP lines:\n%.1500s", helps, rec.Body)
+	}
 }
