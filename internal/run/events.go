@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/support-steward/steward/internal/mirror"
@@ -21,6 +22,11 @@ type Envelope struct {
 		Labels      Labels          `json:"labels"`
 		Assignees   Assignees       `json:"assignees"`
 		PullRequest json.RawMessage `json:"pull_request"`
+		// Ticket is the ticket the issue's body says it mirrors, for the
+		// queue's key only: never a reason to act (the work reads the
+		// issue again), and a forged one only queues the delivery beside
+		// another ticket's.
+		Ticket MirroredTicket `json:"body"`
 	} `json:"issue"`
 	PullRequest struct {
 		Merged bool                      `json:"merged"`
@@ -36,6 +42,34 @@ type Envelope struct {
 	Installation *struct {
 		ID int64 `json:"id"`
 	} `json:"installation"`
+}
+
+// MirroredTicket is the ticket an issue body's steward marker names, 0 for
+// none. It decodes from the body (a JSON string) and keeps only the id; it
+// encodes as that number, and decodes from it again.
+type MirroredTicket int64
+
+// UnmarshalJSON reads the ticket from an issue body, or the number
+// MarshalJSON wrote.
+func (m *MirroredTicket) UnmarshalJSON(b []byte) error {
+	*m = 0
+	var body string
+	if err := json.Unmarshal(b, &body); err != nil {
+		var n int64
+		if json.Unmarshal(b, &n) == nil {
+			*m = MirroredTicket(n)
+		}
+		return nil // null, or a body that is no string: no ticket
+	}
+	if id, _, ok := mirror.TicketOf(body); ok {
+		*m = MirroredTicket(id)
+	}
+	return nil
+}
+
+// MarshalJSON writes the id alone.
+func (m MirroredTicket) MarshalJSON() ([]byte, error) {
+	return strconv.AppendInt(nil, int64(m), 10), nil
 }
 
 // GitHub's own bounds on what an envelope holds: a delivery past them is
@@ -158,56 +192,49 @@ func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error)
 	return fmt.Sprintf("ticket %d in step", id), nil
 }
 
+// onIssue reconciles the support issue a delivery names, whatever its
+// action: the delivery only says which issue to look at. The issue and its
+// ticket are made to agree, then the board; and an open issue nobody holds
+// is routed. Doing it twice, or for two deliveries of one change, writes
+// nothing the second time.
 func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 	ig := c.Roster.Integrations.GitHub
 	if ig == nil || c.GH == nil || !strings.EqualFold(e.Repository.FullName, ig.Repo) || len(e.Issue.PullRequest) > 0 {
 		return "", nil // not the support repository, or a pull request
 	}
 	label := ig.Label()
-	hasLabel := false
-	for _, l := range e.Issue.Labels {
-		hasLabel = hasLabel || strings.EqualFold(l.Name, label)
-	}
-	if !hasLabel {
+	support := slices.ContainsFunc(e.Issue.Labels, func(l struct{ Name string }) bool { return strings.EqualFold(l.Name, label) })
+	if !support {
 		return "", nil
 	}
-	tr, _ := c.Triage()
-	switch e.Action {
-	case "labeled", "opened":
-		if e.Action == "labeled" && (e.Label == nil || !strings.EqualFold(e.Label.Name, label)) {
-			return "", nil
-		}
-		if a, setup, err := c.Mirror(); err == nil {
-			if _, err := a.ReconcileIssue(ctx, setup.Config, label, e.Issue.Number); err != nil {
-				return "", err
-			}
-		}
-		res, err := tr.Route(ctx, e.Issue.Number, false)
-		return res.Message, err
-	case "closed", "reopened":
-		a, setup, err := c.Mirror()
-		if err != nil {
-			return "", nil
-		}
-		is, err := a.Issues.Get(ctx, e.Issue.Number)
+	var msg []string
+	if a, setup, err := c.Mirror(); err == nil {
+		mirrorOf, err := a.ReconcileIssue(ctx, setup.Config, label, e.Issue.Number)
 		if err != nil {
 			return "", err
 		}
-		if id, _, ok := mirror.TicketOf(is.Body); ok {
-			if _, err := a.SyncTicket(ctx, setup.Config, label, id); err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("ticket %d follows #%d", id, e.Issue.Number), nil
+		if mirrorOf != 0 && mirrorOf != e.Issue.Number {
+			msg = append(msg, fmt.Sprintf("#%d already mirrors its ticket", mirrorOf))
 		}
-	case "unassigned":
-		// Only when the engineer let go themselves is someone else asked.
-		if e.Assignee == nil || !strings.EqualFold(e.Assignee.Login, e.Sender.Login) {
-			return "", nil
+	}
+	// Routing asks someone only for an open issue nobody holds (it reads
+	// the issue again), as the scheduled run's routing does; never the
+	// same person twice for one issue.
+	if e.Action != "closed" && len(e.Issue.Assignees) == 0 {
+		tr, err := c.Triage()
+		if err != nil {
+			return strings.Join(msg, "; "), err
 		}
 		res, err := tr.Route(ctx, e.Issue.Number, false)
-		return res.Message, err
+		if res.Message != "" {
+			msg = append(msg, res.Message)
+		}
+		return strings.Join(msg, "; "), err
 	}
-	return "", nil
+	if len(msg) == 0 {
+		msg = append(msg, fmt.Sprintf("#%d in step", e.Issue.Number))
+	}
+	return strings.Join(msg, "; "), nil
 }
 
 func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {

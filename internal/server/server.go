@@ -67,8 +67,9 @@ type Config struct {
 }
 
 // maxVariantsPerKey bounds the different kinds of work waiting for one
-// issue or ticket (opened, labeled, closed, ...).
-const maxVariantsPerKey = 16
+// key: githubKey makes at most three (a pull request's), and a ticket's
+// key has its FreshDesk and its issue's deliveries.
+const maxVariantsPerKey = 4
 
 // Server is the webhook target.
 type Server struct {

@@ -406,3 +406,48 @@ func TestAPanicInWorkIsRecoveredAndLogged(t *testing.T) {
 		t.Errorf("%d HELP lines:\n%.1500s", helps, rec.Body)
 	}
 }
+
+// Issue #23: with GitHub unreachable (every worker stuck on it), every
+// published example delivery is still accepted: deliveries queue by the
+// thing they are about, not by their action, so the many actions GitHub
+// sends for one pull request or issue wait as at most three jobs, and an
+// issue that mirrors a ticket shares the ticket's key with FreshDesk's
+// deliveries.
+func TestEveryExampleIsAcceptedWhileGitHubIsUnreachable(t *testing.T) {
+	b := slowBackend{release: make(chan struct{}), entered: make(chan struct{}, 1)}
+	s, _ := newServer(t, b, func(c *Config) { c.Workers = 1 })
+	h := s.Handler()
+	files, _ := filepath.Glob("testdata/webhooks/*.json")
+	first := true
+	for round := range 3 { // each example three times, as redeliveries with new ids would come
+		for i, f := range files {
+			body, _ := os.ReadFile(f)
+			event := strings.SplitN(filepath.Base(f), ".", 2)[0]
+			if rec := deliver(h, event, fmt.Sprintf("unreachable-%d-%d", round, i), body, sign(secret, body)); rec.Code/100 != 2 {
+				t.Errorf("%s: %d %s", f, rec.Code, rec.Body)
+			}
+			if first && event == "issues" {
+				<-b.entered // the one worker is stuck on the first job
+				first = false
+			}
+		}
+	}
+	if n := s.queue.len(); n > 8 {
+		t.Errorf("%d jobs wait for %d deliveries about a handful of things", n, 3*len(files))
+	}
+	close(b.release)
+	if err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// A mirrored issue's delivery and its ticket's FreshDesk delivery are
+	// one key.
+	body := []byte(`{"action":"closed","issue":{"number":5,"body":"text\n<!-- steward:freshdesk {\"domain\":\"acme\",\"ticket\":42} -->"},"repository":{"full_name":"acme/support"}}`)
+	env, err := parseEnvelope(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key, _ := githubKey("issues", env); key != ticketKey(42) {
+		t.Errorf("a mirrored issue's delivery has key %q, its ticket's is %q", key, ticketKey(42))
+	}
+}

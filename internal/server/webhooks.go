@@ -99,29 +99,36 @@ func (s *Server) enqueue(w http.ResponseWriter, j *job, metricEvent string) {
 	}
 }
 
-// githubKey says which issue or pull request a delivery is about (the key
-// no two workers hold at once) and what it asks of it (the variant: equal
-// variants waiting together are done once, with the newest payload).
+// githubKey says which thing a delivery is about (the key no two workers
+// hold at once) and what it asks of it (the variant: deliveries of one key
+// and variant waiting together are done once, with the newest payload).
+//
+// An issue is reconciled whole whatever the action, so every delivery for
+// it is one variant; an issue that mirrors a ticket shares the ticket's
+// key with FreshDesk's deliveries, so the pair is never worked on twice at
+// once. A pull request asks for the roster check (opened, synchronize,
+// reopened: the newest head wins), for the stewards' sync (closed), or for
+// nothing: at most three variants, whatever GitHub sends.
 func githubKey(event string, env run.Envelope) (key, variant string) {
-	n := env.Issue.Number
-	if event == "pull_request" {
-		n = env.Number
+	repo := strings.ToLower(env.Repository.FullName)
+	if event != "pull_request" {
+		if env.Issue.Ticket != 0 {
+			return ticketKey(int64(env.Issue.Ticket)), event
+		}
+		return "issue:" + repo + "#" + strconv.Itoa(env.Issue.Number), event
 	}
-	key = "github:" + strings.ToLower(env.Repository.FullName) + "#" + strconv.Itoa(n)
-	var label, assignee string
-	if env.Label != nil {
-		label = strings.ToLower(env.Label.Name)
+	key = "pull:" + repo + "#" + strconv.Itoa(env.Number)
+	switch env.Action {
+	case "opened", "synchronize", "reopened":
+		return key, "check"
+	case "closed":
+		return key, "closed"
 	}
-	if env.Assignee != nil {
-		assignee = strings.ToLower(env.Assignee.Login)
-	}
-	var installation int64
-	if env.Installation != nil {
-		installation = env.Installation.ID
-	}
-	variant = strings.Join([]string{event, env.Action, label, assignee, strings.ToLower(env.Sender.Login), strconv.FormatInt(installation, 10)}, "\x00")
-	return key, variant
+	return key, "other"
 }
+
+// ticketKey is the key of a ticket and the issue that mirrors it.
+func ticketKey(id int64) string { return "ticket:" + strconv.FormatInt(id, 10) }
 
 // compactEnvelope is what the queue keeps of a delivery: the fields the
 // work reads (at most run.MaxStrings of text, parseEnvelope made sure, with
@@ -166,7 +173,7 @@ func (s *Server) freshdesk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := strconv.FormatInt(id, 10)
-	s.enqueue(w, &job{key: "freshdesk:" + t, variant: FreshdeskEvent, source: "freshdesk", event: FreshdeskEvent,
+	s.enqueue(w, &job{key: ticketKey(id), variant: FreshdeskEvent, source: "freshdesk", event: FreshdeskEvent,
 		delivery: "freshdesk-" + t, payload: []byte(`{"ticket_id":` + t + `}`)}, "ticket")
 }
 
