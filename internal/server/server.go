@@ -278,7 +278,7 @@ func (s *Server) work(j *job) {
 	}()
 	if s.workCtx.Err() != nil {
 		outcome = "dropped"
-		log.Warn("shutting down: delivery dropped; the next scheduled run does its work", "deliveries", len(j.deliveries))
+		log.Warn("shutting down: delivery dropped; "+j.catchUp(), "deliveries", len(j.deliveries))
 		return
 	}
 	ctx, cancel := context.WithTimeout(s.workCtx, s.cfg.WorkTimeout)
@@ -291,7 +291,7 @@ func (s *Server) work(j *job) {
 		outcome = "error"
 		// A person may redeliver it from the App's settings: do it then.
 		s.seen.forget(j.deliveries...)
-		log.Warn("delivery work failed; the next scheduled run picks it up", "err", err)
+		log.Warn("delivery work failed; "+j.catchUp(), "err", err)
 		return
 	}
 	log.Debug("delivery handled", "seconds", time.Since(start).Seconds(), "deliveries", len(j.deliveries))
@@ -299,7 +299,8 @@ func (s *Server) work(j *job) {
 
 // Drain stops taking work and waits for the waiting and running work to
 // finish, or for ctx to end: then the work is cancelled, waiting jobs are
-// dropped (the next scheduled run does them), and Drain waits at most
+// dropped (the next scheduled run does them, but a roster check, which
+// waits for the pull request's next push), and Drain waits at most
 // ShutdownTimeout/10 more for running work to stop before it returns.
 func (s *Server) Drain(ctx context.Context) error {
 	s.queue.close()
@@ -316,9 +317,9 @@ func (s *Server) Drain(ctx context.Context) error {
 	defer grace.Stop()
 	select {
 	case <-done:
-		return fmt.Errorf("shut down before %d waiting job(s) were done; the next scheduled run does them: %w", left, ctx.Err())
+		return fmt.Errorf("shut down before %d waiting job(s) were done; the next scheduled run does their work (a roster check waits for its pull request's next push): %w", left, ctx.Err())
 	case <-grace.C:
-		return fmt.Errorf("shut down with work still running after it was cancelled, and %d waiting job(s) dropped; the next scheduled run does them", left)
+		return fmt.Errorf("shut down with work still running after it was cancelled, and %d waiting job(s) dropped; the next scheduled run does their work (a roster check waits for its pull request's next push)", left)
 	}
 }
 

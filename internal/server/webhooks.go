@@ -90,12 +90,12 @@ func (s *Server) enqueue(w http.ResponseWriter, j *job, metricEvent string) {
 		s.answer(w, j.source, metricEvent, http.StatusAccepted, "queued with an earlier delivery asking the same of "+j.key)
 	case full:
 		s.seen.forget(j.deliveries...)
-		s.log.Warn("queue full: delivery refused; the next scheduled run does its work", "delivery", j.delivery, "event", j.event, "key", j.key)
+		s.log.Warn("queue full: delivery refused; "+j.catchUp(), "delivery", j.delivery, "event", j.event, "key", j.key)
 		s.answer(w, j.source, metricEvent, http.StatusServiceUnavailable,
-			fmt.Sprintf("busy: %d jobs are waiting; the next scheduled run does this one's work", s.cfg.QueueSize))
+			fmt.Sprintf("busy: %d jobs are waiting; %s", s.cfg.QueueSize, j.catchUp()))
 	case closed:
 		s.seen.forget(j.deliveries...)
-		s.answer(w, j.source, metricEvent, http.StatusServiceUnavailable, "shutting down; the next scheduled run does this delivery's work")
+		s.answer(w, j.source, metricEvent, http.StatusServiceUnavailable, "shutting down; "+j.catchUp())
 	}
 }
 
@@ -125,6 +125,17 @@ func githubKey(event string, env run.Envelope) (key, variant string) {
 		return key, "closed"
 	}
 	return key, "other"
+}
+
+// catchUp says what does a job's work when the server cannot: the
+// scheduled run reconciles every issue and ticket (the board, both sides'
+// status, routing) and syncs the stewards' team; only a pull request's
+// roster check waits for its next push.
+func (j *job) catchUp() string {
+	if strings.HasPrefix(j.key, "pull:") && j.variant == "check" {
+		return "the roster check runs again on the pull request's next push, or when the delivery is redelivered"
+	}
+	return "the next scheduled run does its work"
 }
 
 // ticketKey is the key of a ticket and the issue that mirrors it.
