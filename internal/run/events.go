@@ -218,9 +218,10 @@ func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 		}
 	}
 	// Routing asks someone only for an open issue nobody holds (it reads
-	// the issue again), as the scheduled run's routing does; never the
-	// same person twice for one issue.
-	if e.Action != "closed" && len(e.Issue.Assignees) == 0 {
+	// the issue again: the payload's assignees are a hint, not the state),
+	// as the scheduled run's routing does; never the same person twice
+	// for one issue.
+	if e.Action != "closed" {
 		tr, err := c.Triage()
 		if err != nil {
 			return strings.Join(msg, "; "), err

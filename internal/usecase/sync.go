@@ -39,7 +39,11 @@ type Mirror struct {
 	BoardDone   string
 	Render      mirror.Render
 	Now         time.Time
-	Log         *slog.Logger
+	// Resync, when set, is how far back every mirrored ticket is
+	// reconciled on each sync, changed in its window or not (the run's
+	// one read of the ticket list covers it at no extra cost).
+	Resync time.Duration
+	Log    *slog.Logger
 	// Roster, when set, gives communication.resolved: the message to the
 	// requester when a ticket's issue is closed as completed.
 	Roster *roster.Roster

@@ -277,3 +277,31 @@ func TestTheScheduleAdoptsAnIssueWhoseDeliveryWasLost(t *testing.T) {
 	}
 	w.settle(2)
 }
+
+// Every sync reconciles every mirrored ticket of its resync window, not
+// only those changed in its own: a change that no run carried within the
+// window (GitHub down for two days, the delivery lost) still reaches its
+// issue. Issue #23: recorded state and the window decided, so it never did.
+func TestAChangeOlderThanTheWindowStillReachesItsIssue(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: sandbox.PriorityLow, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.sync()
+	w.fd.AgentUpdate(id, func(t *sandbox.FDTicket) { t.Status = sandbox.StatusResolved })
+	w.clock.Advance(48 * time.Hour) // no run for two days
+	if r := w.sync(); len(r.Planned) != 0 {
+		t.Fatalf("without a resync window the change is out of sight; planned %+v", r.Planned)
+	}
+	a := w.applier()
+	a.Resync = 90 * 24 * time.Hour
+	r, err := a.Sync(context.Background(), w.config, "support", 24*time.Hour, false)
+	if err != nil || r.Failed() > 0 {
+		t.Fatalf("%v %+v", err, r.Outcomes)
+	}
+	if is := w.issues()[0]; is.State != "closed" {
+		t.Errorf("ticket %d was resolved two days ago; its issue is %s", id, is.State)
+	}
+	if r := w.sync(); len(r.Planned) != 0 {
+		t.Errorf("a second sync planned %+v", r.Planned)
+	}
+}

@@ -16,15 +16,24 @@ import (
 // the names of the companies that tickets newly point at.
 func (m *Mirror) Observe(ctx context.Context, c mirror.Config, supportLabel string, since time.Time) (mirror.Input, error) {
 	in := mirror.Input{Now: m.Now, Hubs: map[int64]string{}}
-	tickets, err := m.Desk.List(ctx, port.TicketQuery{Since: since, Requester: c.IncludeRequester, Description: c.IncludeDescription})
+	from := since
+	if r := m.Now.Add(-m.Resync); m.Resync > 0 && r.Before(from) {
+		from = r
+	}
+	tickets, err := m.Desk.List(ctx, port.TicketQuery{Since: from, Requester: c.IncludeRequester, Description: c.IncludeDescription})
 	if err != nil {
 		return in, fmt.Errorf("listing FreshDesk tickets: %w", err)
 	}
-	for _, t := range tickets {
-		in.Tickets = append(in.Tickets, mirrorTicket(t))
-	}
 	if in.Issues, err = m.listIssues(ctx, supportLabel); err != nil {
 		return in, err
+	}
+	// Tickets changed in the window, and every mirrored ticket of the
+	// resync window: a change whose delivery was lost, or whose run
+	// failed for longer than the window, still reaches its issue.
+	for _, t := range tickets {
+		if !t.Updated.Before(since) || mirror.Mirrored(in.Issues, c.Domain, t.ID) {
+			in.Tickets = append(in.Tickets, mirrorTicket(t))
+		}
 	}
 	// A ticket that an issue a person opened names, and that no issue
 	// mirrors yet, is read even when it did not change in the window: the

@@ -189,7 +189,7 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	if err != nil {
 		return nil, s, err
 	}
-	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster}
+	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster, Resync: SnapshotWindow}
 	if s.Board != nil {
 		m.Board, m.BoardStatus, m.BoardDone = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption, "Done"
 	}
