@@ -15,6 +15,7 @@ require (
 	github.com/sethvargo/go-githubactions v1.3.0
 	github.com/slack-go/slack v0.35.0
 	github.com/vektah/gqlparser/v2 v2.5.64
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/sync v0.25.0
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1

@@ -52,8 +52,11 @@ func TestCheckRosterWithoutIntegrationsOrCredentials(t *testing.T) {
 	vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}
 	out, errs, code := runIn(t, vars, "check-roster", "--base", "main", "--head", "add-alan")
 	sum, _ := os.ReadFile(summary)
+	// The roster's names and handles are escaped Markdown: they read as
+	// written, and ping nobody.
+	read := strings.NewReplacer(`\`, "", "\u200b", "")
 	if code != 0 || !strings.Contains(out, "roster.yaml is valid") || !strings.Contains(out, "#### Schedule changes, 2026-11-26") ||
-		!strings.Contains(out, "Alan Turing (@aturing)") || !strings.Contains(string(sum), "Alan Turing (@aturing)") {
+		!strings.Contains(read.Replace(out), "Alan Turing (@aturing)") || !strings.Contains(read.Replace(string(sum)), "Alan Turing (@aturing)") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nsummary:\n%s", code, out, errs, sum)
 	}
 	if !strings.Contains(errs, "no check run or comment") {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/sla"
+	"github.com/support-steward/steward/internal/untrusted"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -35,7 +36,7 @@ func (r Render) Body(s State) string {
 	fmt.Fprintf(&b, "| Priority | %s |\n", sla.PriorityName(s.Priority))
 	fmt.Fprintf(&b, "| Status | %s |\n", StatusName(s.Status))
 	if s.Hub != "" {
-		fmt.Fprintf(&b, "| Hub | %s |\n", cell(s.Hub))
+		fmt.Fprintf(&b, "| Hub | %s |\n", untrusted.Of(s.Hub).Markdown())
 	}
 	if s.Event {
 		b.WriteString("| Event | the hub has an event on now |\n")
@@ -48,10 +49,10 @@ func (r Render) Body(s State) string {
 		}
 	}
 	if s.Requester != "" {
-		fmt.Fprintf(&b, "| Requester | %s |\n", cell(s.Requester))
+		fmt.Fprintf(&b, "| Requester | %s |\n", untrusted.Of(s.Requester).Markdown())
 	}
 	if s.Description != "" {
-		fmt.Fprintf(&b, "\n%s\n", quoteBlock(s.Description))
+		fmt.Fprintf(&b, "\n%s\n", untrusted.Of(s.Description).MarkdownQuote())
 	}
 	b.WriteString("\n_This issue mirrors a support ticket. The conversation stays private in FreshDesk; steward keeps status, priority and subject in step both ways._\n")
 	b.WriteString(blockEnd + "\n")
@@ -62,10 +63,11 @@ func (r Render) Body(s State) string {
 // around it is theirs and stays.
 const blockEnd = "<!-- /steward -->"
 
-// withBlock puts steward's block into body in place of the old one, or
-// after the person's text when there is none.
+// withBlock puts steward's block into body in place of the old one (the
+// last, as parseState reads it), or after the person's text when there is
+// none.
 func withBlock(body, block string) string {
-	start := strings.Index(body, markerPrefix)
+	start := strings.LastIndex(body, markerPrefix)
 	if start < 0 {
 		if strings.TrimSpace(body) == "" {
 			return block
@@ -81,16 +83,6 @@ func withBlock(body, block string) string {
 		end++
 	}
 	return body[:start] + block + body[end:]
-}
-
-func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
-
-func quoteBlock(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i, l := range lines {
-		lines[i] = "> " + l
-	}
-	return strings.Join(lines, "\n")
 }
 
 // PriorityLabel is the GitHub label for a FreshDesk priority.

@@ -60,12 +60,15 @@ func (s State) marker() string {
 	return markerPrefix + strings.ReplaceAll(string(b), "--", `-\u002d`) + " -->"
 }
 
-// parseState finds the marker in an issue body.
+// parseState finds steward's marker in an issue body: the last one, in the
+// block steward appends after a person's text, so nothing above it counts.
+// (What a requester wrote reaches the body escaped and can form none.)
 func parseState(body string) (State, bool) {
-	m := markerRE.FindStringSubmatch(body)
-	if m == nil {
+	all := markerRE.FindAllStringSubmatch(body, -1)
+	if all == nil {
 		return State{}, false
 	}
+	m := all[len(all)-1]
 	var s State
 	if err := json.Unmarshal([]byte(m[1]), &s); err != nil || s.Ticket == 0 {
 		return State{}, false

@@ -13,6 +13,7 @@ import (
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/untrusted"
 )
 
 // Marker is what a rotation pull request proposes, kept hidden in
@@ -48,12 +49,15 @@ func (m Marker) Same(o Marker) bool {
 	return true
 }
 
-// ParseMarker finds a rotation pull request's marker in its body.
+// ParseMarker finds a rotation pull request's marker in the body steward
+// wrote: the last one, where Body puts it, so nothing quoted above it (a
+// title in the checklist) can stand in for it.
 func ParseMarker(body string) (Marker, bool) {
-	m := markerRE.FindStringSubmatch(body)
-	if m == nil {
+	all := markerRE.FindAllStringSubmatch(body, -1)
+	if all == nil {
 		return Marker{}, false
 	}
+	m := all[len(all)-1]
 	var p Marker
 	return p, json.Unmarshal([]byte(m[1]), &p) == nil
 }
@@ -68,7 +72,7 @@ type Checklist struct {
 // ChecklistIssue is an open support issue assigned to the leaver.
 type ChecklistIssue struct {
 	Number int
-	Title  string
+	Title  untrusted.Text // a ticket's subject, or what a person titled it
 }
 
 // ChecklistTicket is an open ticket of the leaver's, by link only: ticket
@@ -106,7 +110,7 @@ func Body(p rotation.Proposal, lists []Checklist, calendarURL string, m Marker) 
 	for _, c := range lists {
 		fmt.Fprintf(&b, "\n### Hand-over from @%s\n\n", c.Leaver)
 		for _, is := range c.Issues {
-			fmt.Fprintf(&b, "- [ ] #%d %s\n", is.Number, is.Title)
+			fmt.Fprintf(&b, "- [ ] #%d %s\n", is.Number, is.Title.Markdown())
 		}
 		for _, t := range c.Tickets {
 			fmt.Fprintf(&b, "- [ ] [FreshDesk ticket #%d](%s) (%s)\n", t.ID, t.URL, t.Priority)
@@ -155,7 +159,9 @@ func CheckReport(path string, probs roster.Problems, diff *rotation.Diff) (title
 	}
 	var b strings.Builder
 	for _, p := range probs {
-		fmt.Fprintf(&b, "- **%s** line %d: `%s` %s\n", p.Severity, p.Line, p.Path, p.Message)
+		// The roster may be a fork's: its values, quoted in messages, are
+		// escaped.
+		fmt.Fprintf(&b, "- **%s** line %d: %s: %s\n", p.Severity, p.Line, untrusted.Of(p.Path).Markdown(), untrusted.Of(p.Message).Markdown())
 	}
 	if len(probs) > 0 {
 		b.WriteString("\n")

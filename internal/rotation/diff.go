@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/untrusted"
 )
 
 // Diff is how a roster change moves the schedule over a range.
@@ -146,7 +147,7 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 	if len(d.Counts) > 0 {
 		b.WriteString("Shifts per engineer in this range:\n\n")
 		for _, c := range d.Counts {
-			fmt.Fprintf(&b, "- %s (@%s): %d → %d\n", c.Name, c.GitHub, c.Before, c.After)
+			fmt.Fprintf(&b, "- %s: %d → %d\n", mdPerson(c.Name, c.GitHub), c.Before, c.After)
 		}
 		b.WriteString("\n")
 	}
@@ -154,15 +155,22 @@ func (d Diff) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "⚠️ New gap: nobody is available from %s until %s.\n", g.Start, g.End)
 	}
 	for _, c := range d.CoversAdded {
-		fmt.Fprintf(&b, "New cover: %s (@%s) stands in for %s (@%s) from %s to %s (inclusive); no shift moves.\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
+		fmt.Fprintf(&b, "New cover: %s stands in for %s from %s to %s (inclusive); no shift moves.\n", mdPerson(c.Name, c.GitHub), mdPerson(c.ForName, c.For), c.Start, c.End.AddDays(-1))
 	}
 	for _, c := range d.CoversRemoved {
-		fmt.Fprintf(&b, "Cover removed: %s (@%s) no longer stands in for %s (@%s) from %s to %s (inclusive).\n", c.Name, c.GitHub, c.ForName, c.For, c.Start, c.End.AddDays(-1))
+		fmt.Fprintf(&b, "Cover removed: %s no longer stands in for %s from %s to %s (inclusive).\n", mdPerson(c.Name, c.GitHub), mdPerson(c.ForName, c.For), c.Start, c.End.AddDays(-1))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 func who(s Shift) string {
-	return fmt.Sprintf("%s (@%s) until %s", s.Name, s.GitHub, s.End)
+	return mdPerson(s.Name, s.GitHub) + " until " + s.End.String()
+}
+
+// mdPerson names an engineer for a Markdown body. The roster may come from a
+// fork's pull request: its names and handles are escaped, so they read as
+// written and neither ping anyone nor become markup.
+func mdPerson(name, handle string) string {
+	return untrusted.Of(name).Markdown() + " (" + untrusted.Of("@"+handle).Markdown() + ")"
 }

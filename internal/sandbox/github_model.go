@@ -257,6 +257,21 @@ func (g *GitHub) HumanUpdate(owner, name string, number int, actor string, chang
 	g.applyChange(r, is, actor, c)
 }
 
+// HumanComment is a person (actor) commenting on an issue or pull request,
+// as the web page would.
+func (g *GitHub) HumanComment(owner, name string, number int, actor, body string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r := g.repo(owner, name)
+	if r == nil || number < 1 || number > len(r.issues) {
+		return
+	}
+	is := r.issues[number-1]
+	now := g.clock.Now().UTC()
+	r.comments = append(r.comments, &ghComment{id: g.id(), issue: is.number, body: body, user: actor, created: now, updated: now})
+	g.touch(is)
+}
+
 // IssueChange is what HumanUpdate may change.
 type IssueChange struct {
 	State, StateReason, Title string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/untrusted"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -24,7 +25,7 @@ const DashboardLabel = "support-dashboard"
 type OpenTicket struct {
 	Ticket
 	Priority int
-	Hub      string
+	Hub      untrusted.Text // the company's name in FreshDesk
 	HubDown  bool
 	URL      string
 	Issue    int // the mirrored issue, 0 if none
@@ -33,7 +34,7 @@ type OpenTicket struct {
 // Attention is a support issue that needs someone.
 type Attention struct {
 	Number int
-	Title  string
+	Title  untrusted.Text
 	Why    string
 }
 
@@ -80,7 +81,7 @@ func Top(t OpenTicket, events []roster.Event) bool {
 		return true
 	}
 	for _, e := range events {
-		if e.ForHub(t.Hub) {
+		if e.ForHub(t.Hub.Unescaped()) {
 			return true
 		}
 	}
@@ -150,7 +151,7 @@ func (b Board) Render() (string, []Lapse) {
 			if r.top {
 				ticket = "🔥 " + ticket
 			}
-			hub := r.t.Hub
+			hub := r.t.Hub.Markdown()
 			if hub == "" {
 				hub = "—"
 			}
@@ -171,7 +172,7 @@ func (b Board) Render() (string, []Lapse) {
 		s.WriteString("None.\n")
 	}
 	for _, a := range b.Issues {
-		fmt.Fprintf(&s, "- #%d %s: %s\n", a.Number, a.Title, a.Why)
+		fmt.Fprintf(&s, "- #%d %s: %s\n", a.Number, a.Title.Markdown(), a.Why)
 	}
 	for _, sec := range b.Sections {
 		s.WriteString("\n" + sec)

@@ -14,6 +14,7 @@ import (
 	"github.com/support-steward/steward/internal/workdays"
 
 	"github.com/support-steward/steward/internal/port"
+	"github.com/support-steward/steward/internal/untrusted"
 )
 
 // DashboardLabel marks the dashboard issue so it is found by listing.
@@ -73,9 +74,9 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		assigned[is.Number] = append(assigned[is.Number], is.Assignees...)
 		switch {
 		case len(is.Assignees) == 0:
-			attention = append(attention, sla.Attention{Number: is.Number, Title: is.Title, Why: "no one is assigned"})
+			attention = append(attention, sla.Attention{Number: is.Number, Title: untrusted.Of(is.Title), Why: "no one is assigned"})
 		case cal.Between(is.Updated, t.Now) >= time.Duration(t.Roster.SLA.UpdateEveryDays())*workdays.Day:
-			attention = append(attention, sla.Attention{Number: is.Number, Title: is.Title,
+			attention = append(attention, sla.Attention{Number: is.Number, Title: untrusted.Of(is.Title),
 				Why: fmt.Sprintf("no update for %d working days", int(cal.Between(is.Updated, t.Now)/workdays.Day))})
 		}
 	}
@@ -100,7 +101,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 					}
 					hubs[tk.Company] = name
 				}
-				ot.Hub = name
+				ot.Hub = untrusted.Of(name)
 			}
 			board.Tickets = append(board.Tickets, ot)
 		}

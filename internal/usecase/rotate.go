@@ -11,6 +11,7 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rosterpr"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/untrusted"
 )
 
 // Rotator opens and keeps the rotation pull request, checks roster
@@ -123,7 +124,7 @@ func (r *Rotator) checklists(ctx context.Context, rs *roster.Roster, p rotation.
 				return nil, fmt.Errorf("listing @%s's support issues: %w", s.GitHub, err)
 			}
 			for _, is := range issues {
-				c.Issues = append(c.Issues, rosterpr.ChecklistIssue{Number: is.Number, Title: is.Title})
+				c.Issues = append(c.Issues, rosterpr.ChecklistIssue{Number: is.Number, Title: untrusted.Of(is.Title)})
 			}
 		}
 		if e, ok := rs.Engineer(s.GitHub); ok && r.Tickets != nil && e.FreshdeskAgentID != 0 {

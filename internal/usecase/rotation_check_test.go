@@ -76,7 +76,7 @@ func TestARosterPullRequestGetsACheckAndOneComment(t *testing.T) {
 	if len(c) != 1 {
 		t.Fatalf("%d comments: a later push must edit the one comment", len(c))
 	}
-	for _, want := range []string{"roster.yaml is valid", "| 2026-12-07 | Ada Lovelace (@ada-l) until 2027-01-04 | Donald Knuth (@dknuth) until 2027-01-04 |"} {
+	for _, want := range []string{"roster.yaml is valid", "| 2026-12-07 | Ada Lovelace (\\@\u200bada\\-l) until 2027-01-04 | Donald Knuth (\\@\u200bdknuth) until 2027-01-04 |"} {
 		if !strings.Contains(c[0], want) {
 			t.Errorf("the comment lacks %q:\n%s", want, c[0])
 		}

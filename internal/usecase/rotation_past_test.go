@@ -19,7 +19,10 @@ func TestCheckRosterFlagsRewritingThePast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Errors != 0 || !strings.Contains(res.Summary, "rewrites the past: Grace Hopper (@grace)'s shift from 2026-11-09 (until 2026-12-07) has started") {
+	// The messages quote the roster, which may be a fork's: they reach the
+	// comment escaped, and read as written.
+	read := strings.NewReplacer(`\`, "", "\u200b", "").Replace(res.Summary)
+	if res.Errors != 0 || !strings.Contains(read, "rewrites the past: Grace Hopper (@grace)'s shift from 2026-11-09 (until 2026-12-07) has started") {
 		t.Errorf("result %+v\n%s", res, res.Summary)
 	}
 	// A cover next month changes only the future.
@@ -29,7 +32,7 @@ func TestCheckRosterFlagsRewritingThePast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(res.Summary, "rewrites the past") || !strings.Contains(res.Summary, "New cover: edsger dijkstra (@ewd) stands in for Katherine Johnson") {
+	if read := strings.NewReplacer(`\`, "", "\u200b", "").Replace(res.Summary); strings.Contains(read, "rewrites the past") || !strings.Contains(read, "New cover: edsger dijkstra (@ewd) stands in for Katherine Johnson") {
 		t.Errorf("a future cover:\n%s", res.Summary)
 	}
 }

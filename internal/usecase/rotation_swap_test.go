@@ -65,7 +65,7 @@ func TestASwapRewritesTwoHandlesOnTheBranch(t *testing.T) {
 	if got != want {
 		t.Errorf("the branch's roster is not the sample with two handles swapped:\n%s", got)
 	}
-	if strings.Join(pr.Reviewers, ",") != "aturing,grace" || !strings.Contains(pr.Body, "| 2026-11-09 | Grace Hopper (@grace) until 2026-12-07 | Alan Turing (@aturing) until 2026-12-07 |") {
+	if strings.Join(pr.Reviewers, ",") != "aturing,grace" || !strings.Contains(pr.Body, "| 2026-11-09 | Grace Hopper (\\@\u200bgrace) until 2026-12-07 | Alan Turing (\\@\u200baturing) until 2026-12-07 |") {
 		t.Errorf("reviewers %v, body:\n%s", pr.Reviewers, pr.Body)
 	}
 }

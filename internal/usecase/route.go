@@ -138,7 +138,7 @@ func (t *Triage) route(ctx context.Context, is port.Issue, h *routing.History, a
 	}
 	// Two replicas can both get this far. Whichever of them looks, the
 	// same assignment stays and the other is withdrawn.
-	kept, err := t.settle(ctx, number, choice.GitHub)
+	kept, self, err := t.settle(ctx, number, choice.GitHub)
 	if err != nil {
 		return res, err
 	}
@@ -147,7 +147,7 @@ func (t *Triage) route(ctx context.Context, is port.Issue, h *routing.History, a
 		return res, nil
 	}
 	h.LastAsked[who], h.Open[who] = t.Now, h.Open[who]+1
-	already, err := t.hasComment(ctx, number, askMarker(choice.GitHub))
+	already, err := t.hasComment(ctx, number, askMarker(choice.GitHub), self)
 	if err != nil || already {
 		return res, err
 	}
@@ -168,13 +168,17 @@ func askMarker(login string) string {
 	return "<!-- steward:asked @" + strings.ToLower(login) + " -->"
 }
 
-// hasComment reports whether an issue has a comment containing marker.
-func (t *Triage) hasComment(ctx context.Context, number int, marker string) (bool, error) {
+// hasComment reports whether author (steward's own identity) wrote a
+// comment on the issue containing marker: a marker in anyone else's
+// comment is text.
+func (t *Triage) hasComment(ctx context.Context, number int, marker, author string) (bool, error) {
 	comments, err := t.Issues.Comments(ctx, number)
 	if err != nil {
 		return false, fmt.Errorf("reading #%d's comments: %w", number, err)
 	}
-	return slices.ContainsFunc(comments, func(c port.Comment) bool { return strings.Contains(c.Body, marker) }), nil
+	return slices.ContainsFunc(comments, func(c port.Comment) bool {
+		return strings.EqualFold(c.Author, author) && strings.Contains(c.Body, marker)
+	}), nil
 }
 
 // settle resolves a double assignment after steward assigned mine to an
@@ -182,40 +186,51 @@ func (t *Triage) hasComment(ctx context.Context, number int, marker string) (boo
 // the current run of assignments (since the issue last had nobody), the
 // earliest assignment stands. If steward made it, steward's other picks
 // are withdrawn; if a person did, all of steward's picks are. It reports
-// whether mine stands. Steward's picks are the assignments made by the
-// same actor as mine (every replica acts as the same App).
-func (t *Triage) settle(ctx context.Context, number int, mine string) (bool, error) {
+// whether mine stands, and steward's own identity: the actor of mine.
+// Steward's picks are the assignments made by the same actor as mine
+// (every replica acts as the same App).
+func (t *Triage) settle(ctx context.Context, number int, mine string) (kept bool, self string, err error) {
 	events, err := t.Issues.Events(ctx, number)
 	if err != nil {
-		return false, fmt.Errorf("reading #%d's events: %w", number, err)
+		return false, "", fmt.Errorf("reading #%d's events: %w", number, err)
 	}
 	withdraw, kept := Settle(events, mine)
 	if len(withdraw) > 0 {
 		if err := t.Issues.Unassign(ctx, number, withdraw); err != nil {
-			return false, fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
+			return false, "", fmt.Errorf("withdrawing @%s from #%d: %w", strings.Join(withdraw, ", @"), number, err)
 		}
 	}
-	return kept, nil
+	for _, e := range events {
+		if e.Event == "assigned" && strings.EqualFold(e.Assignee, mine) {
+			self = e.Actor
+		}
+	}
+	return kept, self, nil
 }
 
 // settleLeftover applies settle's rule to an issue with several assignees
-// found by a later run. steward's identity is the author of its ask
-// comments; an issue where steward asked nobody is left alone.
+// found by a later run. steward's identity is the author of an ask comment
+// who also made the assignment it asks about: a person who pastes an ask
+// marker into a comment does not become steward. An issue where steward
+// asked nobody is left alone.
 func (t *Triage) settleLeftover(ctx context.Context, is port.Issue, dryRun bool) (*RouteResult, error) {
 	number := is.Number
 	comments, err := t.Issues.Comments(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("reading #%d's comments: %w", number, err)
 	}
-	i := slices.IndexFunc(comments, func(c port.Comment) bool { return strings.Contains(c.Body, askMarker("")) })
-	if i < 0 {
+	if !slices.ContainsFunc(comments, func(c port.Comment) bool { return strings.Contains(c.Body, askMarker("")) }) {
 		return nil, nil
 	}
 	events, err := t.Issues.Events(ctx, number)
 	if err != nil {
 		return nil, fmt.Errorf("reading #%d's events: %w", number, err)
 	}
-	withdraw := withdrawn(currentRun(events), strings.ToLower(comments[i].Author))
+	self := askerOf(comments, events)
+	if self == "" {
+		return nil, nil
+	}
+	withdraw := withdrawn(currentRun(events), self)
 	if len(withdraw) == 0 {
 		return nil, nil
 	}
@@ -280,6 +295,19 @@ func withdrawn(run []pick, self string) []string {
 		}
 	}
 	return out
+}
+
+// askerOf is steward's identity on an issue: the author of the first ask
+// comment whose asked engineer that author assigned; "" when none is.
+func askerOf(comments []port.Comment, events []port.IssueEvent) string {
+	for _, c := range comments {
+		for _, e := range events {
+			if e.Event == "assigned" && strings.EqualFold(e.Actor, c.Author) && strings.Contains(c.Body, askMarker(e.Assignee)) {
+				return strings.ToLower(c.Author)
+			}
+		}
+	}
+	return ""
 }
 
 func newHistory() routing.History {

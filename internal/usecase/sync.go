@@ -290,7 +290,7 @@ func (m *Mirror) link(ctx context.Context, ticket int64, issue int, url string, 
 			if cerr != nil {
 				return cerr // the transport has retried the read already
 			}
-			if slices.ContainsFunc(convs, func(c port.Conversation) bool { return mirror.HasLink(c.HTML, issue) }) {
+			if slices.ContainsFunc(convs, func(c port.Conversation) bool { return !c.Incoming && mirror.HasLink(c.HTML, issue) }) {
 				return nil
 			}
 		}
@@ -352,7 +352,7 @@ func (m *Mirror) resolve(ctx context.Context, w *mirror.Work, st *mirror.State) 
 	// Our own note changes the ticket's updated_at; only a later change
 	// is someone else's, worth another try after a refusal.
 	seen := t.Updated
-	if !slices.ContainsFunc(convs, func(c port.Conversation) bool { return mirror.HasResolved(c.HTML, w.Issue, w.ClosedAt) }) {
+	if !slices.ContainsFunc(convs, func(c port.Conversation) bool { return !c.Incoming && mirror.HasResolved(c.HTML, w.Issue, w.ClosedAt) }) {
 		note := mirror.ResolvedNote(m.Issues.Repo(), w.Issue, m.issueURL(w), w.ClosedBy, w.ClosedAt, pulls)
 		conv, err := m.Desk.AddNote(ctx, w.Ticket, note)
 		if err != nil {
@@ -392,7 +392,9 @@ func (m *Mirror) resolvedMessage(ctx context.Context, w *mirror.Work, t port.Tic
 		return nil
 	}
 	marker := mirror.ResolvedMessageMarker(w.Ticket)
-	if slices.ContainsFunc(convs, func(c port.Conversation) bool { return strings.Contains(c.HTML, marker) }) {
+	// Only what an agent wrote counts: a requester's reply quoting the
+	// marker is text, and must not silence the message.
+	if slices.ContainsFunc(convs, func(c port.Conversation) bool { return !c.Incoming && strings.Contains(c.HTML, marker) }) {
 		return nil
 	}
 	requester := t.RequesterName
