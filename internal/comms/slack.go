@@ -12,6 +12,7 @@ import (
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/privacy"
+	"github.com/support-steward/steward/internal/untrusted"
 )
 
 // Person is someone a message names.
@@ -37,10 +38,8 @@ type Ticket struct {
 	Hub      string // the requester's company
 }
 
-// escape makes text safe in Slack's mrkdwn, where &, < and > are markup.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+// escape makes text safe in Slack's mrkdwn (internal/untrusted owns how).
+func escape(s string) string { return untrusted.Of(s).Mrkdwn() }
 
 // link renders a labelled link, or the label alone without a URL.
 func link(l Link) string {

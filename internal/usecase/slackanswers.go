@@ -14,6 +14,7 @@ import (
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/sla"
+	"github.com/support-steward/steward/internal/untrusted"
 	"github.com/support-steward/steward/internal/workdays"
 )
 
@@ -168,8 +169,6 @@ func (a CommandAnswers) Overdue(ctx context.Context) (string, error) {
 	return b.String(), nil
 }
 
-// slackEscape makes text safe in Slack's mrkdwn, where &, < and > are
-// markup.
-func slackEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+// slackEscape makes text safe in Slack's mrkdwn (internal/untrusted owns
+// how).
+func slackEscape(s string) string { return untrusted.Of(s).Mrkdwn() }
