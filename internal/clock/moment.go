@@ -30,7 +30,7 @@ type Shifted struct {
 
 // ShiftedTo returns a clock whose Now is at when called now, in at's zone.
 func ShiftedTo(at time.Time) Shifted {
-	return Shifted{offset: at.Sub(time.Now()), loc: at.Location()}
+	return Shifted{offset: time.Until(at), loc: at.Location()}
 }
 
 // Now returns the shifted time, in the zone the moment was given in.
