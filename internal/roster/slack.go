@@ -10,6 +10,12 @@ import (
 // bot token and the signing secret come from the environment
 // (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET), never from here.
 type SlackIntegration struct {
+	// TeamID is the workspace (team id, like T0123ABCD) whose `/steward`
+	// commands are answered: the app may be installed in others, and a
+	// command from any of them is refused. Absent, every command is
+	// refused with a message saying to set it; threads and announcements
+	// do not need it.
+	TeamID string `yaml:"team_id"`
 	// TicketsChannel is the id of the (private) channel with a thread per
 	// ticket, e.g. #support-freshdesk.
 	TicketsChannel string `yaml:"tickets_channel,required"`
@@ -45,6 +51,9 @@ var (
 	slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{8,}$`)
 	slackGroupID   = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
 	slackUserID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	// slackTeamID is the shape of a workspace's id, as a slash command's
+	// team_id carries it.
+	slackTeamID = regexp.MustCompile(`^T[A-Z0-9]{2,}$`)
 )
 
 func (v *validator) slack() {
@@ -78,6 +87,9 @@ func (v *validator) slack() {
 		case strings.HasPrefix(val, "#") || !slackChannelID.MatchString(val):
 			v.errorf(p+"."+key, "%q is not a Slack channel id: write the id (like C0123ABCD), not the name; it is at the bottom of the channel's details", val)
 		}
+	}
+	if v.has(p+".team_id") && !slackTeamID.MatchString(s.TeamID) {
+		v.errorf(p+".team_id", "%q is not a Slack workspace id (like T0123ABCD: T, then capital letters and digits): open Slack in a browser, the id follows /client/ in the address", s.TeamID)
 	}
 	channel("tickets_channel", s.TicketsChannel)
 	channel("general_channel", s.GeneralChannel)

@@ -16,6 +16,7 @@ func TestSlackIntegration(t *testing.T) {
 			[]string{"r.yaml:9:3: integrations.slack: needs integrations.github: steward keeps Slack's record (which handoffs and events were announced) on the support dashboard issue there"}},
 		{"a full block", `integrations:
   slack:
+    team_id: T0123ABCD
     tickets_channel: C0123ABCD
     general_channel: C0456EFGH
     stewards_usergroup: S0789IJKL
@@ -37,6 +38,17 @@ func TestSlackIntegration(t *testing.T) {
 			`r.yaml:12:5: integrations.slack.stewards_usergroup: "@support-stewards" is not a Slack user group id (like S0123ABCD): write the id, not the @handle`,
 			`r.yaml:13:5: integrations.slack.threads: "some" is not all or tagged`,
 		}},
+		{"a workspace id that is not one", `integrations:
+  slack: {team_id: t0123abcd, tickets_channel: C0123ABCD}
+`, []string{`r.yaml:9:11: integrations.slack.team_id: "t0123abcd" is not a Slack workspace id (like T0123ABCD: T, then capital letters and digits): open Slack in a browser, the id follows /client/ in the address`}},
+		{"an empty workspace id", `integrations:
+  slack:
+    team_id: ""
+    tickets_channel: C0123ABCD
+`, []string{`r.yaml:10:5: integrations.slack.team_id: "" is not a Slack workspace id (like T0123ABCD: T, then capital letters and digits): open Slack in a browser, the id follows /client/ in the address`}},
+		{"a channel id as the workspace", `integrations:
+  slack: {team_id: C0123ABCD, tickets_channel: C0123ABCD}
+`, []string{`r.yaml:9:11: integrations.slack.team_id: "C0123ABCD" is not a Slack workspace id (like T0123ABCD: T, then capital letters and digits): open Slack in a browser, the id follows /client/ in the address`}},
 		{"tagged without tags", `integrations:
   slack: {tickets_channel: C0123ABCD, threads: tagged}
 `, []string{`r.yaml:9:39: integrations.slack.threads: tagged needs tags: list the FreshDesk tags that give a ticket a thread`}},
@@ -47,7 +59,7 @@ func TestSlackIntegration(t *testing.T) {
   slack: {general_channel: C0123ABCD, token: xoxb-1}
 `, []string{
 			`r.yaml:9:10: integrations.slack: missing required key "tickets_channel"`,
-			`r.yaml:9:39: integrations.slack.token: unknown key; expected one of: general_channel, stewards_usergroup, tags, threads, tickets_channel`,
+			`r.yaml:9:39: integrations.slack.token: unknown key; expected one of: general_channel, stewards_usergroup, tags, team_id, threads, tickets_channel`,
 		}},
 		{"a bad slack id is an error once Slack is on", strings.Replace(minimal, "{name: Ada, github: ada}", "{name: Ada, github: ada, slack: ada}", 1) + `integrations:
   slack: {tickets_channel: C0123ABCD}

@@ -11,8 +11,10 @@ import (
 
 // SlackCommand returns the `/steward` slash command's handler, answering
 // from the roster the backend reads (a conditional read: unchanged, it is
-// served from the cache) and FreshDesk for `overdue`. The handler checks
-// Slack's v0 signature and bounds each answer within Slack's 3 seconds.
+// served from the cache, once per command) and FreshDesk for `overdue`.
+// The handler checks Slack's v0 signature, answers a signed request once,
+// answers only in the workspace the roster's integrations.slack.team_id
+// names, and bounds each answer within Slack's 3 seconds.
 func SlackCommand(signingSecret string, b Backend, log *slog.Logger) (http.Handler, error) {
 	return wire.SlackCommand(signingSecret, func(ctx context.Context) (usecase.CommandAnswers, error) {
 		t, err := b.Clients(ctx, 0)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,16 +9,34 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/wire"
 )
 
-const slackSecret = "slack-signing-secret-for-tests"
+const (
+	slackSecret = "slack-signing-secret-for-tests"
+	// ourTeam is the workspace slackBackend's roster names.
+	ourTeam = "T0TEAM0001"
+)
 
-func slashCommand(h http.Handler, text, sigSecret string, at time.Time) *httptest.ResponseRecorder {
-	body := url.Values{"command": {"/steward"}, "text": {text}}.Encode()
+// commandBody is `/steward text` from workspace team as Slack sends it.
+func commandBody(text, team string) string {
+	form := url.Values{"command": {"/steward"}, "text": {text}, "user_id": {"U0ADA00001"}}
+	if team != "" {
+		form.Set("team_id", team)
+	}
+	return form.Encode()
+}
+
+// signedRequest is body posted as Slack would, signed with sigSecret at at.
+func signedRequest(body, sigSecret string, at time.Time) *http.Request {
 	ts := strconv.FormatInt(at.Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(sigSecret))
 	mac.Write([]byte("v0:" + ts + ":" + body))
@@ -25,22 +44,81 @@ func slashCommand(h http.Handler, text, sigSecret string, at time.Time) *httptes
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return req
+}
+
+func signedCommand(text, team, sigSecret string, at time.Time) *http.Request {
+	return signedRequest(commandBody(text, team), sigSecret, at)
+}
+
+func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
 }
 
-func TestTheSlashCommandIsServedAtWebhooksSlack(t *testing.T) {
-	cmd, err := SlackCommand(slackSecret, nullBackend{}, testLog)
+// again is a copy of req, as someone who kept it would send it.
+func again(req *http.Request, body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/webhooks/slack", strings.NewReader(body))
+	r.Header = req.Header.Clone()
+	return r
+}
+
+func slashCommand(h http.Handler, text, sigSecret string, at time.Time) *httptest.ResponseRecorder {
+	return serve(h, signedCommand(text, ourTeam, sigSecret, at))
+}
+
+type slackAnswer struct {
+	ResponseType string `json:"response_type"`
+	Text         string `json:"text"`
+}
+
+func decodeAnswer(t *testing.T, rec *httptest.ResponseRecorder) slackAnswer {
+	t.Helper()
+	var out slackAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%d %q: %v", rec.Code, rec.Body.String(), err)
+	}
+	return out
+}
+
+// slackBackend is the sample roster with integrations.slack naming
+// ourTeam; reads counts the roster's reads.
+type slackBackend struct{ reads *atomic.Int32 }
+
+func (b slackBackend) Clients(context.Context, int64) (*wire.Clients, error) {
+	b.reads.Add(1)
+	data, err := os.ReadFile("../../roster.yaml")
+	if err != nil {
+		return nil, err
+	}
+	doc := strings.Replace(string(data), "\nintegrations:\n", "\nintegrations:\n  slack:\n    team_id: "+ourTeam+"\n    tickets_channel: C0TICKETS1\n", 1)
+	r, probs := roster.Parse("roster.yaml", []byte(doc))
+	if r == nil || r.Integrations.Slack == nil || r.Integrations.Slack.TeamID != ourTeam {
+		return nil, probs.Errors()
+	}
+	return &wire.Clients{Roster: r, Now: time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)}, nil
+}
+
+func slackServer(t *testing.T, b Backend) *Server {
+	t.Helper()
+	cmd, err := SlackCommand(slackSecret, b, testLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := newServer(t, nullBackend{}, func(c *Config) { c.Slack = cmd })
+	s, _ := newServer(t, b, func(c *Config) { c.Slack = cmd })
+	return s
+}
+
+func TestTheSlashCommandIsServedAtWebhooksSlack(t *testing.T) {
+	reads := &atomic.Int32{}
+	s := slackServer(t, slackBackend{reads})
 	rec := slashCommand(s.Handler(), "who", slackSecret, time.Now())
-	var out struct{ ResponseType, Text string }
-	json.Unmarshal(rec.Body.Bytes(), &out)
-	if rec.Code != 200 || !strings.Contains(out.Text, "on duty today (2026-11-26)") {
+	if out := decodeAnswer(t, rec); rec.Code != 200 || !strings.Contains(out.Text, "on duty today (2026-11-26)") {
 		t.Errorf("who: %d %s", rec.Code, rec.Body.String())
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("a command read the roster %d times, want 1", n)
 	}
 	for name, rec := range map[string]*httptest.ResponseRecorder{
 		"wrong secret": slashCommand(s.Handler(), "who", "not-the-secret", time.Now()),
@@ -54,5 +132,60 @@ func TestTheSlashCommandIsServedAtWebhooksSlack(t *testing.T) {
 	off, _ := newServer(t, nullBackend{}, nil)
 	if rec := slashCommand(off.Handler(), "who", slackSecret, time.Now()); rec.Code != http.StatusNotFound {
 		t.Errorf("no Slack configured: %d, want 404", rec.Code)
+	}
+}
+
+// The app may be installed in several workspaces, all signing with its
+// secret: /steward answers only the roster's.
+func TestTheSlashCommandAnswersOnlyTheRostersWorkspace(t *testing.T) {
+	s := slackServer(t, slackBackend{&atomic.Int32{}})
+	for _, team := range []string{"T0OTHER001", "", "t0team0001", ourTeam + " "} {
+		for _, text := range []string{"who public", "overdue", "schedule 2", "nonsense"} {
+			rec := serve(s.Handler(), signedCommand(text, team, slackSecret, time.Now()))
+			out := decodeAnswer(t, rec)
+			if rec.Code != 200 || out.ResponseType != "ephemeral" || !strings.Contains(out.Text, "only in its team's Slack workspace, and this is another one") {
+				t.Errorf("team %q, %q: %d %+v", team, text, rec.Code, out)
+			}
+		}
+	}
+	rec := serve(s.Handler(), signedCommand("who public", ourTeam, slackSecret, time.Now()))
+	if out := decodeAnswer(t, rec); out.ResponseType != "in_channel" || !strings.Contains(out.Text, "on duty today") {
+		t.Errorf("our workspace: %+v", out)
+	}
+}
+
+func TestTheSlashCommandIsRefusedUntilTheRosterNamesItsWorkspace(t *testing.T) {
+	s := slackServer(t, nullBackend{}) // the sample roster: no integrations.slack
+	for _, text := range []string{"who", "overdue", "help"} {
+		rec := serve(s.Handler(), signedCommand(text, ourTeam, slackSecret, time.Now()))
+		out := decodeAnswer(t, rec)
+		if rec.Code != 200 || out.ResponseType != "ephemeral" || strings.Contains(out.Text, "on duty") ||
+			!strings.Contains(out.Text, "set `integrations.slack.team_id`") || !strings.Contains(out.Text, "(this one's is `"+ourTeam+"`)") {
+			t.Errorf("%q: %d %+v", text, rec.Code, out)
+		}
+	}
+}
+
+// A signed request replayed within its 5 minutes is answered once, however
+// the signature's hex is written.
+func TestASlashCommandIsAnsweredOnce(t *testing.T) {
+	reads := &atomic.Int32{}
+	s := slackServer(t, slackBackend{reads})
+	raw := commandBody("who", ourTeam)
+	first := signedRequest(raw, slackSecret, time.Now().Add(-4*time.Minute))
+	if out := decodeAnswer(t, serve(s.Handler(), first)); !strings.Contains(out.Text, "on duty today") {
+		t.Fatalf("first: %+v", out)
+	}
+	upper := again(first, raw)
+	upper.Header.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(first.Header.Get("X-Slack-Signature"), "v0=")))
+	for name, req := range map[string]*http.Request{"the same": again(first, raw), "upper-case hex": upper} {
+		rec := serve(s.Handler(), req)
+		out := decodeAnswer(t, rec)
+		if rec.Code != 200 || out.ResponseType != "ephemeral" || out.Text != "steward already answered this request." {
+			t.Errorf("%s, again: %d %+v", name, rec.Code, out)
+		}
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("the roster was read %d times, want once", n)
 	}
 }

@@ -178,3 +178,178 @@ func TestSlashCommandNeedsASigningSecret(t *testing.T) {
 		t.Errorf("no secret: %v", err)
 	}
 }
+
+// workspaceRig serves the workspace team (none: "") as steward serve does.
+type workspaceRig struct {
+	commandRig
+	loads atomic.Int32
+}
+
+func newWorkspaceRig(t *testing.T, team string) *workspaceRig {
+	t.Helper()
+	w := &workspaceRig{}
+	h, err := NewWorkspaceCommandHandler(signingSecret, func(context.Context) (Workspace, error) {
+		w.loads.Add(1)
+		return Workspace{TeamID: team, Answers: Answers{
+			Who: func(context.Context) (string, error) {
+				w.calls.Add(1)
+				return "On duty: Ada Lovelace and Grace Hopper.", nil
+			},
+			Schedule: func(_ context.Context, weeks int) (string, error) {
+				w.calls.Add(1)
+				return fmt.Sprintf("%d weeks of shifts", weeks), nil
+			},
+			Overdue: func(context.Context) (string, error) {
+				w.calls.Add(1)
+				return "Ticket #7: hub down", nil
+			},
+		}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.h = h
+	return w
+}
+
+func commandFrom(team, text string) string {
+	return url.Values{"command": {"/steward"}, "text": {text}, "team_id": {team}, "user_id": {"U0ADA00001"},
+		"channel_id": {"C0TICKETS1"}, "response_url": {"https://hooks.slack.com/commands/T0/1/x"}}.Encode()
+}
+
+func TestASlashCommandFromAnotherWorkspaceIsRefused(t *testing.T) {
+	r := newWorkspaceRig(t, "T0OURS0001")
+	for _, team := range []string{"T0OTHER001", "", "t0ours0001", "T0OURS00011"} {
+		for _, text := range []string{"who public", "overdue", "schedule 3", "rotate"} {
+			body := commandFrom(team, text)
+			status, out := r.send(body, signed(body, time.Now(), signingSecret))
+			if status != 200 || out.ResponseType != "ephemeral" || out.Text != otherWorkspace {
+				t.Errorf("team %q, %q: %d %+v", team, text, status, out)
+			}
+		}
+	}
+	if n := r.calls.Load(); n != 0 {
+		t.Errorf("%d commands ran for another workspace", n)
+	}
+	body := commandFrom("T0OURS0001", "overdue")
+	status, out := r.send(body, signed(body, time.Now(), signingSecret))
+	if status != 200 || out.Text != "Ticket #7: hub down" || r.calls.Load() != 1 {
+		t.Errorf("our workspace: %d %+v, %d calls", status, out, r.calls.Load())
+	}
+	if n := r.loads.Load(); n != 17 {
+		t.Errorf("the workspace was read %d times for 17 commands", n)
+	}
+}
+
+func TestWithoutItsWorkspaceEveryCommandIsRefused(t *testing.T) {
+	r := newWorkspaceRig(t, "")
+	for team, shown := range map[string]string{
+		"T0OURS0001":                  " (this one's is `T0OURS0001`).",
+		"":                            ".",
+		"T0<!channel>":                ".", // not an id: not repeated
+		"T" + strings.Repeat("A", 40): ".",
+	} {
+		body := commandFrom(team, "who")
+		status, out := r.send(body, signed(body, time.Now(), signingSecret))
+		if status != 200 || out.ResponseType != "ephemeral" || out.Text != noWorkspace+shown {
+			t.Errorf("team %q: %d %+v", team, status, out)
+		}
+		if !strings.Contains(out.Text, "set `integrations.slack.team_id`") {
+			t.Errorf("the refusal does not say what to set: %q", out.Text)
+		}
+	}
+	if n := r.calls.Load(); n != 0 {
+		t.Errorf("%d commands ran without a workspace", n)
+	}
+}
+
+func TestASignedRequestIsAnsweredOnce(t *testing.T) {
+	r := newWorkspaceRig(t, "T0OURS0001")
+	body := commandFrom("T0OURS0001", "overdue")
+	header := signed(body, time.Now().Add(-4*time.Minute), signingSecret)
+	if status, out := r.send(body, header.Clone()); status != 200 || out.Text != "Ticket #7: hub down" {
+		t.Fatalf("first: %d %+v", status, out)
+	}
+	upper := header.Clone()
+	upper.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(header.Get("X-Slack-Signature"), "v0=")))
+	for name, h := range map[string]http.Header{"the same": header, "upper-case hex": upper} {
+		for range 3 {
+			status, out := r.send(body, h.Clone())
+			if status != 200 || out.ResponseType != "ephemeral" || out.Text != alreadyAnswered {
+				t.Errorf("%s, again: %d %+v", name, status, out)
+			}
+		}
+	}
+	if n, l := r.calls.Load(), r.loads.Load(); n != 1 || l != 1 {
+		t.Errorf("a replayed request ran %d commands, read the workspace %d times; want 1, 1", n, l)
+	}
+	// The same command asked again is a new request: answered.
+	if status, out := r.send(body, signed(body, time.Now(), signingSecret)); status != 200 || out.Text != "Ticket #7: hub down" {
+		t.Errorf("asked again: %d %+v", status, out)
+	}
+	// A replay that fails verification is 401 and remembered by no one.
+	bad := header.Clone()
+	bad.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
+	if status, _ := r.send(body, bad); status != http.StatusUnauthorized {
+		t.Errorf("a wrong signature: %d", status)
+	}
+	if n := r.h.seen.len(); n != 2 {
+		t.Errorf("%d requests remembered, want 2", n)
+	}
+}
+
+func TestTheFixedAnswersAreAnsweredOnceToo(t *testing.T) {
+	r := newCommandRig(t)
+	body := command("who")
+	header := signed(body, time.Now(), signingSecret)
+	r.send(body, header.Clone())
+	if status, out := r.send(body, header.Clone()); status != 200 || out.Text != alreadyAnswered || r.calls.Load() != 1 {
+		t.Errorf("again: %d %+v, %d calls", status, out, r.calls.Load())
+	}
+}
+
+func TestTheRememberedRequestsAreBounded(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	r := newReplays(MaxRemembered)
+	key := func(i int) string { return fmt.Sprintf("%d v0=%064x", now.Unix(), i) }
+	for i := range MaxRemembered + 500 {
+		got := r.first(key(i), now, now)
+		if want := map[bool]outcome{true: fresh, false: full}[i < MaxRemembered]; got != want {
+			t.Fatalf("request %d: %v, want %v", i, got, want)
+		}
+		if r.len() > MaxRemembered {
+			t.Fatalf("%d remembered, bound %d", r.len(), MaxRemembered)
+		}
+	}
+	// Full, nothing was forgotten: every one remembered is still a replay.
+	for _, i := range []int{0, 1, MaxRemembered / 2, MaxRemembered - 1} {
+		if got := r.first(key(i), now, now.Add(5*time.Minute)); got != replayed {
+			t.Errorf("request %d at the window's end: %v, want a replay", i, got)
+		}
+	}
+	// Once their window has passed they are forgotten, and room is made.
+	later := now.Add(remembered)
+	if got := r.first("new", later, later); got != fresh || r.len() != 1 {
+		t.Errorf("after the window: %v, %d remembered", got, r.len())
+	}
+}
+
+func TestAnExpiredRequestBehindALaterOneIsForgottenWhenFull(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	r := newReplays(3)
+	// Timestamps may be up to 5 minutes either side of now: the first in
+	// is not the first out.
+	r.first("ahead", now.Add(5*time.Minute), now)
+	r.first("behind", now.Add(-5*time.Minute), now)
+	r.first("now", now, now)
+	if got := r.first("one more", now, now); got != full {
+		t.Fatalf("%v, want full", got)
+	}
+	at := now.Add(2 * time.Minute) // "behind"'s window has passed, "ahead"'s not
+	if got := r.first("one more", at, at); got != fresh || r.len() != 3 {
+		t.Errorf("%v, %d remembered", got, r.len())
+	}
+	if got := r.first("ahead", now.Add(5*time.Minute), at); got != replayed {
+		t.Errorf("ahead: %v", got)
+	}
+}

@@ -353,31 +353,22 @@ func (c Clients) CommandAnswers() usecase.CommandAnswers {
 const SlackCommandBody = slack.MaxCommandBody
 
 // SlackCommand is the `/steward` slash command's handler: it checks
-// Slack's v0 signature with signingSecret and answers from the clients
-// answers returns for each command (the server's, per request).
+// Slack's v0 signature with signingSecret, answers a request once, and
+// answers from the clients answers returns for each command (the server's,
+// per request: one roster read a command) only in the workspace the
+// roster's integrations.slack.team_id names (none: every command is
+// refused, saying to set it).
 func SlackCommand(signingSecret string, answers func(context.Context) (usecase.CommandAnswers, error), log *slog.Logger) (*slack.CommandHandler, error) {
-	h, err := slack.NewCommandHandler(signingSecret, slack.Answers{
-		Who: func(ctx context.Context) (string, error) {
-			a, err := answers(ctx)
-			if err != nil {
-				return "", err
-			}
-			return a.Who(ctx)
-		},
-		Schedule: func(ctx context.Context, weeks int) (string, error) {
-			a, err := answers(ctx)
-			if err != nil {
-				return "", err
-			}
-			return a.Schedule(ctx, weeks)
-		},
-		Overdue: func(ctx context.Context) (string, error) {
-			a, err := answers(ctx)
-			if err != nil {
-				return "", err
-			}
-			return a.Overdue(ctx)
-		},
+	h, err := slack.NewWorkspaceCommandHandler(signingSecret, func(ctx context.Context) (slack.Workspace, error) {
+		a, err := answers(ctx)
+		if err != nil {
+			return slack.Workspace{}, err
+		}
+		w := slack.Workspace{Answers: slack.Answers{Who: a.Who, Schedule: a.Schedule, Overdue: a.Overdue}}
+		if a.Roster != nil && a.Roster.Integrations.Slack != nil {
+			w.TeamID = a.Roster.Integrations.Slack.TeamID
+		}
+		return w, nil
 	})
 	if err != nil {
 		return nil, err
