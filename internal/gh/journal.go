@@ -3,7 +3,6 @@ package gh
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -24,6 +23,10 @@ import (
 type Journal struct {
 	C           *Client
 	Owner, Repo string
+	// Open opens the dashboard issue when there is none: the dashboard's
+	// one writer (usecase.Triage.DashboardIssue), so the issue is never
+	// made in two ways.
+	Open func(context.Context) (int, error)
 }
 
 var _ port.Journal = Journal{}
@@ -104,7 +107,8 @@ func humanKey(key string) string {
 // dashboard returns the dashboard issue's number: the open issue labelled
 // support-dashboard whose body is the dashboard's, the lowest number when
 // two runs opened two (the one the remind run keeps). With create, a
-// missing dashboard is opened, as the remind run would; otherwise 0.
+// missing dashboard is opened by Open, the dashboard's one writer;
+// otherwise 0.
 func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	list, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
 		return j.C.rest.Issues.ListByRepo(ctx, j.Owner, j.Repo, &github.IssueListByRepoOptions{
@@ -122,14 +126,8 @@ func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
 	if best != 0 || !create {
 		return best, nil
 	}
-	is, _, err := j.C.rest.Issues.Create(ctx, j.Owner, j.Repo, &github.IssueRequest{Title: github.String("Support dashboard"),
-		Body:   github.String(sla.DashboardMarker + "\n_The support dashboard: steward's next remind run fills it in._\n"),
-		Labels: &[]string{sla.DashboardLabel}})
-	if err != nil {
-		return 0, fmt.Errorf("opening the support dashboard in %s/%s: %w", j.Owner, j.Repo, err)
+	if j.Open == nil {
+		return 0, fmt.Errorf("%s/%s has no support dashboard to keep steward's record on, and nothing here may open it: steward remind opens it", j.Owner, j.Repo)
 	}
-	if is.GetNumber() == 0 {
-		return 0, errors.New("opening the support dashboard: GitHub answered without an issue number")
-	}
-	return is.GetNumber(), nil
+	return j.Open(ctx)
 }

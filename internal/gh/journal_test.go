@@ -17,7 +17,11 @@ import (
 func TestJournalKeepsEntriesByKeyOnTheOneDashboard(t *testing.T) {
 	g, c, _ := start(t, sandbox.GitHubOptions{})
 	ctx := context.Background()
-	j := gh.Journal{C: c, Owner: "acme", Repo: "support"}
+	opened := 0
+	j := gh.Journal{C: c, Owner: "acme", Repo: "support", Open: func(context.Context) (int, error) {
+		opened++ // as the dashboard's keeper opens it
+		return g.CreateIssue("acme", "support", "steward-bot", "Support dashboard", sla.DashboardMarker+"\n", sla.DashboardLabel), nil
+	}}
 	if got, err := j.Entries(ctx, "slack:handoff:2026-11-16:C0TICKETS1"); err != nil || len(got) != 0 {
 		t.Fatalf("empty journal: %v %v", got, err)
 	}
@@ -45,8 +49,8 @@ func TestJournalKeepsEntriesByKeyOnTheOneDashboard(t *testing.T) {
 			}
 		}
 	}
-	if dashboards != 1 {
-		t.Errorf("%d dashboards, want 1", dashboards)
+	if dashboards != 1 || opened != 1 {
+		t.Errorf("%d dashboards (%d opened through Open), want 1", dashboards, opened)
 	}
 
 	// An unchanged journal costs no counted request: every read is a 304.

@@ -186,22 +186,54 @@ func slaTicket(tk port.Ticket) sla.Ticket {
 		RequesterRespondedAt: tk.RequesterResponded, PendingSince: tk.PendingSince, StatusUpdatedAt: tk.StatusUpdated}
 }
 
+// dashboards are the open dashboard issues, oldest first.
+func (t *Triage) dashboards(ctx context.Context) ([]port.Issue, error) {
+	existing, err := t.Issues.List(ctx, DashboardLabel, "open")
+	if err != nil {
+		return nil, err
+	}
+	existing = slices.DeleteFunc(existing, func(is port.Issue) bool { return !strings.HasPrefix(is.Body, sla.DashboardMarker) })
+	slices.SortFunc(existing, func(a, b port.Issue) int { return a.Number - b.Number })
+	return existing, nil
+}
+
+// openDashboard opens the dashboard issue: the one place that does.
+func (t *Triage) openDashboard(ctx context.Context, body string) (int, error) {
+	is, err := t.Issues.Create(ctx, port.NewIssue{Title: "Support dashboard", Body: body, Labels: []string{DashboardLabel}})
+	if err != nil {
+		return 0, fmt.Errorf("opening the dashboard: %w", err)
+	}
+	return is.Number, nil
+}
+
+// DashboardIssue is the dashboard issue's number, opened (to be filled in
+// by the next remind) when there is none: for the records other parts keep
+// on it, such as Slack's journal.
+func (t *Triage) DashboardIssue(ctx context.Context) (int, error) {
+	existing, err := t.dashboards(ctx)
+	if err != nil || len(existing) > 0 {
+		if err != nil {
+			return 0, err
+		}
+		return existing[0].Number, nil
+	}
+	return t.openDashboard(ctx, sla.DashboardMarker+"\n_The support dashboard: steward's next remind run fills it in._\n")
+}
+
 // keepDashboard edits the one dashboard issue in place, or opens it. Two
 // runs that both found none open two; every later run keeps the oldest
 // (lowest number) and closes the others, so all runs converge on one.
 func (t *Triage) keepDashboard(ctx context.Context, body string) (number, edits int, err error) {
-	existing, err := t.Issues.List(ctx, DashboardLabel, "open")
+	existing, err := t.dashboards(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	existing = slices.DeleteFunc(existing, func(is port.Issue) bool { return !strings.HasPrefix(is.Body, sla.DashboardMarker) })
-	slices.SortFunc(existing, func(a, b port.Issue) int { return a.Number - b.Number })
 	if len(existing) == 0 {
-		is, err := t.Issues.Create(ctx, port.NewIssue{Title: "Support dashboard", Body: body, Labels: []string{DashboardLabel}})
+		n, err := t.openDashboard(ctx, body)
 		if err != nil {
-			return 0, 0, fmt.Errorf("opening the dashboard: %w", err)
+			return 0, 0, err
 		}
-		return is.Number, 1, nil
+		return n, 1, nil
 	}
 	keep := existing[0]
 	for _, extra := range existing[1:] {

@@ -110,10 +110,17 @@ func (w *slackWorld) newRun() *usecase.SlackRun {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	issues, err := w.ghc.Issues("acme/support")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	// The dashboard has one writer, the remind run's keeper: the journal
+	// opens it through it, as wire makes it.
+	dashboard := &usecase.Triage{Issues: issues, Roster: w.roster, Label: "support"}
 	return &usecase.SlackRun{
 		Roster: w.roster, Chat: chat,
 		Notes:     freshdesk.Notes{C: w.fdc},
-		Journal:   gh.Journal{C: w.ghc, Owner: "acme", Repo: "support"},
+		Journal:   gh.Journal{C: w.ghc, Owner: "acme", Repo: "support", Open: dashboard.DashboardIssue},
 		Tickets:   freshdesk.Tickets{C: w.fdc},
 		Issues:    gh.SupportIssues{C: w.ghc, Owner: "acme", Repo: "support"},
 		TicketURL: w.fdc.AgentURL,

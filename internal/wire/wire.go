@@ -317,8 +317,12 @@ func (c Clients) Notes() []string {
 func (c Clients) SlackRun(ctx context.Context, chat port.Chat) (*usecase.SlackRun, func() error) {
 	ig := c.Roster.Integrations.GitHub
 	owner, name, _ := strings.Cut(ig.Repo, "/")
+	journal := gh.Journal{C: c.GH, Owner: owner, Repo: name}
+	if tr, err := c.Triage(); err == nil {
+		journal.Open = tr.DashboardIssue
+	}
 	run := &usecase.SlackRun{Roster: c.Roster, Chat: chat,
-		Journal: gh.Journal{C: c.GH, Owner: owner, Repo: name},
+		Journal: journal,
 		Issues:  gh.SupportIssues{C: c.GH, Owner: owner, Repo: name, SupportLabel: ig.Label()}}
 	if c.FD != nil {
 		run.Tickets, run.Notes, run.TicketURL = c.Tickets(), freshdesk.Notes{C: c.FD}, c.FD.AgentURL
