@@ -62,9 +62,7 @@ type CommandHandler struct {
 	secret string
 	// workspace gives a command's answers and workspace, once per command.
 	workspace func(context.Context) (Workspace, error)
-	// anyTeam: NewCommandHandler's fixed answers, given in any workspace.
-	anyTeam bool
-	seen    *replays
+	seen      *replays
 	// Budget is the time an answer may take (default DefaultAnswerBudget).
 	Budget time.Duration
 	Log    *slog.Logger
@@ -85,23 +83,6 @@ func NewWorkspaceCommandHandler(signingSecret string, workspace func(context.Con
 	}
 	return &CommandHandler{secret: signingSecret, workspace: workspace, seen: newReplays(MaxRemembered),
 		Budget: DefaultAnswerBudget, Log: slog.New(slog.DiscardHandler)}, nil
-}
-
-// NewCommandHandler returns a handler that gives a's answers in whichever
-// workspace asks: for a's own tests, where no roster names a workspace.
-// steward serve's handler is NewWorkspaceCommandHandler's (internal/wire),
-// which answers only roster.yaml's workspace. It too checks signatures and
-// answers a request once.
-func NewCommandHandler(signingSecret string, a Answers) (*CommandHandler, error) {
-	if a.Who == nil || a.Schedule == nil || a.Overdue == nil {
-		return nil, errors.New("slack: the slash command needs all of who, schedule and overdue")
-	}
-	h, err := NewWorkspaceCommandHandler(signingSecret, func(context.Context) (Workspace, error) { return Workspace{Answers: a}, nil })
-	if err != nil {
-		return nil, err
-	}
-	h.anyTeam = true
-	return h, nil
 }
 
 // reply is a slash command's immediate answer.
@@ -281,23 +262,21 @@ func (h *CommandHandler) run(ctx context.Context, team string, c asked) reply {
 	if err != nil {
 		return failed(err)
 	}
-	if !h.anyTeam {
-		shown := team
-		if !teamID.MatchString(team) {
-			shown = "" // not repeated: not an id
+	shown := team
+	if !teamID.MatchString(team) {
+		shown = "" // not repeated: not an id
+	}
+	switch {
+	case ws.TeamID == "":
+		h.Log.Warn("slack: a slash command was refused: roster.yaml names no integrations.slack.team_id", "team_id", shown)
+		text := noWorkspace + "."
+		if shown != "" {
+			text = noWorkspace + " (this one's is `" + shown + "`)."
 		}
-		switch {
-		case ws.TeamID == "":
-			h.Log.Warn("slack: a slash command was refused: roster.yaml names no integrations.slack.team_id", "team_id", shown)
-			text := noWorkspace + "."
-			if shown != "" {
-				text = noWorkspace + " (this one's is `" + shown + "`)."
-			}
-			return reply{ResponseType: "ephemeral", Text: text}
-		case team != ws.TeamID:
-			h.Log.Warn("slack: a slash command from another workspace was refused", "team_id", shown)
-			return reply{ResponseType: "ephemeral", Text: otherWorkspace}
-		}
+		return reply{ResponseType: "ephemeral", Text: text}
+	case team != ws.TeamID:
+		h.Log.Warn("slack: a slash command from another workspace was refused", "team_id", shown)
+		return reply{ResponseType: "ephemeral", Text: otherWorkspace}
 	}
 	if c.name == "" {
 		return reply{ResponseType: "ephemeral", Text: c.text}

@@ -35,7 +35,7 @@ type commandRig struct {
 func newCommandRig(t *testing.T) *commandRig {
 	t.Helper()
 	c := &commandRig{}
-	h, err := NewCommandHandler(signingSecret, Answers{
+	h, err := testHandler(signingSecret, Answers{
 		Who: func(context.Context) (string, error) {
 			c.calls.Add(1)
 			return "On duty: Ada Lovelace and Grace Hopper.", nil
@@ -58,8 +58,16 @@ func newCommandRig(t *testing.T) *commandRig {
 	return c
 }
 
+// testTeam is the workspace the rigs answer.
+const testTeam = "T0OURS0001"
+
+// testHandler answers a in testTeam's workspace.
+func testHandler(secret string, a Answers) (*CommandHandler, error) {
+	return NewWorkspaceCommandHandler(secret, func(context.Context) (Workspace, error) { return Workspace{TeamID: testTeam, Answers: a}, nil })
+}
+
 func command(text string) string {
-	return url.Values{"command": {"/steward"}, "text": {text}, "user_id": {"U0ADA00001"},
+	return url.Values{"command": {"/steward"}, "text": {text}, "team_id": {testTeam}, "user_id": {"U0ADA00001"},
 		"channel_id": {"C0TICKETS1"}, "response_url": {"https://hooks.slack.com/commands/T0/1/x"}}.Encode()
 }
 
@@ -174,7 +182,7 @@ func TestSlashCommandNeedsASigningSecret(t *testing.T) {
 	a := Answers{Who: func(context.Context) (string, error) { return "", nil },
 		Schedule: func(context.Context, int) (string, error) { return "", nil },
 		Overdue:  func(context.Context) (string, error) { return "", nil }}
-	if _, err := NewCommandHandler(" ", a); err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
+	if _, err := testHandler(" ", a); err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
 		t.Errorf("no secret: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 // ask sends `/steward text` to the handler as Slack would, signed.
 func ask(t *testing.T, h http.Handler, text string) (int, string) {
 	t.Helper()
-	body := url.Values{"command": {"/steward"}, "text": {text}, "user_id": {"U0ADA00001"}}.Encode()
+	body := url.Values{"command": {"/steward"}, "text": {text}, "team_id": {"T0TEAM0001"}, "user_id": {"U0ADA00001"}}.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(signingSecret))
 	mac.Write([]byte("v0:" + ts + ":" + body))
@@ -43,7 +43,9 @@ func ask(t *testing.T, h http.Handler, text string) (int, string) {
 
 func handler(t *testing.T, a usecase.CommandAnswers) *slack.CommandHandler {
 	t.Helper()
-	h, err := slack.NewCommandHandler(signingSecret, slack.Answers{Who: a.Who, Schedule: a.Schedule, Overdue: a.Overdue})
+	h, err := slack.NewWorkspaceCommandHandler(signingSecret, func(context.Context) (slack.Workspace, error) {
+		return slack.Workspace{TeamID: "T0TEAM0001", Answers: slack.Answers{Who: a.Who, Schedule: a.Schedule, Overdue: a.Overdue}}, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
