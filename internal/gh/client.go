@@ -144,7 +144,7 @@ func New(c Config) (*Client, error) {
 	default:
 		return nil, errors.New("no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY")
 	}
-	hc := &http.Client{Transport: &httpx.ETagCache{Base: rt, Dir: c.CacheDir}}
+	hc := &http.Client{Transport: limitsWaited{&httpx.ETagCache{Base: rt, Dir: c.CacheDir}}}
 	rest := github.NewClient(hc)
 	rest.BaseURL = base
 	gql := strings.TrimSuffix(api, "/") + "/graphql"
@@ -152,6 +152,26 @@ func New(c Config) (*Client, error) {
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
 	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk}, nil
+}
+
+// limitsWaited keeps from go-github the waits the transport below already
+// honoured. go-github v60 remembers the last primary limit it saw and,
+// while its reset is ahead by the wall clock, refuses every REST call
+// itself, sending nothing (its switch off, BypassRateLimitCheck, is
+// unexported in v60); likewise a secondary limit's Retry-After. Then
+// steward's transport, which waits out a limit within its bounds and
+// tells what it could not, never sees the request. Without the reset and
+// Retry-After headers go-github records no future reset, so every call
+// reaches the transport: the rate-limit figures themselves stay.
+type limitsWaited struct{ base http.RoundTripper }
+
+func (l limitsWaited) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.base.RoundTrip(r)
+	if resp != nil {
+		resp.Header.Del("X-RateLimit-Reset")
+		resp.Header.Del("Retry-After")
+	}
+	return resp, err
 }
 
 // webURL is the configured web host, or the one the API URL implies:
