@@ -101,6 +101,8 @@ type Client struct {
 	graphql string
 	web     string
 	clock   clock.Clock
+	// lists are the issue lists kept between reads (issue_list.go).
+	lists *issueLists
 }
 
 // New builds a client from c.
@@ -151,7 +153,7 @@ func New(c Config) (*Client, error) {
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk}, nil
+	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk, lists: &issueLists{dir: c.CacheDir}}, nil
 }
 
 // limitsWaited keeps from go-github the waits the transport below already

@@ -59,10 +59,20 @@ func toIssues(all []*github.Issue) []port.Issue {
 	return out
 }
 
-// List returns every issue with label in state, all pages; each page is
-// a conditional read. Oldest first, so that new issues change only the
-// last page: the pages before it stay unchanged and cost nothing.
+// List returns every issue with label in state. Open and closed ("all")
+// come from the list the client keeps and the changes since it was read
+// (listAll); other states are read whole.
 func (x *Issues) List(ctx context.Context, label, state string) ([]port.Issue, error) {
+	if state == "all" {
+		return x.listAll(ctx, label)
+	}
+	return x.readAll(ctx, label, state)
+}
+
+// readAll reads every issue with label in state, all pages; each page is a
+// conditional read. Oldest first, so that new issues change only the last
+// page.
+func (x *Issues) readAll(ctx context.Context, label, state string) ([]port.Issue, error) {
 	all, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
 		return x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
 			Labels: []string{label}, State: state, Sort: "created", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})

@@ -41,6 +41,17 @@ type GitHubOptions struct {
 	// WebURL is the web host in every html_url (default
 	// https://github.com); a GitHub Enterprise Server's is its own host.
 	WebURL string
+	// MutationsPerDocument is how many mutations one GraphQL document runs
+	// before GitHub's resource limits and 10-second timeout cut it short,
+	// the ones before applied (shurcooL/githubv4#17, Skydio/revup#271).
+	// GitHub names no number; github/github-mcp-server sends project
+	// mutations 20 at a time, so 0 means 20; -1 means no limit.
+	MutationsPerDocument int
+	// MutationTimeoutStatus is how a document cut short is answered: 0,
+	// 200 with what ran in data and each mutation that did not null with
+	// a RESOURCE_LIMITS_EXCEEDED error at its path; 502 or 504, that
+	// status with GitHub's timeout message and nothing of what ran.
+	MutationTimeoutStatus int
 	Clock  Clock
 	Faults *Faults
 }
@@ -223,7 +234,10 @@ func (g *GitHub) authenticate(r *http.Request) (caller, bool) {
 }
 
 // writeJSON answers with v, an ETag, and 304 when the client already has it.
-// It reports whether the answer was a 304.
+// It reports whether the answer was a 304. As on GitHub, an ETag belongs to
+// the token that read it (GitHub support, quoted in eclipse-csi/otterdog#201;
+// github/docs#34689): an installation token lives an hour and the Actions
+// token one job, so a cache kept across them earns 200s, not 304s.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) bool {
 	body, err := json.Marshal(v)
 	if err != nil {
@@ -231,7 +245,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) bool {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if r.Method == http.MethodGet && status == http.StatusOK {
-		sum := sha256.Sum256(body)
+		sum := sha256.Sum256(append([]byte(r.Header.Get("Authorization")+"\x00"), body...))
 		etag := `W/"` + hex.EncodeToString(sum[:16]) + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "private, max-age=60, s-maxage=60")

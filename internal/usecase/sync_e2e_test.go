@@ -3,6 +3,7 @@ package usecase_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -36,6 +37,9 @@ type world struct {
 	ghLimits httpx.Limits
 	// roster, when set, gives the mirror communication.resolved.
 	roster *roster.Roster
+	// token and cacheDir, when set, are the GitHub client's (default
+	// gh-token and none): a run per token, as an App or Actions gives.
+	token, cacheDir string
 }
 
 func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitHubOptions) *world {
@@ -44,6 +48,9 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 	fdOpts.Clock, fdOpts.APIKey, fdOpts.AgentID = clock, "fd-key", 501
 	ghOpts.Clock = clock
 	ghOpts.Tokens = map[string]string{"gh-token": "steward-bot"}
+	for i := range 10 { // tokens that come and go, as installation and Actions tokens do
+		ghOpts.Tokens[fmt.Sprint("run-", i)] = "steward-bot"
+	}
 	if ghOpts.ContentPerMinute == 0 {
 		ghOpts.ContentPerMinute, ghOpts.ContentPerHour = 1_000_000, 1_000_000
 	}
@@ -74,7 +81,11 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 }
 
 func (w *world) applier() *usecase.Mirror {
-	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: "gh-token", Clock: w.clock, Limits: w.ghLimits})
+	token := w.token
+	if token == "" {
+		token = "gh-token"
+	}
+	ghc, err := gh.New(gh.Config{APIURL: w.ghURL, Token: token, Clock: w.clock, Limits: w.ghLimits, CacheDir: w.cacheDir})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -303,5 +314,48 @@ func TestAChangeOlderThanTheWindowStillReachesItsIssue(t *testing.T) {
 	}
 	if r := w.sync(); len(r.Planned) != 0 {
 		t.Errorf("a second sync planned %+v", r.Planned)
+	}
+}
+
+// Issue #25, fact 2: GitHub's ETags belong to the token that read them, so
+// a scheduled run, which gets a new token each time, earns no 304s from
+// the last run's cache. A quiet run still costs one FreshDesk request and
+// at most two counted GitHub requests: the support issues changed since
+// the kept list's watermark, and the board.
+func TestAQuietRunWithANewTokenCostsTwoGitHubRequests(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	w.cacheDir = t.TempDir()
+	// More support issues than a page holds (100): most of them done.
+	for i := range 140 {
+		n := w.gh.CreateIssue("acme", "support", "ada", fmt.Sprint("Done long ago ", i), "", "support")
+		w.gh.HumanUpdate("acme", "support", n, "ada", func(c *sandbox.IssueChange) { c.State, c.StateReason = "closed", "completed" })
+	}
+	for i := range 5 {
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("ticket ", i), Priority: 1 + i%4, Tags: []string{"engineering"}})
+	}
+	for run := range 4 {
+		w.token = fmt.Sprint("run-", run)
+		w.clock.Advance(time.Hour)
+		w.fd.Ledger().Reset()
+		w.gh.Ledger().Reset()
+		r := w.sync()
+		if r.Failed() > 0 {
+			t.Fatalf("run %d: %s", run, failures(r))
+		}
+		if run < 2 {
+			continue // the first mirrors everything; the second reads it back once
+		}
+		counted := w.gh.Ledger().Count(func(q sandbox.Request) bool { return q.Status != http.StatusNotModified })
+		if counted > 2 || w.fd.Ledger().Len() != 1 || len(r.Planned) != 0 {
+			t.Errorf("quiet run %d with a new token: %d counted GitHub and %d FreshDesk requests, %d planned:\n%s%s", run, counted, w.fd.Ledger().Len(), len(r.Planned), w.gh.Ledger(), w.fd.Ledger())
+		}
+	}
+	// A change a person makes between runs is seen through the delta.
+	w.token = "run-9"
+	w.clock.Advance(time.Hour)
+	w.gh.HumanUpdate("acme", "support", 142, "ada", func(c *sandbox.IssueChange) { c.State, c.StateReason = "closed", "completed" })
+	r := w.sync()
+	if r.Failed() > 0 || len(r.Planned) != 1 || r.Planned[0].Issue != 142 {
+		t.Errorf("a closed issue was not seen: %+v", r.Planned)
 	}
 }

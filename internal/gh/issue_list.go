@@ -1,0 +1,138 @@
+package gh
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/support-steward/steward/internal/port"
+)
+
+// A quiet run must not cost the whole support issue list: conditional
+// reads were meant to make it free, but GitHub's ETags belong to the token
+// that read them (an installation token lives an hour, the Actions token
+// one job), so across runs they earn 200s. Instead the list is kept,
+// with when it was last brought up to date (its watermark), in memory and
+// in STEWARD_CACHE_DIR, and a later read asks GitHub only for the issues
+// updated since the watermark, whatever the token: one request when
+// nothing changed. The whole list is read again once a day, so an issue
+// deleted or transferred (which no later change shows) leaves it.
+const (
+	// listRefresh is how old a kept list may be before it is read whole.
+	listRefresh = 24 * time.Hour
+	// listOverlap re-reads the changes just before the watermark: GitHub's
+	// times are whole seconds, a write may land as the list is read, and
+	// the two clocks may differ a little.
+	listOverlap = 2 * time.Minute
+)
+
+// issueList is one repository's issues with one label, as last read:
+// read whole at Fetched, brought up to date at Watermark (steward's clock).
+type issueList struct {
+	Fetched   time.Time    `json:"fetched"`
+	Watermark time.Time    `json:"watermark"`
+	Issues    []port.Issue `json:"issues"`
+}
+
+// issueLists keeps the lists a client read, by repository and label.
+type issueLists struct {
+	dir string
+	mu  sync.Mutex
+	m   map[string]issueList
+}
+
+func (l *issueLists) file(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return filepath.Join(l.dir, "issues-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+func (l *issueLists) get(key string) (issueList, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s, ok := l.m[key]; ok {
+		return s, true
+	}
+	if l.dir == "" {
+		return issueList{}, false
+	}
+	data, err := os.ReadFile(l.file(key))
+	var s issueList
+	if err != nil || json.Unmarshal(data, &s) != nil {
+		return issueList{}, false // losing it costs a whole read, never correctness
+	}
+	return s, true
+}
+
+func (l *issueLists) put(key string, s issueList) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]issueList{}
+	}
+	l.m[key] = s
+	if l.dir == "" {
+		return
+	}
+	data, err := json.Marshal(s)
+	if err != nil || os.MkdirAll(l.dir, 0o700) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(l.dir, "issues-*.tmp")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), l.file(key)) != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// listAll returns every issue with label, open or closed, from the kept
+// list and the changes since its watermark, or whole.
+func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error) {
+	key := strings.ToLower(x.Repo() + "\x00" + label)
+	now := x.c.clock.Now()
+	s, ok := x.c.lists.get(key)
+	if !ok || now.Sub(s.Fetched) > listRefresh || s.Fetched.After(now) {
+		all, err := x.readAll(ctx, label, "all")
+		if err != nil {
+			return nil, err
+		}
+		s = issueList{Fetched: now, Watermark: now, Issues: all}
+	} else {
+		changed, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
+			return x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
+				State: "all", Since: s.Watermark.Add(-listOverlap), Sort: "updated", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing the issues of %s changed since %s: %w", x.Repo(), s.Watermark.Format(time.RFC3339), err)
+		}
+		s.Issues, s.Watermark = merge(s.Issues, toIssues(changed), label), now
+	}
+	x.c.lists.put(key, s)
+	return slices.Clone(s.Issues), nil
+}
+
+// merge puts the changed issues into the kept list: one that carries label
+// now replaces its old self or joins; one that no longer does leaves.
+func merge(kept, changed []port.Issue, label string) []port.Issue {
+	out := slices.Clone(kept)
+	for _, is := range changed {
+		out = slices.DeleteFunc(out, func(x port.Issue) bool { return x.Number == is.Number })
+		if slices.ContainsFunc(is.Labels, func(l string) bool { return strings.EqualFold(l, label) }) {
+			out = append(out, is)
+		}
+	}
+	slices.SortFunc(out, func(a, b port.Issue) int { return a.Number - b.Number })
+	return out
+}
