@@ -15,7 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/run"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/wire"
 )
@@ -66,6 +66,8 @@ type World struct {
 	Roster    *roster.Roster
 	// Place is where the roster's work lives in the sandboxes.
 	Place place
+	// clock is the sandboxes' and the runs' one clock.
+	clock *sandbox.ManualClock
 }
 
 func (s *Story) chapter(title string, lines ...string) *Chapter {
@@ -77,71 +79,182 @@ func (c *Chapter) say(format string, args ...any) {
 	c.Lines = append(c.Lines, fmt.Sprintf(format, args...))
 }
 
-// Run seeds the sandboxes and runs the cycle as of now.
+// window is how far back the demo's runs read changed tickets
+// (run.Options.Since; run.Run gives Slack's part the same). The Action reads
+// one day; the seeded history goes back 20 days (seed.go's "Old bug, fixed
+// last month", resolved before the demo begins), and every engineering
+// ticket in it must be in the first run's window to be mirrored, so the demo
+// reads 30 days.
+const window = 30 * 24 * time.Hour
+
+// Run seeds the sandboxes and plays the daily cycle as of now: run.Run,
+// the function the Action runs, three times. The day's run; an hour later,
+// after an engineer merged a fix, the next run, which resolves the ticket;
+// then a run with nothing new, which measures what repeating costs. The
+// story is told from the runs' reports and what the sandboxes hold.
 func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, error) {
 	w, err := seed(sample, now)
 	if err != nil {
 		return Story{}, nil, err
 	}
-	clock := sandbox.NewManualClock(now)
-	// The demo's clients are built as every running mode's are, by wire,
-	// with the sandboxes standing in for GitHub and FreshDesk.
-	vars := map[string]string{"GITHUB_API_URL": "https://api.github.sandbox/", "GITHUB_TOKEN": demoToken,
-		"FRESHDESK_API_KEY": demoKey, "FRESHDESK_BASE_URL": "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox"}
-	c := wire.Connect(wire.Env{Getenv: func(k string) string { return vars[k] }, Now: func() time.Time { return now }, Clock: clock,
-		Transport: sandbox.Transport{Handler: byHost{github: w.GitHub, freshdesk: w.Freshdesk}}}, w.Roster)
-	if c.GHErr != nil || c.FDErr != nil {
-		return Story{}, nil, errors.Join(c.GHErr, c.FDErr)
+	first, err := w.run(ctx)
+	if err != nil {
+		return Story{}, w, fmt.Errorf("the day's run: %w", err)
 	}
-	r := w.Roster
-	today := r.Today(now)
-	st := Story{Today: today}
+	board := w.lookAtBoard()
+	fix, err := fixOne(w)
+	if err != nil {
+		return Story{}, w, err
+	}
+	w.clock.Advance(time.Hour)
+	next, err := w.run(ctx)
+	if err != nil {
+		return Story{}, w, fmt.Errorf("the run after the fix: %w", err)
+	}
+	again, err := w.run(ctx)
+	if err != nil {
+		return Story{}, w, fmt.Errorf("the run with nothing new: %w", err)
+	}
 
-	// 1. The schedule.
-	who := rotation.Who(r, today)
+	st := Story{Today: first.Report.Today}
+	st.tellRotation(w, first.Report)
+	st.tellPullRequest(w, first.Report)
+	st.tellMirror(w, first.Report, again.Report, board)
+	st.tellRequester(w, first.Report, next.Report, again.Report)
+	st.tellTargets(first.Report)
+	st.tellRouting(first.Report)
+	st.tellResolution(w, fix, first.Report, next.Report)
+	if err := st.tellSlack(ctx, w, first, next, again); err != nil {
+		return st, w, err
+	}
+	st.tellCost(w, first, next, again)
+	return st, w, nil
+}
+
+// cycle is one run: its report, the clients it ran with, and the requests
+// it made.
+type cycle struct {
+	Report  run.Report
+	Clients wire.Clients
+	Cost    cost
+}
+
+// cost counts requests to each sandbox.
+type cost struct{ GitHub, Freshdesk, Slack int }
+
+func (w *World) requests() cost {
+	return cost{w.GitHub.Ledger().Len(), w.Freshdesk.Ledger().Len(), w.Slack.Ledger().Len()}
+}
+
+// run is one scheduled run as the Action does it, as of the clock: the
+// clients made by wire.Connect from the environment (here the sandboxes'
+// addresses and credentials), then run.Run. Against the sandboxes no part
+// should fail: one that does fails the demo.
+func (w *World) run(ctx context.Context) (cycle, error) {
+	now := w.clock.Now()
+	vars := map[string]string{"GITHUB_API_URL": "https://api.github.sandbox/", "GITHUB_TOKEN": demoToken,
+		"FRESHDESK_API_KEY": demoKey, "FRESHDESK_BASE_URL": "https://" + w.Roster.Integrations.Freshdesk.Domain + ".freshdesk.sandbox",
+		"SLACK_BOT_TOKEN": demoSlackToken, "SLACK_API_URL": "https://slack.sandbox/api/"}
+	c := wire.Connect(wire.Env{Getenv: func(k string) string { return vars[k] }, Now: func() time.Time { return now }, Clock: w.clock,
+		Transport: sandbox.Transport{Handler: byHost{github: w.GitHub, freshdesk: w.Freshdesk, slack: w.Slack}}}, w.Roster)
+	if err := errors.Join(c.GHErr, c.FDErr, c.SlackErr); err != nil {
+		return cycle{}, err
+	}
+	before := w.requests()
+	rep := run.Run(ctx, c, run.Options{Since: window})
+	after := w.requests()
+	cy := cycle{Report: rep, Clients: c, Cost: cost{after.GitHub - before.GitHub, after.Freshdesk - before.Freshdesk, after.Slack - before.Slack}}
+	var errs []error
+	for _, p := range rep.Parts {
+		if p.Error != "" {
+			errs = append(errs, fmt.Errorf("%s: %s", p.Name, p.Error))
+		}
+	}
+	return cy, errors.Join(errs...)
+}
+
+// part is the report's account of one part.
+func part(rep run.Report, name string) run.Part {
+	for _, p := range rep.Parts {
+		if p.Name == name {
+			return p
+		}
+	}
+	return run.Part{Name: name, Skipped: "the run did not report it"}
+}
+
+// boardView is what the board and the support issues hold after the day's
+// run.
+type boardView struct {
+	items, open, handMade int
+}
+
+func (w *World) lookAtBoard() boardView {
+	v := boardView{items: len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))}
+	label := w.Roster.Integrations.GitHub.Label()
+	for _, is := range w.GitHub.Issues(w.Place.Owner, w.Place.Repo) {
+		_, _, mirrored := mirror.TicketOf(is.Body)
+		switch {
+		case is.IsPull || is.State != "open" || !slices.Contains(is.Labels, label):
+		case mirrored:
+			v.open++
+		default:
+			v.handMade++
+		}
+	}
+	return v
+}
+
+// 1. The schedule.
+func (st *Story) tellRotation(w *World, rep run.Report) {
+	r, who := w.Roster, rep.Status
 	ch := st.chapter("The rotation")
 	ch.say("%s has %d engineers in roster.yaml; %d of them take turns as Support Steward, %d at a time, %d days each.", r.Team, len(r.Engineers), countRotation(r), r.Support.TeamSize, r.Support.Tenure.Days)
 	if len(w.Place.Filled) > 0 {
 		ch.say("The roster does not configure everything, so the demo plays it out with sandbox stand-ins: %s.", strings.Join(w.Place.Filled, ", "))
 	}
+	ch.say("What follows is done by run.Run, the function the scheduled GitHub Action and `steward run` execute, called three times against the sandboxes: the day's run; an hour later, after an engineer merged a fix, the next; then one with nothing new.")
 	for _, s := range who.OnDuty {
 		kind := "projected by the rules"
 		if s.Confirmed {
 			kind = "confirmed in roster.yaml"
 		}
-		ch.say("On duty today (%s): %s (@%s), %s to %s, %s.", today, s.Name, s.GitHub, s.Start, s.End, kind)
+		ch.say("On duty today (%s): %s (@%s), %s to %s, %s.", rep.Today, s.Name, s.GitHub, s.Start, s.End, kind)
 		st.Facts.Stewards = append(st.Facts.Stewards, s.GitHub)
 	}
 	if h := who.Next; h != nil {
 		st.Facts.NextHandoff = h.Date.String()
 		ch.say("Next handoff: %s, when %s.", h.Date, h.Sentence())
 	}
+}
 
-	// 2. The rotation pull request and the stewards' team.
-	lead := r.Support.HandoffEvery.Days
-	rot, err := c.Rotator(today, lead)
-	if err != nil {
-		return st, w, err
+// 2. The rotation pull request and the stewards' team.
+func (st *Story) tellPullRequest(w *World, rep run.Report) {
+	r := w.Roster
+	ch := st.chapter("The rotation pull request")
+	if w.Place.Lead > 0 {
+		ch.say("roster.yaml sets no integrations.github.rotation_lead (by default a run opens the pull request 7 days before a handoff); the demo uses support.handoff_every, %d days, so there is a pull request to show whatever the day.", w.Place.Lead)
 	}
-	res, err := rot.Rotate(ctx, false)
-	if err != nil {
-		return st, w, fmt.Errorf("rotation pull request: %w", err)
-	}
-	ch = st.chapter("The rotation pull request")
-	ch.say("%s", res.Message)
-	if res.PullRequest != 0 {
-		pr := w.GitHub.Issues(w.Place.RosterOwner, w.Place.RosterRepo)[res.PullRequest-1]
-		st.Facts.PullRequest, st.Facts.PullTitle = res.PullRequest, pr.Title
-		cal := ""
-		if path := r.Integrations.GitHub.CalendarPath; path != "" {
-			cal = ", regenerates " + path
+	res := rep.Rotation
+	if res == nil {
+		ch.say("The run did not rotate: %s", partText(part(rep, "rotate")))
+	} else {
+		ch.say("%s", res.Message)
+		if res.PullRequest != 0 {
+			pr := w.GitHub.Issues(w.Place.RosterOwner, w.Place.RosterRepo)[res.PullRequest-1]
+			st.Facts.PullRequest, st.Facts.PullTitle = res.PullRequest, pr.Title
+			cal := ""
+			if path := r.Integrations.GitHub.CalendarPath; path != "" {
+				cal = ", regenerates " + path
+			}
+			ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes)%s, and asks %s to review.", cal, strings.Join(atAll(pr.Reviewers), " and "))
+			ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
 		}
-		ch.say("It appends the new shift to roster.yaml's shifts (nothing else in the file changes)%s, and asks %s to review.", cal, strings.Join(atAll(pr.Reviewers), " and "))
-		ch.say("Merging it confirms the handoff; if the team closes it instead, steward will not propose the same again.")
 	}
-	m, err := c.Membership().Sync(ctx, r, today)
-	if err != nil {
-		return st, w, err
+	m := rep.Membership
+	if m == nil {
+		ch.say("The stewards' team and group were not kept: %s", partText(part(rep, "stewards")))
+		return
 	}
 	group := "unchanged"
 	if m.GroupChanged {
@@ -149,72 +262,61 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	}
 	ch.say("The GitHub team %s and FreshDesk group %d now hold exactly the stewards on duty (the team: added %s, removed %s; the group: %s).",
 		r.Integrations.GitHub.StewardsTeam, r.Integrations.Freshdesk.StewardsGroupID, list(m.TeamAdded), list(m.TeamRemoved), group)
+}
 
-	// 3. The mirror.
-	a, setup, err := c.Mirror()
-	if err != nil {
-		return st, w, err
+// 3. The mirror.
+func (st *Story) tellMirror(w *World, rep, again run.Report, board boardView) {
+	ch := st.chapter("FreshDesk to GitHub")
+	if rep.Sync == nil {
+		ch.say("The run did not sync: %s", partText(part(rep, "sync")))
+		return
 	}
-	rep, err := a.Sync(ctx, setup.Config, setup.Label, 30*24*time.Hour, false)
-	if err != nil {
-		return st, w, fmt.Errorf("sync: %w", err)
-	}
-	ch = st.chapter("FreshDesk to GitHub")
-	st.Facts.IssuesCreated = rep.Created()
-	for _, wk := range rep.Planned {
+	st.Facts.IssuesCreated = rep.Sync.Created()
+	for _, wk := range rep.Sync.Planned {
 		if len(wk.Actions) > 0 && wk.Actions[0].Kind == mirror.CreateIssue {
 			st.Facts.Mirrored = append(st.Facts.Mirrored, wk.Ticket)
 		}
 	}
-	tickets := w.Freshdesk.Tickets()
 	ch.say("FreshDesk holds %d tickets. The %d tagged engineering became one support issue each: subject, link, priority, status, hub and dates, and no requester, email or message text.",
-		len(tickets), len(st.Facts.Mirrored))
-	st.Facts.BoardItems = len(w.GitHub.ProjectItems(w.Place.ProjectOwner, w.Place.ProjectNumber))
-	open, handMade := 0, 0
-	for _, is := range w.GitHub.Issues(w.Place.Owner, w.Place.Repo) {
-		_, _, mirrored := mirror.TicketOf(is.Body)
-		switch {
-		case is.IsPull || is.State != "open" || !slices.Contains(is.Labels, setup.Label):
-		case mirrored:
-			open++
-		default:
-			handMade++
-		}
+		len(w.Freshdesk.Tickets()), len(st.Facts.Mirrored))
+	ch.say("The run reads the tickets changed in the last %d days: the Action reads one, but the demo's history goes back weeks.", int(window/(24*time.Hour)))
+	st.Facts.BoardItems = board.items
+	ch.say("The %d open ones went on the sprint board with Status, Priority (the issue's priority label) and the current iteration, in their place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first; a ticket already resolved in FreshDesk got its issue closed at once, and stays off the board.", board.open)
+	if board.handMade > 0 {
+		ch.say("%d open support issue(s) a person opened joined it too, with the priority their labels give: %d items in all.", board.handMade, board.items)
 	}
-	ch.say("The %d open ones went on the sprint board with Status, Priority (the issue's priority label) and the current iteration, in their place by impact: a hub with an event today, hub down, Urgent, High, Medium, Low, then the oldest first; a ticket already resolved in FreshDesk got its issue closed at once, and stays off the board.", open)
-	if handMade > 0 {
-		ch.say("%d open support issue(s) a person opened joined it too, with the priority their labels give: %d items in all.", handMade, st.Facts.BoardItems)
+	switch {
+	case again.Sync == nil:
+		ch.say("Each ticket got one private note linking its issue.")
+	case len(again.Sync.Planned) == 0:
+		ch.say("Each ticket got one private note linking its issue. Run again with nothing new, the sync plans nothing: its own writes never start another round.")
+	default:
+		ch.say("Each ticket got one private note linking its issue. Run again with nothing new, the sync still planned %d piece(s) of work.", len(again.Sync.Planned))
 	}
-	ch.say("Each ticket got one private note linking its issue. Run again, the sync plans nothing: its own writes never start another round.")
-	if f := rep.Failed(); f > 0 {
-		ch.say("%d step(s) failed and will be retried by the next run.", f)
-	}
+}
 
-	// 4. The requester's side: acknowledgements from roster.yaml's template.
-	if err := requesterChapter(ctx, w, c, &st); err != nil {
-		return st, w, err
-	}
-
-	// 5. The dashboard and routing.
-	tr, err := c.Triage()
-	if err != nil {
-		return st, w, err
-	}
-	rem, err := tr.Remind(ctx, false)
-	if err != nil {
-		return st, w, fmt.Errorf("dashboard: %w", err)
+// 5. The dashboard.
+func (st *Story) tellTargets(rep run.Report) {
+	ch := st.chapter("Response targets")
+	rem := rep.Remind
+	if rem == nil {
+		ch.say("The run kept no dashboard: %s", partText(part(rep, "remind")))
+		return
 	}
 	st.Facts.Dashboard, st.Facts.Overdue = rem.Dashboard, rem.Overdue
-	ch = st.chapter("Response targets")
 	ch.say("%d tickets are open. A first response is due one working day after a ticket arrives, and an update every two working days after that; weekends and holidays do not count, Pending stops the clock.", rem.Open)
 	ch.say("%d are overdue (tickets %s); %d of those are mirrored, so their issues got a comment naming who should act, raised again in each sla.update_every period it stays overdue, to a wider audience, never twice in one; the others are raised on the dashboard.", len(rem.Overdue), ticketList(rem.Overdue), rem.Lapses)
 	ch.say("Everything is on one \"Support dashboard\" issue, #%d, edited in place: the stewards, the next handoff, the event, each ticket's next promise in each steward's own time zone.", rem.Dashboard)
-	routes, err := tr.RouteAll(ctx, false)
-	if err != nil {
-		return st, w, fmt.Errorf("routing: %w", err)
+}
+
+// 6. Routing.
+func (st *Story) tellRouting(rep run.Report) {
+	ch := st.chapter("Routing support issues")
+	if p := part(rep, "route"); p.Skipped != "" {
+		ch.say("The run routed nothing: %s", partText(p))
+		return
 	}
-	ch = st.chapter("Routing support issues")
-	for _, rt := range routes {
+	for _, rt := range rep.Routes {
 		if rt.Choice == nil {
 			ch.say("%s", rt.Message)
 			continue
@@ -222,73 +324,82 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 		st.Facts.Routed = append(st.Facts.Routed, fmt.Sprintf("#%d -> @%s", rt.Issue, rt.Choice.GitHub))
 		ch.say("#%d went to @%s, who %s.", rt.Issue, rt.Choice.GitHub, rt.Choice.Reason)
 	}
-	if len(routes) == 0 {
+	if len(rep.Routes) == 0 {
 		ch.say("No support issue was waiting for someone.")
 	}
-
-	// 6. A ticket resolved through its issue.
-	ch = st.chapter("Resolving a ticket through its issue")
-	if err := resolveOne(ctx, w, c, clock, &st, ch); err != nil {
-		return st, w, err
-	}
-
-	// 7. Slack: threads, announcements, the stewards' group.
-	if err := slackChapter(ctx, w, c, clock, &st); err != nil {
-		return st, w, err
-	}
-
-	st.Facts.GitHubRequests, st.Facts.FreshdeskReqs = w.GitHub.Ledger().Len(), w.Freshdesk.Ledger().Len()
-	st.chapter("What it cost",
-		fmt.Sprintf("%d GitHub requests and %d FreshDesk requests, all answered by the in-process sandboxes; nothing left this machine.", st.Facts.GitHubRequests, st.Facts.FreshdeskReqs),
-		"Run it for real: `steward init` writes your team's roster.yaml; README.md's \"Using it for real\" takes it from there, with a dry run before anything is written.")
-	return st, w, nil
 }
 
-// resolveOne has an engineer fix the highest-priority mirrored ticket with a
-// pull request that says "Fixes #N"; merging it closes the issue, and the
-// next sync resolves the ticket with a summary.
-func resolveOne(ctx context.Context, w *World, c wire.Clients, clock *sandbox.ManualClock, st *Story, ch *Chapter) error {
-	var target sandbox.Issue
-	var ticket int64
+// fix is an engineer's fix of a mirrored ticket's issue, between the runs.
+type fix struct {
+	issue    sandbox.Issue
+	ticket   int64
+	engineer string
+}
+
+// fixOne has an engineer fix the highest-priority mirrored ticket with a
+// pull request that says "Fixes #N"; merging it closes the issue. The
+// ticket is the next run's to resolve.
+func fixOne(w *World) (fix, error) {
+	var f fix
 	best := 0
 	for _, is := range w.GitHub.Issues(w.Place.Owner, w.Place.Repo) {
 		id, s, ok := mirror.TicketOf(is.Body)
 		if ok && is.State == "open" && s.Priority > best {
-			target, ticket, best = is, id, s.Priority
+			f.issue, f.ticket, best = is, id, s.Priority
 		}
 	}
-	if ticket == 0 {
+	if f.ticket == 0 {
+		return f, nil
+	}
+	f.engineer = w.Roster.Engineers[0].GitHub
+	if len(f.issue.Assignees) > 0 {
+		f.engineer = f.issue.Assignees[0]
+	}
+	return f, fixWithPullRequest(w, f.issue.Number, f.engineer)
+}
+
+// 7. A ticket resolved through its issue, by the next run.
+func (st *Story) tellResolution(w *World, f fix, first, next run.Report) {
+	ch := st.chapter("Resolving a ticket through its issue")
+	if f.ticket == 0 {
 		ch.say("No mirrored ticket was open.")
-		return nil
+		return
 	}
-	engineer := w.Roster.Engineers[0].GitHub
-	if len(target.Assignees) > 0 {
-		engineer = target.Assignees[0]
+	ch.say("@%s fixed issue #%d (ticket %d, %q) with a pull request saying \"Fixes #%d\"; merging it closed the issue.", f.engineer, f.issue.Number, f.ticket, f.issue.Title, f.issue.Number)
+	when := "The next run, an hour later,"
+	if next.Today != first.Today {
+		when = fmt.Sprintf("The next run, an hour later (%s already in the team's time zone),", next.Today)
 	}
-	if err := fixWithPullRequest(w, target.Number, engineer); err != nil {
-		return err
+	tk, _ := w.Freshdesk.Ticket(f.ticket)
+	if tk.Status != sandbox.StatusResolved {
+		ch.say("%s left ticket %d at status %d; a later run tries again.", when, f.ticket, tk.Status)
+		return
 	}
-	clock.Advance(time.Hour)
-	c.Now = clock.Now()
-	a, setup, err := c.Mirror()
-	if err != nil {
-		return err
+	st.Facts.ResolvedTicket, st.Facts.ResolvedByIssue = f.ticket, f.issue.Number
+	ch.say("%s marked ticket %d Resolved in FreshDesk and left a private note: the issue, the pull request, and who closed it.", when, f.ticket)
+	if st.Facts.ResolvedDraft = resolvedDraft(w, f.ticket); st.Facts.ResolvedDraft {
+		ch.say("roster.yaml's resolved template is in draft mode, so the ticket also got a private note holding the reply that tells the requester what was done, for a steward to send.")
 	}
-	if _, err := a.Sync(ctx, setup.Config, setup.Label, 30*24*time.Hour, false); err != nil {
-		return err
+}
+
+// 9. What it cost.
+func (st *Story) tellCost(w *World, first, next, again cycle) {
+	st.Facts.GitHubRequests, st.Facts.FreshdeskReqs = w.GitHub.Ledger().Len(), w.Freshdesk.Ledger().Len()
+	each := func(c cost) string {
+		return fmt.Sprintf("%d GitHub, %d FreshDesk and %d Slack requests", c.GitHub, c.Freshdesk, c.Slack)
 	}
-	tk, _ := w.Freshdesk.Ticket(ticket)
-	ch.say("@%s fixed issue #%d (ticket %d, %q) with a pull request saying \"Fixes #%d\"; merging it closed the issue.", engineer, target.Number, ticket, target.Title, target.Number)
-	if tk.Status == sandbox.StatusResolved {
-		st.Facts.ResolvedTicket, st.Facts.ResolvedByIssue = ticket, target.Number
-		ch.say("The next sync marked ticket %d Resolved in FreshDesk and left a private note: the issue, the pull request, and who closed it.", ticket)
-		if st.Facts.ResolvedDraft = resolvedDraft(w, ticket); st.Facts.ResolvedDraft {
-			ch.say("roster.yaml's resolved template is in draft mode, so the ticket also got a private note holding the reply that tells the requester what was done, for a steward to send.")
-		}
-	} else {
-		ch.say("The next sync could not resolve ticket %d (status %d); it will try again.", ticket, tk.Status)
+	st.chapter("What it cost",
+		fmt.Sprintf("%d GitHub requests, %d FreshDesk requests and %d Slack requests, all answered by the in-process sandboxes; nothing left this machine.", st.Facts.GitHubRequests, st.Facts.FreshdeskReqs, w.Slack.Ledger().Len()),
+		fmt.Sprintf("The day's run made %s; the next run, after the fix, %s; the run with nothing new, %s.", each(first.Cost), each(next.Cost), each(again.Cost)),
+		"Run it for real: `steward init` writes your team's roster.yaml; README.md's \"Using it for real\" takes it from there, with a dry run before anything is written.")
+}
+
+// partText is why a part did not run, as its report says.
+func partText(p run.Part) string {
+	if p.Skipped != "" {
+		return p.Skipped + "."
 	}
-	return nil
+	return p.Error + "."
 }
 
 func countRotation(r *roster.Roster) int {
@@ -327,14 +438,21 @@ func ticketList(ids []int64) string {
 	return strings.Join(s, ", ")
 }
 
-// byHost sends FreshDesk's requests to its sandbox and the rest to
-// GitHub's, so one transport serves both clients.
-type byHost struct{ github, freshdesk http.Handler }
+// byHost sends FreshDesk's requests to its sandbox, Slack's to its own,
+// and the rest to GitHub's, so one transport serves every client.
+type byHost struct{ github, freshdesk, slack http.Handler }
 
 func (b byHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasSuffix(r.URL.Hostname(), ".freshdesk.sandbox") || strings.HasSuffix(r.Host, ".freshdesk.sandbox") {
-		b.freshdesk.ServeHTTP(w, r)
-		return
+	host := r.URL.Hostname()
+	if host == "" {
+		host = r.Host
 	}
-	b.github.ServeHTTP(w, r)
+	switch {
+	case strings.HasSuffix(host, ".freshdesk.sandbox") || strings.HasSuffix(r.Host, ".freshdesk.sandbox"):
+		b.freshdesk.ServeHTTP(w, r)
+	case host == "slack.sandbox" || r.Host == "slack.sandbox":
+		b.slack.ServeHTTP(w, r)
+	default:
+		b.github.ServeHTTP(w, r)
+	}
 }

@@ -1,29 +1,30 @@
 package demo
 
 import (
-	"context"
-	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/comms"
-	"github.com/support-steward/steward/internal/wire"
+	"github.com/support-steward/steward/internal/run"
 )
 
-// requesterChapter tells the requester's side: every ticket no agent had
-// answered gets roster.yaml's acknowledgement, once.
-func requesterChapter(ctx context.Context, w *World, c wire.Clients, st *Story) error {
+// 4. The requester's side: every ticket no agent had answered got
+// roster.yaml's acknowledgement, once; the runs after the first measure
+// "once".
+func (st *Story) tellRequester(w *World, first, next, again run.Report) {
 	ch := st.chapter("The requester's side")
-	if w.Roster.Communication.Acknowledge == nil {
-		ch.say("roster.yaml has no communication.acknowledge, so steward writes to no requester: add a template to acknowledge every new ticket.")
-		return nil
+	res := first.Acknowledged
+	if res == nil {
+		if w.Roster.Communication.Acknowledge == nil {
+			ch.say("roster.yaml has no communication.acknowledge, so steward writes to no requester: add a template to acknowledge every new ticket.")
+		} else {
+			ch.say("The run acknowledged nothing: %s", partText(part(first, "acknowledge")))
+		}
+		return
 	}
-	res, err := c.Acknowledge().Run(ctx, false)
-	if err != nil {
-		return fmt.Errorf("acknowledging: %w", err)
-	}
-	st.Facts.Acknowledged = append(res.Sent, res.Drafted...)
+	st.Facts.Acknowledged = append(slices.Clone(res.Sent), res.Drafted...)
 	verb := "sent each a public reply"
 	if len(res.Sent) == 0 {
 		verb = "drafted each a private note holding the reply, for a steward to send"
@@ -42,13 +43,13 @@ func requesterChapter(ctx context.Context, w *World, c wire.Clients, st *Story) 
 			}
 		}
 	}
-	again, err := c.Acknowledge().Run(ctx, false)
-	if err != nil {
-		return fmt.Errorf("acknowledging again: %w", err)
+	more := 0
+	for _, r := range []run.Report{next, again} {
+		if r.Acknowledged != nil {
+			more += len(r.Acknowledged.Sent) + len(r.Acknowledged.Drafted)
+		}
 	}
-	ch.say("Run again, it writes %d more: a ticket is acknowledged once, and never after an agent answered. Updates stay the stewards' to write; a ticket whose last reply is older than sla.update_every working days is raised on its issue or the dashboard, to a wider audience each period.",
-		len(again.Sent)+len(again.Drafted))
-	return nil
+	ch.say("The two runs after it wrote %d more: a ticket is acknowledged once, and never after an agent answered. Updates stay the stewards' to write; a ticket whose last reply is older than sla.update_every working days is raised on its issue or the dashboard, to a wider audience each period.", more)
 }
 
 var tag = regexp.MustCompile(`<[^>]*>`)

@@ -68,6 +68,13 @@ type place struct {
 	Group                               int64
 	// Filled lists what the roster did not configure and the demo did.
 	Filled []string
+	// SlackFilled lists the Slack stand-ins (slack.go), told in the Slack
+	// chapter.
+	SlackFilled []string
+	// Lead is set when the roster names no integrations.github.rotation_lead
+	// and the demo uses support.handoff_every as its rotation lead, so that
+	// the next handoff's pull request is due whatever the day.
+	Lead int
 }
 
 // fill completes r's integrations with sandbox defaults, so any valid
@@ -88,6 +95,10 @@ func fill(r *roster.Roster) place {
 	if ig.StewardsTeam == "" {
 		ig.StewardsTeam = p.Owner + "/support-stewards"
 		p.Filled = append(p.Filled, "a stewards team ("+ig.StewardsTeam+")")
+	}
+	if ig.RotationLead.Days == 0 {
+		ig.RotationLead = r.Support.HandoffEvery
+		p.Lead = ig.RotationLead.Days
 	}
 	p.ProjectOwner, p.ProjectNumber = ig.Project.Owner, ig.Project.Number
 	p.TeamOrg, p.TeamSlug, _ = strings.Cut(ig.StewardsTeam, "/")
@@ -118,10 +129,11 @@ func fill(r *roster.Roster) place {
 	return p
 }
 
-// seed builds the sandboxes as of now: the roster (with an event on one hub
-// today, and sandbox integrations where it has none), its repository, the
-// board, the stewards' team and group, FreshDesk's tickets, and a support
-// issue nobody has taken. Any valid roster will do.
+// seed builds the sandboxes as of now, on one clock: the roster (with an
+// event on one hub today, and sandbox integrations where it has none), its
+// repository, the board, the stewards' team and group, FreshDesk's tickets,
+// a support issue nobody has taken, and the Slack workspace. Any valid
+// roster will do.
 func seed(sample []byte, now time.Time) (*World, error) {
 	r, probs := roster.Parse("roster.yaml", sample)
 	if r == nil {
@@ -133,6 +145,7 @@ func seed(sample []byte, now time.Time) (*World, error) {
 	today := r.Today(now)
 	r.Events = append(r.Events, roster.Event{Name: "Demo-day workshop", Hub: "example-hub", From: today, To: today.AddDays(2)})
 	p := fill(r)
+	p.SlackFilled = fillSlack(r)
 	clock := sandbox.NewManualClock(now)
 	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{demoToken: "steward[bot]"}, Clock: clock})
 	// The repository holds the roster as written: the rotation pull request
@@ -181,7 +194,7 @@ func seed(sample []byte, now time.Time) (*World, error) {
 		}
 		fd.AddTicket(ft)
 	}
-	return &World{GitHub: g, Freshdesk: fd, Roster: r, Place: p}, nil
+	return &World{GitHub: g, Freshdesk: fd, Slack: slackSandbox(r, clock), Roster: r, Place: p, clock: clock}, nil
 }
 
 // fixWithPullRequest: an engineer pushes a fix and merges a pull request

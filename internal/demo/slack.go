@@ -8,36 +8,34 @@ import (
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/sandbox"
-	"github.com/support-steward/steward/internal/usecase"
-	"github.com/support-steward/steward/internal/wire"
 )
 
 // SlackFacts are the Slack chapter's checkable claims.
 type SlackFacts struct {
+	// Threads, Replies and Announced are what the day's run and the run
+	// after the fix did in Slack, together.
 	Threads   int `json:"threads"`
 	Replies   int `json:"replies"`
 	Announced int `json:"announced"`
-	// GroupMembers are the stewards' user group's members after the run.
+	// GroupMembers are the stewards' user group's members after the runs.
 	GroupMembers []string `json:"group_members"`
-	// RunAgainRequests are the Slack requests of a second run: 0.
+	// RunAgainRequests are the Slack requests of the run with nothing new.
 	RunAgainRequests int `json:"run_again_requests"`
-	Requests         int `json:"requests"`
+	// Requests are the Slack requests of the day's run and the next.
+	Requests int `json:"requests"`
 }
 
 const demoSlackToken = "xoxb-steward-demo"
 
-// slackChapter runs the scheduled run's Slack part against the Slack
-// emulator: a thread per ticket, the day's announcements, the stewards'
-// user group; then a second run that costs nothing, and `/steward who`.
-// Stand-ins fill what the roster does not configure, as for the rest.
-func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.ManualClock, st *Story) error {
-	r := w.Roster
+// fillSlack completes what the roster does not configure of Slack with
+// stand-ins (a workspace's channels and user group, the engineers' Slack
+// ids), before the runs' clients are made, and says what it filled.
+func fillSlack(r *roster.Roster) []string {
 	var filled []string
 	if r.Integrations.Slack == nil {
 		r.Integrations.Slack = &roster.SlackIntegration{TicketsChannel: "C0DEMOTICKETS", GeneralChannel: "C0DEMOGENERAL", StewardsUsergroup: "S0DEMOSTEWARDS"}
 		filled = append(filled, "integrations.slack")
 	}
-	cfg := r.Integrations.Slack
 	missing := 0
 	for i := range r.Engineers {
 		if r.Engineers[i].Slack == "" {
@@ -48,6 +46,13 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.
 	if missing > 0 {
 		filled = append(filled, fmt.Sprintf("Slack ids for %d engineer(s)", missing))
 	}
+	return filled
+}
+
+// slackSandbox is the roster's Slack workspace: its channels, with the bot
+// in them, its engineers, and the stewards' user group.
+func slackSandbox(r *roster.Roster, clock *sandbox.ManualClock) *sandbox.Slack {
+	cfg := r.Integrations.Slack
 	s := sandbox.NewSlack(sandbox.SlackOptions{Token: demoSlackToken, Clock: clock})
 	for _, ch := range []string{cfg.TicketsChannel, cfg.GeneralChannel} {
 		if ch != "" {
@@ -60,39 +65,36 @@ func slackChapter(ctx context.Context, w *World, c wire.Clients, clock *sandbox.
 	if cfg.StewardsUsergroup != "" {
 		s.AddUserGroup(cfg.StewardsUsergroup, "stewards")
 	}
-	w.Slack = s
-	// The bot is built by wire, as every running mode's is.
-	vars := map[string]string{"SLACK_BOT_TOKEN": demoSlackToken, "SLACK_API_URL": "https://slack.sandbox/api/"}
-	chat, err := wire.ConnectSlack(wire.Env{Getenv: func(k string) string { return vars[k] }, Clock: clock,
-		Transport: sandbox.Transport{Handler: s}}, r)
-	if err != nil {
-		return err
+	return s
+}
+
+// 8. Slack: what the runs' Slack part did (a thread per ticket, the day's
+// announcements, the stewards' user group), what the run with nothing new
+// cost, and `/steward who`.
+func (st *Story) tellSlack(ctx context.Context, w *World, first, next, again cycle) error {
+	ch := st.chapter("Slack")
+	if len(w.Place.SlackFilled) > 0 {
+		ch.say("The roster does not configure Slack fully, so the demo uses sandbox stand-ins: %s.", strings.Join(w.Place.SlackFilled, ", "))
 	}
-	c.Roster = r
-	run, _ := c.SlackRun(ctx, chat) // a handoff told without its pull request is still told
-	res, err := run.Run(ctx, c.Now)
-	if err != nil {
-		return fmt.Errorf("slack: %w", err)
+	a, b := first.Report.Slack, next.Report.Slack
+	if a == nil || b == nil {
+		ch.say("The runs did nothing in Slack: %s", partText(part(first.Report, "slack")))
+		return nil
 	}
 	f := &st.Facts.Slack
-	f.Threads, f.Replies, f.Announced, f.Requests = res.Opened, res.Told, res.Announced, s.Ledger().Len()
-	if g, ok := s.UserGroup(cfg.StewardsUsergroup); ok {
+	f.Threads, f.Replies, f.Announced = a.Opened+b.Opened, a.Told+b.Told, a.Announced+b.Announced
+	f.Requests, f.RunAgainRequests = first.Cost.Slack+next.Cost.Slack, again.Cost.Slack
+	if g, ok := w.Slack.UserGroup(w.Roster.Integrations.Slack.StewardsUsergroup); ok {
 		f.GroupMembers = g.Users
 	}
-	s.Ledger().Reset()
-	if _, err := run.Run(ctx, c.Now); err != nil {
-		return fmt.Errorf("slack, run again: %w", err)
-	}
-	f.RunAgainRequests = s.Ledger().Len()
-	ch := st.chapter("Slack")
-	if len(filled) > 0 {
-		ch.say("The roster does not configure Slack fully, so the demo uses sandbox stand-ins: %s.", strings.Join(filled, ", "))
-	}
-	ch.say("Each ticket that changed in the last day, or whose response target just passed, got one thread in the tickets channel (%d), its parent naming the ticket, its priority, hub and the stewards on duty, the subject without e-mail addresses or phone numbers; %d replies told what already happened to them (an issue opened, who was asked, a missed response target, a resolution).", f.Threads, f.Replies)
+	ch.say("Each ticket that changed within the run's window (the same %d days), or whose response target just passed, has one thread in the tickets channel (a ticket closed before it ever had one gets none), its parent naming the ticket, its priority, hub and the stewards on duty, the subject without e-mail addresses or phone numbers; its replies tell what happened to it (an issue opened, who was asked, a missed response target, a resolution).", int(window/(24*time.Hour)))
+	ch.say("The day's run looked at %d ticket(s), opened %d thread(s) and sent %d reply(ies); the next run, after the fix, looked at %d, opened %d and sent %d.", a.Tickets, a.Opened, a.Told, b.Tickets, b.Opened, b.Told)
 	ch.say("The thread's permalink went into a private note on the ticket: that is how the next run finds it, without a database or reading the channel.")
-	ch.say("%d handoff or event message(s) went out today; the stewards' user group holds exactly the %d stewards on duty.", f.Announced, len(f.GroupMembers))
-	ch.say("That took %d Slack requests. Run again with nothing new: %d.", f.Requests, f.RunAgainRequests)
-	who, err := usecase.CommandAnswers{Roster: r, Now: func() time.Time { return c.Now }}.Who(ctx)
+	ch.say("The two runs sent %d handoff or event message(s) (the day's run %d, the next %d); the stewards' user group holds exactly the %d stewards on duty.", f.Announced, a.Announced, b.Announced, len(f.GroupMembers))
+	ch.say("The two runs took %d Slack requests. Run again with nothing new: %d.", f.Requests, f.RunAgainRequests)
+	// As of the day's run, the story's today (the later runs may be on the
+	// next day already).
+	who, err := first.Clients.CommandAnswers().Who(ctx)
 	if err != nil {
 		return err
 	}
