@@ -123,6 +123,15 @@ func runAction(ctx context.Context, a *act, getenv func(string) string, now func
 		a.Errorf("input dry-run: %v", err)
 		return 2
 	}
+	ticket, issue, err := keyInputs(a.GetInput("ticket"), a.GetInput("issue"))
+	if err != nil {
+		a.Errorf("%v", err)
+		return 2
+	}
+	if (ticket != 0 || issue != 0) && command != "run" {
+		a.Errorf("inputs ticket and issue go with command run, not %s", command)
+		return 2
+	}
 	path := a.GetInput("roster")
 	if path == "" {
 		path = "roster.yaml"
@@ -162,13 +171,13 @@ func runAction(ctx context.Context, a *act, getenv func(string) string, now func
 
 	log := slog.New(slog.NewTextHandler(&githubLogWriter{a: a}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	c := wire.Connect(wire.Env{Getenv: env, Now: now, Log: log}, r)
-	opts := run.Options{DryRun: dry}
-	if command == "run" {
+	opts := run.Options{DryRun: dry, Ticket: ticket, Issue: issue}
+	if command == "run" && ticket == 0 && issue == 0 {
 		if err := run.EventFromEnv(getenv, &opts); err != nil {
 			a.Errorf("%v", err)
 			return 1
 		}
-	} else {
+	} else if command != "run" {
 		opts.Only = []string{command}
 	}
 	rep := run.Run(ctx, c, opts)
@@ -296,4 +305,26 @@ type githubLogWriter struct{ a *act }
 func (w *githubLogWriter) Write(p []byte) (int, error) {
 	w.a.Warningf("%s", strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// keyInputs reads the ticket and issue inputs (a workflow_dispatch naming
+// what changed): positive numbers, at most one of them; empty is none.
+func keyInputs(ticket, issue string) (int64, int, error) {
+	var t int64
+	var n int
+	var err error
+	if ticket = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(ticket), "#")); ticket != "" {
+		if t, err = strconv.ParseInt(ticket, 10, 64); err != nil || t <= 0 {
+			return 0, 0, fmt.Errorf("input ticket: %q is not a FreshDesk ticket id (a positive number)", ticket)
+		}
+	}
+	if issue = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(issue), "#")); issue != "" {
+		if n, err = strconv.Atoi(issue); err != nil || n <= 0 {
+			return 0, 0, fmt.Errorf("input issue: %q is not an issue number (a positive number)", issue)
+		}
+	}
+	if t != 0 && n != 0 {
+		return 0, 0, fmt.Errorf("inputs ticket and issue: name one thing to reconcile, not both (ticket %d, issue %d)", t, n)
+	}
+	return t, n, nil
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"flag"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -301,6 +302,51 @@ func TestAMissingRosterSaysSo(t *testing.T) {
 			if !strings.Contains(s, "There is no roster at `team/roster.yaml`") || !strings.Contains(s, "steward init") || strings.Contains(s, "0 error(s)") {
 				t.Errorf("%s:\n%s", command, s)
 			}
+		}
+	}
+}
+
+// Issue #26: a workflow_dispatch naming a ticket (what a FreshDesk
+// automation rule sends) reconciles that ticket and nothing else: its
+// issue made, on the board, its link note left; the other tickets, the
+// rotation, the dashboard and routing wait for the scheduled run.
+func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	other := r.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: 2, Tags: []string{"engineering"}, CreatedAt: now.Add(-2 * time.Hour)})
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	r.fd.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, r.stdout.String(), r.summary())
+	}
+	issues := r.g.Issues("open-infra", "support")
+	if len(issues) != 1 || !strings.Contains(issues[0].Body, fmt.Sprintf(`"ticket":%d`, id)) {
+		t.Fatalf("issues: %+v", issues)
+	}
+	if b := r.g.ProjectItems("open-infra", 12); len(b) != 1 || b[0].Values["Priority"] != "Urgent" || b[0].Values["Status"] != "Todo" {
+		t.Errorf("board: %+v", b)
+	}
+	if len(r.fd.Conversations(id)) != 1 || len(r.fd.Conversations(other)) != 0 {
+		t.Errorf("notes: %d on the dispatched ticket, %d on the other", len(r.fd.Conversations(id)), len(r.fd.Conversations(other)))
+	}
+	if !strings.Contains(r.summary(), fmt.Sprintf("| ticket | ✅ ticket %d in step |", id)) || strings.Contains(r.summary(), "| rotate |") {
+		t.Errorf("summary:\n%s", r.summary())
+	}
+	fd, gh := r.fd.Ledger().Len(), r.g.Ledger().Len()
+	t.Logf("a dispatched new ticket: %d FreshDesk and %d GitHub requests:\n%s%s", fd, gh, r.fd.Ledger(), r.g.Ledger())
+	if fd > 2 {
+		t.Errorf("%d FreshDesk requests, want the ticket's read and its link note", fd)
+	}
+	// A ticket and an issue at once, or a ticket that is no number, is a
+	// wrong command line.
+	for _, in := range []map[string]string{{"INPUT_TICKET": "1", "INPUT_ISSUE": "2"}, {"INPUT_TICKET": "abc"}, {"INPUT_TICKET": "-3"}} {
+		bad := newRunner(t, map[string]string{"command": "run"})
+		for k, v := range in {
+			bad.vars[k] = v
+		}
+		if code := bad.run(); code != 2 {
+			t.Errorf("%v: exit %d", in, code)
 		}
 	}
 }

@@ -10,6 +10,9 @@ import (
 )
 
 type workflow struct {
+	Concurrency struct {
+		Group string `yaml:"group"`
+	} `yaml:"concurrency"`
 	Jobs map[string]struct {
 		TimeoutMinutes int `yaml:"timeout-minutes"`
 		Steps          []struct {
@@ -69,21 +72,48 @@ func TestTheShippedWorkflowWritesOnlyWhenTold(t *testing.T) {
 		t.Fatalf("dry-run %q, note step if %q", expr, note)
 	}
 	for _, c := range []struct {
-		write, event, input string
-		dry                 bool
+		write, event, input, ticket string
+		dry                         bool
 	}{
-		{"", "schedule", "", true},
-		{"false", "issues", "", true},
-		{"true", "schedule", "", false},
-		{"true", "workflow_dispatch", "true", true},
-		{"true", "workflow_dispatch", "false", false},
+		{"", "schedule", "", "", true},
+		{"false", "issues", "", "", true},
+		{"true", "schedule", "", "", false},
+		{"true", "workflow_dispatch", "true", "", true},
+		{"true", "workflow_dispatch", "false", "", false},
+		// A FreshDesk rule's dispatch names a ticket and leaves dry-run at
+		// its default: it writes once the team said so, never before.
+		{"true", "workflow_dispatch", "true", "42", false},
+		{"", "workflow_dispatch", "true", "42", true},
 	} {
-		j := &job{t: t, inputs: map[string]string{"dry-run": c.input}, contexts: map[string]string{"vars.STEWARD_WRITE": c.write, "github.event_name": c.event}}
+		j := &job{t: t, inputs: map[string]string{"dry-run": c.input, "ticket": c.ticket, "issue": ""}, contexts: map[string]string{"vars.STEWARD_WRITE": c.write, "github.event_name": c.event}}
 		if got := truthy(j.expand(expr)) && j.expand(expr) != "false"; got != c.dry {
 			t.Errorf("STEWARD_WRITE=%q on %s (input %q): dry-run %q", c.write, c.event, c.input, j.expand(expr))
 		}
 		if got := truthy(j.eval(strings.TrimPrefix(note, "always() && "))); got != (c.write != "true") {
 			t.Errorf("STEWARD_WRITE=%q: the summary note runs: %v", c.write, got)
+		}
+	}
+}
+
+// Issue #26: runs for different tickets or issues never cancel one
+// another (GitHub keeps one running and the newest pending run per
+// concurrency group); the full runs share one group of their own.
+func TestEachThingHasItsOwnConcurrencyGroup(t *testing.T) {
+	group := readWorkflow(t, "steward.yml").Concurrency.Group
+	for _, c := range []struct {
+		event, ticket, issue, number, want string
+	}{
+		{"schedule", "", "", "", "steward-full-all"},
+		{"workflow_dispatch", "", "", "", "steward-full-all"},
+		{"workflow_dispatch", "42", "", "", "steward-ticket-42"},
+		{"workflow_dispatch", "43", "", "", "steward-ticket-43"},
+		{"workflow_dispatch", "", "7", "", "steward-issue-7"},
+		{"issues", "", "", "7", "steward-issue-7"},
+	} {
+		j := &job{t: t, inputs: map[string]string{"ticket": c.ticket, "issue": c.issue},
+			contexts: map[string]string{"github.event_name": c.event, "github.event.issue.number": c.number}}
+		if got := j.expand(group); got != c.want {
+			t.Errorf("%s (ticket %q, issue %q, #%s): group %q, want %q", c.event, c.ticket, c.issue, c.number, got, c.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,7 +38,8 @@ const (
 )
 
 // issueList is one repository's issues with one label, as last read:
-// read whole at Fetched, brought up to date at Watermark (steward's clock).
+// read whole at Fetched (steward's clock), brought up to date as of
+// Watermark (GitHub's).
 type issueList struct {
 	Fetched   time.Time    `json:"fetched"`
 	Watermark time.Time    `json:"watermark"`
@@ -98,27 +100,49 @@ func (l *issueLists) put(key string, s issueList) {
 }
 
 // listAll returns every issue with label, open or closed, from the kept
-// list and the changes since its watermark, or whole.
+// list and the changes since its watermark, or whole. The watermark is
+// GitHub's time (its Date header) when the list was last brought up to
+// date, so steward's clock and GitHub's need not agree.
 func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error) {
 	key := strings.ToLower(x.Repo() + "\x00" + label)
 	now := x.c.clock.Now()
+	var served time.Time // the latest Date GitHub answered with
+	read := func(opts *github.IssueListByRepoOptions) ([]port.Issue, error) {
+		all, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
+			o := *opts
+			o.ListOptions = github.ListOptions{PerPage: 100, Page: page}
+			issues, resp, err := x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &o)
+			if resp != nil && resp.Response != nil {
+				if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil && d.After(served) {
+					served = d
+				}
+			}
+			return issues, resp, err
+		})
+		return toIssues(all), err
+	}
 	s, ok := x.c.lists.get(key)
 	if !ok || now.Sub(s.Fetched) > listRefresh || s.Fetched.After(now) {
-		all, err := x.readAll(ctx, label, "all")
+		all, err := read(&github.IssueListByRepoOptions{Labels: []string{label}, State: "all", Sort: "created", Direction: "asc"})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("listing %s issues in %s: %w", label, x.Repo(), err)
 		}
-		s = issueList{Fetched: now, Watermark: now, Issues: all}
+		s = issueList{Fetched: now, Issues: all}
 	} else {
-		changed, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
-			return x.c.rest.Issues.ListByRepo(ctx, x.owner, x.name, &github.IssueListByRepoOptions{
-				State: "all", Since: s.Watermark.Add(-listOverlap), Sort: "updated", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-		})
+		changed, err := read(&github.IssueListByRepoOptions{State: "all", Since: s.Watermark.Add(-listOverlap), Sort: "updated", Direction: "asc"})
 		if err != nil {
 			return nil, fmt.Errorf("listing the issues of %s changed since %s: %w", x.Repo(), s.Watermark.Format(time.RFC3339), err)
 		}
-		s.Issues, s.Watermark = merge(s.Issues, toIssues(changed), label), now
+		s.Issues = merge(s.Issues, changed, label)
 	}
+	if served.IsZero() { // no Date: the latest change the list holds
+		for _, is := range s.Issues {
+			if is.Updated.After(served) {
+				served = is.Updated
+			}
+		}
+	}
+	s.Watermark = served
 	x.c.lists.put(key, s)
 	return slices.Clone(s.Issues), nil
 }

@@ -187,7 +187,11 @@ func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error)
 		return "", err
 	}
 	if r.Failed() > 0 {
-		return "", fmt.Errorf("%d step(s) failed for ticket %d", r.Failed(), id)
+		for _, o := range r.Outcomes {
+			if o.Error != "" {
+				return "", fmt.Errorf("%d step(s) failed for ticket %d, the first %s (%s): %s", r.Failed(), id, o.Kind, o.Reason, o.Error)
+			}
+		}
 	}
 	return fmt.Sprintf("ticket %d in step", id), nil
 }
@@ -207,33 +211,57 @@ func onIssue(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 	if !support {
 		return "", nil
 	}
+	return reconcileIssue(ctx, c, label, e.Issue.Number, e.Action != "closed")
+}
+
+// HandleIssue reconciles one support issue, as a workflow_dispatch naming
+// it asks: read, and done only when it carries the support label.
+func HandleIssue(ctx context.Context, c wire.Clients, number int) (string, error) {
+	ig := c.Roster.Integrations.GitHub
+	tr, err := c.Triage()
+	if ig == nil || err != nil {
+		return "", err
+	}
+	is, err := tr.Issues.Get(ctx, number)
+	if err != nil {
+		return "", fmt.Errorf("reading #%d: %w", number, err)
+	}
+	if !slices.ContainsFunc(is.Labels, func(l string) bool { return strings.EqualFold(l, ig.Label()) }) {
+		return fmt.Sprintf("#%d is not a %s issue: nothing to do", number, ig.Label()), nil
+	}
+	return reconcileIssue(ctx, c, ig.Label(), number, is.State == "open")
+}
+
+// reconcileIssue makes a support issue and its ticket agree, then the
+// board, and routes it when route asks (an issue that may be open).
+func reconcileIssue(ctx context.Context, c wire.Clients, label string, number int, route bool) (string, error) {
 	var msg []string
 	if a, setup, err := c.Mirror(); err == nil {
-		mirrorOf, err := a.ReconcileIssue(ctx, setup.Config, label, e.Issue.Number)
+		mirrorOf, err := a.ReconcileIssue(ctx, setup.Config, label, number)
 		if err != nil {
 			return "", err
 		}
-		if mirrorOf != 0 && mirrorOf != e.Issue.Number {
+		if mirrorOf != 0 && mirrorOf != number {
 			msg = append(msg, fmt.Sprintf("#%d already mirrors its ticket", mirrorOf))
 		}
 	}
 	// Routing asks someone only for an open issue nobody holds (it reads
-	// the issue again: the payload's assignees are a hint, not the state),
+	// the issue again: a payload's assignees are a hint, not the state),
 	// as the scheduled run's routing does; never the same person twice
 	// for one issue.
-	if e.Action != "closed" {
+	if route {
 		tr, err := c.Triage()
 		if err != nil {
 			return strings.Join(msg, "; "), err
 		}
-		res, err := tr.Route(ctx, e.Issue.Number, false)
+		res, err := tr.Route(ctx, number, false)
 		if res.Message != "" {
 			msg = append(msg, res.Message)
 		}
 		return strings.Join(msg, "; "), err
 	}
 	if len(msg) == 0 {
-		msg = append(msg, fmt.Sprintf("#%d in step", e.Issue.Number))
+		msg = append(msg, fmt.Sprintf("#%d in step", number))
 	}
 	return strings.Join(msg, "; "), nil
 }

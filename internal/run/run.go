@@ -34,6 +34,12 @@ type Options struct {
 	Payload Envelope
 	// Only, when set, runs just these parts: rotate, sync, remind.
 	Only []string
+	// Ticket and Issue, when set, are the one thing the run reconciles
+	// (a workflow_dispatch naming what changed, from a FreshDesk
+	// automation rule): that ticket, or that support issue, and nothing
+	// else. The scheduled run's full pass catches up on anything else.
+	Ticket int64
+	Issue  int
 }
 
 func (o Options) wants(part string) bool {
@@ -125,6 +131,10 @@ func (r Report) Configured() bool {
 func Run(ctx context.Context, c wire.Clients, o Options) Report {
 	today := c.Roster.Today(c.Now)
 	r := Report{Today: today, Status: rotation.Who(c.Roster, today), DryRun: o.DryRun}
+	if o.Ticket != 0 || o.Issue != 0 {
+		r.key(ctx, c, o)
+		return r
+	}
 	if o.Event != "" {
 		if o.DryRun {
 			r.skip("event", "a dry run does not act on events")
@@ -156,6 +166,28 @@ func Run(ctx context.Context, c wire.Clients, o Options) Report {
 		r.slack(ctx, c, o)
 	}
 	return r
+}
+
+// key reconciles the one ticket or issue the run was started for.
+func (r *Report) key(ctx context.Context, c wire.Clients, o Options) {
+	name, what := "ticket", fmt.Sprintf("ticket %d", o.Ticket)
+	if o.Ticket == 0 {
+		name, what = "issue", fmt.Sprintf("issue #%d", o.Issue)
+	}
+	switch {
+	case o.DryRun:
+		r.skip(name, "a dry run does not act on "+what+"; set STEWARD_WRITE to true for dispatched runs to write")
+	case c.GH == nil:
+		r.cannot(name, c.GHErr)
+	case o.Ticket != 0 && c.FD == nil:
+		r.cannot(name, c.FDErr)
+	case o.Ticket != 0:
+		msg, err := HandleTicket(ctx, c, o.Ticket)
+		r.add(name, msg, err)
+	default:
+		msg, err := HandleIssue(ctx, c, o.Issue)
+		r.add(name, msg, err)
+	}
 }
 
 // acknowledge answers new tickets from the roster's template, when it has

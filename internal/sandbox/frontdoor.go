@@ -60,6 +60,11 @@ func (f *frontDoor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// finds its request in the ledger.
 	entry.Status = rec.Code
 	f.ledger.record(entry)
+	if f.clock != nil {
+		// The service's own time, as every answer carries it (the net/http
+		// server would otherwise stamp the wall clock's).
+		w.Header().Set("Date", f.clock.Now().UTC().Format(http.TimeFormat))
+	}
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
