@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/support-steward/steward/internal/cost"
+)
+
+func cmdCost(_ context.Context, e env, args []string) int {
+	fs := flags(e, "cost", "[--tickets N] [--engineering N] [--dispatches N] [--format text|json]")
+	tickets := fs.Int("tickets", 100, "tickets a week")
+	engineering := fs.Int("engineering", 30, "of them, tickets a week that need engineering (the automation rule fires only for these)")
+	dispatches := fs.Float64("dispatches", 3, "times the rule fires for one such ticket over its life")
+	format := fs.String("format", "text", "text or json")
+	if code := parse(fs, e, args); code >= 0 {
+		return code
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return fail(e, "cost", err)
+	}
+	f, err := cost.Month(cost.Team{TicketsPerWeek: *tickets, Engineering: *engineering, DispatchesPerTicket: *dispatches})
+	if err != nil {
+		return fail(e, "cost", usagef("%v", err))
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(f)
+	} else {
+		err = f.WriteText(e.stdout)
+	}
+	if err != nil {
+		return fail(e, "cost", err)
+	}
+	return exitOK
+}
