@@ -431,7 +431,8 @@ func TestSlowBodiesAndHugeHeadersAreCutOff(t *testing.T) {
 			break
 		}
 	}
-	// A 4 MB body that stops after 1 KB holds the whole 5 MiB budget...
+	// A 4 MB body that stops after 1 KB holds the one first step a budget of
+	// BodyLimit leaves room for (frontdoor.go)...
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)

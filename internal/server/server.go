@@ -84,6 +84,9 @@ type Server struct {
 	m        serverMetrics
 	mux      *http.ServeMux
 	handler  http.Handler
+	// probation is the in-flight budget's pool for bodies' first steps,
+	// inflight the rest (frontdoor.go).
+	probation *semaphore.Weighted
 	// public is the roster read shared by the unauthenticated pages.
 	public publicRoster
 	// onDone, when set (by tests), hears each job's outcome.
@@ -196,8 +199,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, handlers: handlers, queue: newKeyedQueue(cfg.QueueSize, maxVariantsPerKey),
-		seen: newRecentDeliveries(cfg.RecentDeliveries), inflight: semaphore.NewWeighted(cfg.InFlightBytes),
-		buffers: make(chan []byte, cfg.InFlightBytes/cfg.BodyLimit)}
+		seen: newRecentDeliveries(cfg.RecentDeliveries), buffers: make(chan []byte, cfg.InFlightBytes/cfg.BodyLimit)}
+	s.inflight, s.probation = budgets(cfg.InFlightBytes, cfg.BodyLimit)
 	s.workCtx, s.cancelWork = context.WithCancel(context.Background())
 	// TYPE lines, so a scraper knows the histogram and the counters.
 	metrics.ExposeMetadata(true)

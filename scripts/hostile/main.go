@@ -7,6 +7,7 @@
 // everything listens and connects on 127.0.0.1 only.
 //
 //	hostile -steward ./steward flood burst sigterm
+//	hostile -steward ./steward -before ./steward-before slow
 //	go test -run '^$' -bench Hostile ./... | hostile -bench-rows
 package main
 
@@ -40,6 +41,9 @@ import (
 
 const secret = "hostile-probe-webhook-secret"
 
+// before is a second steward binary the slow probe measures too.
+var before string
+
 // row is one line of the report.
 type row struct {
 	probe, tried, survived, took, peak string
@@ -53,6 +57,7 @@ func main() {
 	bin := flag.String("steward", "./steward", "the steward binary to probe")
 	benchRows := flag.Bool("bench-rows", false, "read `go test -bench` output on stdin and print a row per BenchmarkHostile* line")
 	watchAddr := flag.String("watch", "", "poll this address's /healthz until stdin closes (used by the flood probe)")
+	flag.StringVar(&before, "before", "", "the slow probe also probes this binary (steward before issue #24's fix) and prints its figures beside")
 	flag.Parse()
 	if *watchAddr != "" {
 		watch(*watchAddr)
@@ -65,12 +70,12 @@ func main() {
 		}
 		return
 	}
-	probes := map[string]func(string) (row, error){"flood": flood, "numbers": numbers, "burst": burst, "sigterm": sigterm}
+	probes := map[string]func(string) (row, error){"flood": flood, "numbers": numbers, "burst": burst, "sigterm": sigterm, "slow": slow}
 	failed := false
 	for _, name := range flag.Args() {
 		p, ok := probes[name]
 		if !ok {
-			fmt.Fprintf(os.Stderr, "hostile: no probe %q (flood, numbers, burst, sigterm)\n", name)
+			fmt.Fprintf(os.Stderr, "hostile: no probe %q (flood, numbers, burst, sigterm, slow)\n", name)
 			os.Exit(2)
 		}
 		r, err := p(*bin)
@@ -586,6 +591,192 @@ func sigterm(bin string) (row, error) {
 		survived: verdict(survived, "exited within 35 s", fmt.Sprint(stopErr)),
 		took:     took.Round(10*time.Millisecond).String() + " from SIGTERM to exit", peak: mib(peak) + " (VmHWM)",
 	}, nil
+}
+
+// slow: issue #24 (item 5). 12 clients each announce a 5 MiB body with a
+// well-formed but wrong signature and send it a byte a second (again when
+// steward cuts one off), while 20 signed deliveries arrive, one every
+// 250 ms, and /healthz is polled from another process. Each delivery must
+// be answered 202 within 100 ms, and /healthz too. The deliveries are the
+// recorded issues.labeled and pull_request.labeled examples by turns (12
+// and 26 KB). It mirrors TestSlowClientsDoNotDelaySignedDeliveries in
+// internal/server; with -before, the older binary is probed the same way
+// first and its figures are printed beside.
+func slow(bin string) (row, error) {
+	r, err := slowOnce(bin)
+	if err != nil || before == "" {
+		return r, err
+	}
+	b, err := slowOnce(before)
+	if err != nil {
+		return row{}, fmt.Errorf("the binary before: %w", err)
+	}
+	r.tried = "**before:** " + b.tried + "; **after:** " + r.tried
+	r.survived = "before: " + b.survived + "; after: " + r.survived
+	r.took = "before " + b.took + "; after " + r.took
+	r.peak = "before " + b.peak + "; after " + r.peak
+	return r, nil
+}
+
+func slowOnce(bin string) (row, error) {
+	const clients, deliveries, every, within = 12, 20, 250 * time.Millisecond, 100 * time.Millisecond
+	var examples [][]byte
+	for _, f := range []string{"issues.labeled.json", "pull_request.labeled.json"} {
+		b, err := os.ReadFile("internal/server/testdata/webhooks/" + f)
+		if err != nil {
+			return row{}, err
+		}
+		examples = append(examples, b)
+	}
+	events := []string{"issues", "pull_request"}
+	s, err := start(bin, "GITHUB_TOKEN=unused", "GITHUB_API_URL=http://127.0.0.1:9/")
+	if err != nil {
+		return row{}, err
+	}
+	defer func() {
+		if s.alive() {
+			s.kill()
+		}
+	}()
+	h, err := watchHealth(s.addr)
+	if err != nil {
+		return row{}, err
+	}
+	// The slow clients, until stop; each counts how steward answered it.
+	stop := make(chan struct{})
+	var mu sync.Mutex
+	slowAnswers := map[string]int{}
+	connected := make(chan struct{}, clients)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for first := true; ; first = false {
+				answer := trickle(s.addr, stop, connected, first)
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				slowAnswers[answer]++
+				mu.Unlock()
+				time.Sleep(10 * time.Millisecond) // a refused dial is not retried in a tight loop
+			}
+		}()
+	}
+	// Every client connected and its headers sent, then a moment for
+	// steward to read them.
+	for range clients {
+		select {
+		case <-connected:
+		case <-time.After(5 * time.Second):
+			close(stop)
+			wg.Wait()
+			return row{}, errors.New("the slow clients could not connect within 5 s")
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	// The signed deliveries, one every 250 ms, each timed from its own
+	// goroutine.
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: deliveries}}
+	lat := make([]time.Duration, deliveries)
+	codes := map[string]int{}
+	var dwg sync.WaitGroup
+	t0 := time.Now()
+	for i := range deliveries {
+		dwg.Add(1)
+		go func() {
+			defer dwg.Done()
+			body := examples[i%2]
+			req, _ := http.NewRequest("POST", "http://"+s.addr+"/webhooks/github", bytes.NewReader(body))
+			req.Header.Set("X-GitHub-Event", events[i%2])
+			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("slow-%d", i))
+			req.Header.Set("X-Hub-Signature-256", sign(body))
+			start := time.Now()
+			resp, err := client.Do(req)
+			k := "error"
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				k = strconv.Itoa(resp.StatusCode)
+			}
+			lat[i] = time.Since(start)
+			mu.Lock()
+			codes[k]++
+			mu.Unlock()
+		}()
+		time.Sleep(every)
+	}
+	dwg.Wait()
+	took := time.Since(t0)
+	close(stop)
+	wg.Wait()
+	if err := h.end(); err != nil {
+		return row{}, fmt.Errorf("the /healthz watcher: %w", err)
+	}
+	peak, err := s.hwm()
+	if err != nil {
+		return row{}, err
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	p50, p99, most := lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	ms := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+	cut := "none cut off"
+	if len(slowAnswers) > 0 {
+		cut = "cut off: " + fmtCounts(slowAnswers)
+	}
+	survived := s.alive() && codes["202"] == deliveries && most <= within && h.failures == 0 && h.slowest <= within
+	return row{
+		probe: "`steward serve`: 12 slow clients (5 MiB announced, well-formed wrong signature, 1 byte/s) beside 20 signed deliveries, one every 250 ms (issue #24)",
+		tried: fmt.Sprintf("deliveries %s, answered in p50 %s, p99 %s, max %s; slow clients %s; /healthz polled %d times, %d failed, slowest %s",
+			fmtCounts(codes), ms(p50), ms(p99), ms(most), cut, h.polls, h.failures, ms(h.slowest)),
+		survived: verdict(survived, "every delivery 202 within 100 ms, /healthz within 100 ms",
+			fmt.Sprintf("deliveries %s, slowest %s; /healthz %d failed, slowest %s", fmtCounts(codes), ms(most), h.failures, ms(h.slowest))),
+		took: took.Round(10 * time.Millisecond).String(), peak: mib(peak) + " (VmHWM)",
+	}, nil
+}
+
+// trickle is one slow client: it connects, sends the headers of a delivery
+// announcing 5 MiB with a well-formed but wrong signature (then says so on
+// connected, the first time), and a byte a second of its body until stop
+// or until steward answers or closes the connection. It returns steward's
+// status code, or how the connection ended.
+func trickle(addr string, stop <-chan struct{}, connected chan<- struct{}, first bool) string {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return "refused"
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /webhooks/github HTTP/1.1\r\nHost: steward\r\nX-GitHub-Event: issues\r\n"+
+		"X-Hub-Signature-256: sha256=%s\r\nContent-Length: %d\r\n\r\n", strings.Repeat("ab", 32), 5<<20)
+	if first {
+		connected <- struct{}{}
+	}
+	answered := make(chan string, 1)
+	go func() {
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if f := strings.Fields(line); err == nil && len(f) > 1 {
+			answered <- f[1]
+			return
+		}
+		answered <- "closed"
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		if _, err := conn.Write([]byte{' '}); err != nil {
+			return "closed"
+		}
+		select {
+		case <-stop:
+			return ""
+		case code := <-answered:
+			return code
+		case <-tick.C:
+		}
+	}
 }
 
 // benchTable turns `go test -bench Hostile` output into rows: a benchmark
