@@ -20,9 +20,22 @@ type SlackOptions struct {
 	// Workspace is the workspace's subdomain, used in permalinks and
 	// auth.test's url (default "steward-sandbox").
 	Workspace string
-	// FreeWorkspace makes every user group method answer paid_teams_only,
-	// as a workspace without a paid plan does.
+	// FreeWorkspace makes usergroups.users.list and usergroups.users.update
+	// answer plan_upgrade_required, as they do on a workspace without a paid
+	// plan (Slack's method reference; slack-ruby/slack-api-ref
+	// methods/usergroups/usergroups.users.{list,update}.json). Slack's
+	// paid_teams_only is usergroups.create's and usergroups.update's
+	// answer, methods the emulator does not serve.
 	FreeWorkspace bool
+	// MaxGroupUsers is the most members a user group may hold: a
+	// usergroups.users.update with more distinct users answers
+	// subteam_max_users_exceeded (documented for the method). 0: no cap.
+	MaxGroupUsers int
+	// HooksURL is where the emulator's response_urls for slash commands
+	// live (default SandboxHooksURL; Slack's are under
+	// https://hooks.slack.com/commands/). A test serving the emulator on a
+	// socket sets it to its server's URL + "/commands/".
+	HooksURL string
 	// Scopes granted to the token; nil grants every scope the emulator
 	// knows. A method whose scope is missing answers missing_scope.
 	Scopes []string
@@ -111,7 +124,13 @@ type Slack struct {
 	messages []*SlackMessage // in posting order
 	groups   map[string]*SlackUserGroup
 	users    map[string]bool
-	lastTS   time.Time
+	// failUsers are the users usergroups.users.update fails for
+	// (failed_for_some_users), set by FailForUsers.
+	failUsers map[string]bool
+	// hooks are the response_urls issued to slash commands, by path.
+	hooks   map[string]*slackHook
+	hookSeq int
+	lastTS  time.Time
 	// windows are the per-method minute windows and per-channel second
 	// windows of the rate limits.
 	windows map[string]*slackWindow
@@ -139,15 +158,23 @@ func NewSlack(o SlackOptions) *Slack {
 	if o.Clock == nil {
 		o.Clock = clock.MustSystem()
 	}
+	if o.HooksURL == "" {
+		o.HooksURL = SandboxHooksURL
+	}
+	if !strings.HasSuffix(o.HooksURL, "/") {
+		o.HooksURL += "/"
+	}
 	s := &Slack{
 		opts: o, clock: o.Clock, ledger: &Ledger{},
 		channels: map[string]*SlackChannel{}, groups: map[string]*SlackUserGroup{},
 		users: map[string]bool{o.BotUserID: true}, windows: map[string]*slackWindow{},
+		failUsers: map[string]bool{}, hooks: map[string]*slackHook{},
 	}
 	mux := http.NewServeMux()
 	for name := range slackMethods {
 		mux.HandleFunc("/api/"+name, s.serve(name))
 	}
+	mux.HandleFunc("POST /commands/{team}/{id}/{token}", s.responseURL)
 	mux.HandleFunc("/api/{method}", func(w http.ResponseWriter, r *http.Request) {
 		slackJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	})
@@ -174,7 +201,8 @@ func (s *Slack) ContractViolations() []string {
 // BotUserID returns the bot's user id.
 func (s *Slack) BotUserID() string { return s.opts.BotUserID }
 
-// SetFreeWorkspace switches user groups off (paid_teams_only) or on.
+// SetFreeWorkspace switches user groups off (plan_upgrade_required, see
+// SlackOptions.FreeWorkspace) or on.
 func (s *Slack) SetFreeWorkspace(free bool) {
 	s.mu.Lock()
 	s.opts.FreeWorkspace = free
@@ -206,6 +234,18 @@ func (s *Slack) AddUser(id string) {
 	s.mu.Lock()
 	s.users[id] = true
 	s.mu.Unlock()
+}
+
+// FailForUsers makes usergroups.users.update answer failed_for_some_users
+// when it is given any of users (a user Slack cannot add to a user group);
+// none clears the list. A refused update leaves the group as it was.
+func (s *Slack) FailForUsers(users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failUsers = map[string]bool{}
+	for _, u := range users {
+		s.failUsers[u] = true
+	}
 }
 
 // AddUserGroup creates a user group with the given members.

@@ -286,7 +286,9 @@ func (s *Slack) deleteMessage(w http.ResponseWriter, p slackParams) {
 // group finds a user group, or answers why not; s.mu is held.
 func (s *Slack) group(w http.ResponseWriter, id string) *SlackUserGroup {
 	if s.opts.FreeWorkspace {
-		slackFail(w, "paid_teams_only")
+		// usergroups.users.list and .update on a free workspace (Slack's
+		// method reference; slack-ruby/slack-api-ref), not paid_teams_only.
+		slackFail(w, "plan_upgrade_required")
 		return nil
 	}
 	g, ok := s.groups[id]
@@ -315,6 +317,7 @@ func (s *Slack) updateUserGroupUsers(w http.ResponseWriter, p slackParams) {
 		return
 	}
 	var users []string
+	failed := false
 	for _, u := range strings.Split(p.Get("users"), ",") {
 		if u = strings.TrimSpace(u); u == "" {
 			continue
@@ -330,10 +333,20 @@ func (s *Slack) updateUserGroupUsers(w http.ResponseWriter, p slackParams) {
 		if !slices.Contains(users, u) {
 			users = append(users, u)
 		}
+		failed = failed || s.failUsers[u]
 	}
-	if len(users) == 0 {
+	switch {
+	case len(users) == 0:
 		// A user group cannot be emptied; it can only be disabled.
 		slackFail(w, "no_users_provided")
+		return
+	case s.opts.MaxGroupUsers > 0 && len(users) > s.opts.MaxGroupUsers:
+		slackFail(w, "subteam_max_users_exceeded")
+		return
+	case failed:
+		// Slack's reference does not say whether the other users were set:
+		// the emulator leaves the group as it was.
+		slackFail(w, "failed_for_some_users")
 		return
 	}
 	g.Users = users

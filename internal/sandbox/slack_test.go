@@ -154,8 +154,8 @@ func TestSlackOkFalseErrors(t *testing.T) {
 		t.Errorf("group holds %v", users)
 	}
 	r.s.SetFreeWorkspace(true)
-	r.fails("usergroups.users.list", url.Values{"usergroup": {"S0STEWARD1"}}, "paid_teams_only")
-	r.fails("usergroups.users.update", url.Values{"usergroup": {"S0STEWARD1"}, "users": {"U0ADA00001"}}, "paid_teams_only")
+	r.fails("usergroups.users.list", url.Values{"usergroup": {"S0STEWARD1"}}, "plan_upgrade_required")
+	r.fails("usergroups.users.update", url.Values{"usergroup": {"S0STEWARD1"}, "users": {"U0ADA00001"}}, "plan_upgrade_required")
 	auth := r.ok("auth.test", nil)
 	if auth["user_id"] != "UBOT0001" || auth["url"] != "https://steward-sandbox.slack.com/" {
 		t.Errorf("auth.test: %v", auth)

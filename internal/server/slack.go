@@ -14,7 +14,10 @@ import (
 // served from the cache, once per command) and FreshDesk for `overdue`.
 // The handler checks Slack's v0 signature, answers a signed request once,
 // answers only in the workspace the roster's integrations.slack.team_id
-// names, and bounds each answer within Slack's 3 seconds.
+// names, and answers within Slack's 3 seconds: an answer not ready by then
+// (an `overdue` paging 90 days of tickets) is "working on it" at once and
+// posted to the command's response_url when ready, only if that URL is on
+// Slack's hooks host (slack.CommandHandler).
 func SlackCommand(signingSecret string, b Backend, log *slog.Logger) (http.Handler, error) {
 	return wire.SlackCommand(signingSecret, func(ctx context.Context) (usecase.CommandAnswers, error) {
 		t, err := b.Clients(ctx, 0)

@@ -16,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sandbox"
+	"github.com/support-steward/steward/internal/slack"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -187,5 +190,60 @@ func TestASlashCommandIsAnsweredOnce(t *testing.T) {
 	}
 	if n := reads.Load(); n != 1 {
 		t.Errorf("the roster was read %d times, want once", n)
+	}
+}
+
+// slowFreshdeskBackend is slackBackend with FreshDesk connected, listing
+// tickets slower than Slack waits for a slash command.
+type slowFreshdeskBackend struct {
+	slackBackend
+	fd *freshdesk.Client
+}
+
+func (b slowFreshdeskBackend) Clients(ctx context.Context, id int64) (*wire.Clients, error) {
+	c, err := b.slackBackend.Clients(ctx, id)
+	if err == nil {
+		c.FD = b.fd
+	}
+	return c, err
+}
+
+// Issue #25, fact 6, through the server: `/steward overdue` on an account
+// whose tickets take longer than Slack's 3 seconds (the Slack sandbox
+// plays Slack and enforces the window) answers "working on it" in time,
+// then posts the list to the command's response_url.
+func TestASlowOverdueIsAnsweredLaterThroughTheServer(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	clk := sandbox.NewManualClock(now)
+	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "fd-key", AgentID: 501, Clock: clk,
+		Faults: sandbox.NewFaults(1, sandbox.Fault{Route: "GET /api/v2/tickets", Latency: sandbox.SlashCommandWindow})})
+	fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, CreatedAt: now.Add(-72 * time.Hour)})
+	fdc, err := freshdesk.New(freshdesk.Config{BaseURL: "http://fd.sandbox", APIKey: "fd-key", Clock: clk, ListPerMinute: 1000,
+		Transport: sandbox.Transport{Handler: fd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := SlackCommand(slackSecret, slowFreshdeskBackend{slackBackend{&atomic.Int32{}}, fdc}, testLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := sandbox.NewSlack(sandbox.SlackOptions{Token: "xoxb-sandbox", Clock: clk})
+	h := cmd.(*slack.CommandHandler)
+	h.ResponseURLBase = sandbox.SandboxHooksURL // for tests only: the sandbox's hooks host
+	h.ResponseClient = &http.Client{Transport: sandbox.Transport{Handler: sl}}
+	s, _ := newServer(t, slackBackend{&atomic.Int32{}}, func(c *Config) { c.Slack = cmd })
+	res := sl.Command(s.Handler(), sandbox.SlashCommand{Text: "overdue", TeamID: ourTeam, SigningSecret: slackSecret})
+	if res.TimedOut || res.Status != 200 || res.ResponseType != "ephemeral" || !strings.Contains(res.Text, "Working on it") {
+		t.Fatalf("within Slack's window: %+v", res)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if posts := sl.ResponsePosts(res.ResponseURL); len(posts) != 1 || !strings.Contains(posts[0].Text, "1 ticket(s) past a response target") ||
+		posts[0].ResponseType != "ephemeral" {
+		t.Errorf("the response_url was given %+v", posts)
 	}
 }

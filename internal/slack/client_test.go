@@ -108,13 +108,34 @@ func TestUserGroupMembersAndAFreeWorkspace(t *testing.T) {
 	if err := r.c.SetGroupMembers(ctx, "S0STEWARD1", nil); err == nil || !strings.Contains(err.Error(), "would be empty") {
 		t.Errorf("emptying the group: %v", err)
 	}
+	// A free workspace answers plan_upgrade_required to both methods
+	// (issue #25, fact 1; the sandbox learnt it first): the feature is off.
 	r.s.SetFreeWorkspace(true)
 	err = r.c.SetGroupMembers(ctx, "S0STEWARD1", []string{"U0ADA00001"})
-	if !errors.Is(err, port.ErrFeatureOff) || !strings.Contains(err.Error(), "paid_teams_only") {
+	if !errors.Is(err, port.ErrFeatureOff) {
 		t.Errorf("a free workspace: %v", err)
 	}
+	wantErr(t, err, "plan_upgrade_required", "free plan", "stewards' user group is off")
 	if _, err := r.c.GroupMembers(ctx, "S0STEWARD1"); !errors.Is(err, port.ErrFeatureOff) {
 		t.Errorf("a free workspace, reading: %v", err)
+	}
+}
+
+// usergroups.users.update's other documented refusals (issue #25, fact 1)
+// are failures, each saying what to do, not a feature that is off.
+func TestAUserGroupUpdateThatFailsSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, sandbox.SlackOptions{MaxGroupUsers: 1}, Options{})
+	err := r.c.SetGroupMembers(ctx, "S0STEWARD1", []string{"U0ADA00001", "U0GRACE001"})
+	wantErr(t, err, "subteam_max_users_exceeded", "S0STEWARD1", "support.team_size", "stewards_usergroup")
+	if errors.Is(err, port.ErrFeatureOff) {
+		t.Error("too many members is a failure, not a feature that is off")
+	}
+	r.s.FailForUsers("U0GRACE001")
+	err = r.c.SetGroupMembers(ctx, "S0STEWARD1", []string{"U0GRACE001"})
+	wantErr(t, err, "failed_for_some_users", "S0STEWARD1", "engineers[].slack", "active")
+	if errors.Is(err, port.ErrFeatureOff) {
+		t.Error("a user Slack could not add is a failure, not a feature that is off")
 	}
 }
 

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,14 +13,16 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 )
 
 // Answers are what `/steward` can tell. They are passed in, so the command
-// does no I/O of its own; each gets a context that ends before Slack's
-// 3-second deadline.
+// does no I/O of its own besides posting a late answer to Slack; each gets
+// a context bounded by the handler's LateBudget (Budget when the command
+// cannot be answered later), and honours it.
 type Answers struct {
 	// Who says who is on duty today and who is next.
 	Who func(ctx context.Context) (string, error)
@@ -35,8 +38,24 @@ const (
 	// is checked: a slash command's form is well under 4 KiB.
 	MaxCommandBody = 16 << 10
 	// DefaultAnswerBudget leaves room inside Slack's 3 seconds for the
-	// network both ways.
+	// network both ways. An answer not ready by then is posted to the
+	// command's response_url when it is (see CommandHandler).
 	DefaultAnswerBudget = 2500 * time.Millisecond
+	// DefaultLateBudget bounds the work of an answer posted later: well
+	// inside the 30 minutes Slack takes posts to a response_url for.
+	DefaultLateBudget = 5 * time.Minute
+	// ResponseURLPosts and ResponseURLWindow are Slack's limits on a
+	// command's response_url: up to 5 posts within 30 minutes of the
+	// command. steward posts one answer, tried at most postTries times.
+	ResponseURLPosts  = 5
+	ResponseURLWindow = 30 * time.Minute
+	// MaxLateAnswers bounds the answers being worked on after their
+	// command was told "working on it"; past it, a slow answer is
+	// refused in time, as without a response_url.
+	MaxLateAnswers = 32
+	// SlackHooksURL is where every response_url Slack gives a slash
+	// command lives; steward posts to no other (CommandHandler.ResponseURLBase).
+	SlackHooksURL = "https://hooks.slack.com/commands/"
 	// DefaultScheduleWeeks and MaxScheduleWeeks bound `schedule [weeks]`.
 	DefaultScheduleWeeks = 8
 	MaxScheduleWeeks     = 52
@@ -58,14 +77,40 @@ type Workspace struct {
 // (wrong, tampered, missing, or a timestamp more than 5 minutes from now) is
 // 401 and does nothing; a verified request is answered once (a replay of it
 // is not answered again), and only in the workspace steward serves.
+//
+// Slack waits 3 seconds for the answer. One not ready within Budget (a
+// `/steward overdue` that pages 90 days of tickets) is answered at once
+// with "working on it" (only to the person asking), and posted to the
+// command's response_url once ready, within LateBudget; Slack takes up to
+// 5 posts there within 30 minutes, and steward posts that one answer. It
+// posts only to a response_url under ResponseURLBase (Slack's hooks host),
+// so no request, signed or not, can make it post anywhere else; a command
+// whose response_url is not there is answered within Budget or told it
+// could not be.
 type CommandHandler struct {
 	secret string
 	// workspace gives a command's answers and workspace, once per command.
 	workspace func(context.Context) (Workspace, error)
 	seen      *replays
-	// Budget is the time an answer may take (default DefaultAnswerBudget).
+	// Budget is the time the immediate answer may take (default
+	// DefaultAnswerBudget).
 	Budget time.Duration
-	Log    *slog.Logger
+	// LateBudget bounds the work of an answer posted to the response_url
+	// (default DefaultLateBudget; at most ResponseURLWindow less a minute).
+	LateBudget time.Duration
+	// ResponseURLBase is the prefix a response_url must have to be posted
+	// to: SlackHooksURL. Only tests set it, to a sandbox's hooks; nothing
+	// in steward's environment or roster does.
+	ResponseURLBase string
+	// ResponseClient posts late answers (default: a 10-second timeout, no
+	// redirect followed).
+	ResponseClient *http.Client
+	Log            *slog.Logger
+
+	// late holds a place for each answer worked on after "working on it".
+	late chan struct{}
+	// work counts the answers still being worked on or posted.
+	work sync.WaitGroup
 }
 
 // NewWorkspaceCommandHandler returns the handler that serves one
@@ -82,7 +127,24 @@ func NewWorkspaceCommandHandler(signingSecret string, workspace func(context.Con
 		return nil, errors.New("slack: the slash command needs its workspace's answers")
 	}
 	return &CommandHandler{secret: signingSecret, workspace: workspace, seen: newReplays(MaxRemembered),
-		Budget: DefaultAnswerBudget, Log: slog.New(slog.DiscardHandler)}, nil
+		Budget: DefaultAnswerBudget, LateBudget: DefaultLateBudget, ResponseURLBase: SlackHooksURL,
+		Log: slog.New(slog.DiscardHandler), late: make(chan struct{}, MaxLateAnswers)}, nil
+}
+
+// Drain waits until every answer being worked on has been posted (or
+// given up on), or ctx ends.
+func (h *CommandHandler) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		h.work.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // reply is a slash command's immediate answer.
@@ -129,7 +191,7 @@ func (h *CommandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not a form", http.StatusBadRequest)
 		return
 	}
-	writeReply(w, h.answer(r.Context(), form.Get("team_id"), form.Get("text")))
+	writeReply(w, h.answer(r.Context(), form))
 }
 
 func writeReply(w http.ResponseWriter, out reply) {
@@ -173,7 +235,11 @@ func verifyReason(err error) string {
 	return "malformed signature headers"
 }
 
-const usage = "Usage: `/steward who`, `/steward schedule [weeks]`, `/steward overdue`; add `public` to `who` or `schedule` to answer in the channel (`overdue` names tickets, so it answers only you)."
+const (
+	usage       = "Usage: `/steward who`, `/steward schedule [weeks]`, `/steward overdue`; add `public` to `who` or `schedule` to answer in the channel (`overdue` names tickets, so it answers only you)."
+	workingOnIt = "Working on it… steward will post the answer here in a moment."
+	outOfTime   = "steward could not answer within Slack's 3 seconds; try again in a moment."
+)
 
 // The refusals' texts.
 const (
@@ -235,27 +301,239 @@ func parse(text string) asked {
 	return bad
 }
 
-// answer runs the command in text, from the workspace team, within the
-// budget: the workspace's answers are read, a command from another
-// workspace refused, then the command run.
-func (h *CommandHandler) answer(ctx context.Context, team, text string) reply {
-	c := parse(text)
-	ctx, cancel := context.WithTimeout(ctx, h.Budget)
-	defer cancel()
-	done := make(chan reply, 1)
-	go func() { done <- h.run(ctx, team, c) }()
+// answer runs the command the form asks for, from its workspace: the
+// workspace's answers are read, a command from another workspace refused,
+// then the command run. What is ready within Budget is the answer; what is
+// not is "working on it" now and a post to the command's response_url when
+// ready, when the response_url is Slack's and a place is free; otherwise
+// the answer says it ran out of time.
+func (h *CommandHandler) answer(ctx context.Context, form url.Values) reply {
+	c, team := parse(form.Get("text")), form.Get("team_id")
+	received := time.Now() // the wall clock: Slack's 30 minutes are protocol time
+	later, err := h.responseURL(form.Get("response_url"))
+	if err != nil {
+		h.Log.Warn("slack: a slash command's response_url is not Slack's; it is answered only in time", "reason", err.Error())
+	}
+	deferred := later != nil && h.takePlace()
+	bound, base := h.Budget, ctx
+	if deferred {
+		// The work outlives the request: its answer goes to the response_url.
+		bound, base = h.lateBudget(), context.WithoutCancel(ctx)
+	}
+	work, cancel := context.WithTimeout(base, bound)
+	hand := &handoff{ready: make(chan struct{})}
+	h.work.Add(1)
+	go func() {
+		defer h.work.Done()
+		if deferred {
+			defer h.freePlace()
+		}
+		out, timedOut := h.run(work, team, c)
+		cancel()
+		switch {
+		case timedOut && !deferred:
+			out = reply{ResponseType: "ephemeral", Text: outOfTime}
+		case timedOut:
+			h.Log.Warn("slack: a slash command's late answer ran out of time", "command", c.name, "late_budget", bound)
+			out = reply{ResponseType: "ephemeral", Text: fmt.Sprintf("steward could not answer that within %s; try again later.", bound)}
+		}
+		if hand.give(out) || !deferred {
+			return
+		}
+		h.post(later, out, c.name, received)
+	}()
+	timer := time.NewTimer(h.Budget)
+	defer timer.Stop()
 	select {
-	case out := <-done:
-		return out
+	case <-hand.ready:
+	case <-timer.C:
 	case <-ctx.Done():
-		h.Log.Warn("slack: a slash command ran out of time", "command", c.name, "budget", h.Budget)
-		return reply{ResponseType: "ephemeral", Text: "steward could not answer within Slack's 3 seconds; try again in a moment."}
+	}
+	if out, ok := hand.take(); ok {
+		if out.Text == outOfTime {
+			h.Log.Warn("slack: a slash command ran out of time", "command", c.name, "budget", h.Budget)
+		}
+		return out
+	}
+	if deferred {
+		h.Log.Info("slack: a slash command's answer is not ready within the budget; it will be posted to its response_url", "command", c.name, "budget", h.Budget)
+		return reply{ResponseType: "ephemeral", Text: workingOnIt}
+	}
+	h.Log.Warn("slack: a slash command ran out of time", "command", c.name, "budget", h.Budget)
+	return reply{ResponseType: "ephemeral", Text: outOfTime}
+}
+
+// handoff passes an answer from its work to the request, or tells the work
+// that the request has answered without it.
+type handoff struct {
+	mu    sync.Mutex
+	out   *reply
+	gone  bool
+	ready chan struct{}
+}
+
+// give hands out to the request; false when the request has answered
+// already (the answer is the work's to post).
+func (h *handoff) give(out reply) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gone {
+		return false
+	}
+	h.out = &out
+	close(h.ready)
+	return true
+}
+
+// take returns the answer when it is ready; otherwise the request answers
+// without it, from now on.
+func (h *handoff) take() (reply, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.out != nil {
+		return *h.out, true
+	}
+	h.gone = true
+	return reply{}, false
+}
+
+func (h *CommandHandler) takePlace() bool {
+	select {
+	case h.late <- struct{}{}:
+		return true
+	default:
+		h.Log.Warn("slack: too many slash command answers are being worked on; a slow one is not answered later", "max", MaxLateAnswers)
+		return false
 	}
 }
 
-func (h *CommandHandler) run(ctx context.Context, team string, c asked) reply {
+func (h *CommandHandler) freePlace() { <-h.late }
+
+// lateBudget is LateBudget, within Slack's 30 minutes with a minute to
+// spare for the post.
+func (h *CommandHandler) lateBudget() time.Duration {
+	b := h.LateBudget
+	if b <= 0 {
+		b = DefaultLateBudget
+	}
+	return min(b, ResponseURLWindow-time.Minute)
+}
+
+// responseSegment is what a response_url's path holds after the hooks
+// prefix: Slack's are /commands/T.../<digits>/<token>.
+var responseSegment = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,128}){0,3}$`)
+
+// responseURL returns the command's response_url when it is under
+// ResponseURLBase: the same scheme and host (no port, no user, no query,
+// no fragment), and a plain path below the base's. Anything else is not
+// posted to, so a request cannot make steward post to a URL of its
+// choosing. (The signature was verified before; this holds even so.)
+func (h *CommandHandler) responseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	base, err := url.Parse(h.ResponseURLBase)
+	if err != nil || base.Host == "" || !strings.HasSuffix(base.Path, "/") {
+		return nil, fmt.Errorf("the response_url base %q is not a URL ending in /", h.ResponseURLBase)
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case len(raw) > 512, err != nil:
+		return nil, errors.New("not a URL")
+	case u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host):
+		return nil, fmt.Errorf("not on %s://%s", base.Scheme, base.Host)
+	case u.User != nil, u.Opaque != "", u.RawQuery != "", u.ForceQuery, u.Fragment != "", u.RawFragment != "":
+		return nil, errors.New("a user, query or fragment in it")
+	case !strings.HasPrefix(u.EscapedPath(), base.Path):
+		return nil, fmt.Errorf("not under %s", base.Path)
+	case !responseSegment.MatchString(strings.TrimPrefix(u.EscapedPath(), base.Path)):
+		return nil, errors.New("an unexpected path")
+	}
+	return &url.URL{Scheme: base.Scheme, Host: base.Host, Path: u.EscapedPath()}, nil
+}
+
+// postTries bounds the posts of one late answer (a server error or a lost
+// connection is tried again), within Slack's ResponseURLPosts.
+const postTries = 3
+
+// post sends out to the command's response_url, before Slack's 30 minutes
+// (from received) end. Neither the URL (anyone holding it may post for 30
+// minutes) nor the answer (ticket subjects) is logged.
+func (h *CommandHandler) post(to *url.URL, out reply, command string, received time.Time) {
+	ctx, cancel := context.WithDeadline(context.Background(), received.Add(ResponseURLWindow))
+	defer cancel()
+	body, _ := json.Marshal(out)
+	client := h.ResponseClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	wait := time.Second
+	for try := 1; ; try++ {
+		status, err := postOnce(ctx, client, to, body)
+		switch {
+		case err == nil && status/100 == 2:
+			h.Log.Info("slack: a slash command's late answer was posted", "command", command, "tries", try)
+			return
+		case err == nil && status < 500 && status != http.StatusTooManyRequests:
+			// Refused (used up, expired, not Slack's): trying again would not help.
+			h.Log.Error("slack: Slack refused a slash command's late answer", "command", command, "status", status)
+			return
+		case try >= postTries || ctx.Err() != nil:
+			h.Log.Error("slack: a slash command's late answer could not be posted", "command", command, "tries", try, "status", status, "err", errText(err))
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+		wait *= 2
+	}
+}
+
+func postOnce(ctx context.Context, client *http.Client, to *url.URL, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is not to be logged
+		}
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// run answers c from team within ctx. An answer that failed as ctx ended
+// is the caller's to tell (out of time); any other failure is logged and
+// told.
+func (h *CommandHandler) run(ctx context.Context, team string, c asked) (out reply, timedOut bool) {
+	out = h.runOnce(ctx, team, c, func(err error) {
+		if timedOut = ctx.Err() != nil; !timedOut {
+			h.Log.Error("slack: a slash command failed", "command", c.name, "err", err)
+		}
+	})
+	return out, timedOut
+}
+
+func (h *CommandHandler) runOnce(ctx context.Context, team string, c asked, fail func(error)) reply {
 	failed := func(err error) reply {
-		h.Log.Error("slack: a slash command failed", "command", c.name, "err", err)
+		fail(err)
 		return reply{ResponseType: "ephemeral", Text: "steward could not answer that just now; the error is in its log."}
 	}
 	ws, err := h.workspace(ctx)

@@ -1,17 +1,21 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,6 +34,46 @@ type commandRig struct {
 	h     *CommandHandler
 	calls atomic.Int32
 	weeks atomic.Int32
+	hooks *hooksRecorder
+}
+
+// hooksRecorder stands in for Slack's hooks host: it records what is
+// posted, answering status (default 200), and reaches no network.
+type hooksRecorder struct {
+	mu     sync.Mutex
+	posts  []posted
+	status int
+}
+
+type posted struct {
+	URL   string
+	Reply reply
+}
+
+func (h *hooksRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	var out reply
+	json.NewDecoder(r.Body).Decode(&out)
+	h.mu.Lock()
+	h.posts = append(h.posts, posted{URL: r.URL.String(), Reply: out})
+	status := cmp.Or(h.status, 200)
+	h.mu.Unlock()
+	return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader("ok")), Header: http.Header{}, Request: r}, nil
+}
+
+func (h *hooksRecorder) got() []posted {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.posts)
+}
+
+// drain waits for the handler's late answers.
+func drain(t *testing.T, h *CommandHandler) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Drain(ctx); err != nil {
+		t.Fatalf("late answers still running: %v", err)
+	}
 }
 
 func newCommandRig(t *testing.T) *commandRig {
@@ -54,7 +98,11 @@ func newCommandRig(t *testing.T) *commandRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.hooks = &hooksRecorder{}
+	h.ResponseClient = &http.Client{Transport: c.hooks}
+	h.LateBudget = 300 * time.Millisecond
 	c.h = h
+	t.Cleanup(func() { drain(t, h) })
 	return c
 }
 
@@ -164,6 +212,8 @@ func TestSlashCommandAnswers(t *testing.T) {
 	}
 }
 
+// Work that never ends: "working on it" within the budget, then, at the
+// end of the late budget, one post to the response_url saying so.
 func TestSlashCommandAnswersWithinTheBudgetWhenTheWorkIsSlow(t *testing.T) {
 	r := newCommandRig(t)
 	r.h.Budget = 50 * time.Millisecond
@@ -173,8 +223,23 @@ func TestSlashCommandAnswersWithinTheBudgetWhenTheWorkIsSlow(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("took %s", took)
 	}
-	if status != 200 || !strings.Contains(out.Text, "within Slack's 3 seconds") || out.ResponseType != "ephemeral" {
+	if status != 200 || out.Text != workingOnIt || out.ResponseType != "ephemeral" {
 		t.Errorf("%d %+v", status, out)
+	}
+	drain(t, r.h)
+	got := r.hooks.got()
+	if len(got) != 1 || got[0].URL != "https://hooks.slack.com/commands/T0/1/x" || got[0].Reply.ResponseType != "ephemeral" ||
+		!strings.Contains(got[0].Reply.Text, "could not answer that within 300ms") {
+		t.Errorf("posted %+v", got)
+	}
+	// Without a response_url, the answer says it ran out of time.
+	body = url.Values{"command": {"/steward"}, "text": {"overdue"}, "team_id": {testTeam}}.Encode()
+	if status, out := r.send(body, signed(body, time.Now(), signingSecret)); status != 200 || out.Text != outOfTime {
+		t.Errorf("no response_url: %d %+v", status, out)
+	}
+	drain(t, r.h)
+	if n := len(r.hooks.got()); n != 1 {
+		t.Errorf("%d posts", n)
 	}
 }
 
@@ -216,7 +281,10 @@ func newWorkspaceRig(t *testing.T, team string) *workspaceRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.hooks = &hooksRecorder{}
+	h.ResponseClient = &http.Client{Transport: w.hooks}
 	w.h = h
+	t.Cleanup(func() { drain(t, h) })
 	return w
 }
 

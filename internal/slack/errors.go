@@ -28,9 +28,14 @@ func (e *Error) Error() string {
 	return msg
 }
 
-// Unwrap makes a workspace without user groups a port.ErrFeatureOff.
+// Unwrap makes a workspace without user groups a port.ErrFeatureOff: on a
+// free workspace usergroups.users.list and usergroups.users.update answer
+// plan_upgrade_required (Slack's method reference; slack-ruby/slack-api-ref
+// methods/usergroups/usergroups.users.{list,update}.json). paid_teams_only
+// is the same refusal from usergroups.create and usergroups.update, which
+// steward does not call; it is read the same way should Slack send it.
 func (e *Error) Unwrap() error {
-	if e.Code == "paid_teams_only" {
+	if e.Code == "plan_upgrade_required" || e.Code == "paid_teams_only" {
 		return port.ErrFeatureOff
 	}
 	return nil
@@ -53,8 +58,12 @@ func (c *Client) explain(method, target string, err error) error {
 		e.Fix = fmt.Sprintf("the Slack app lacks the scope %s: add it under OAuth & Permissions (see slack-app.yml) and reinstall the app", orUnknown(se.Needed))
 	case "not_authed", "invalid_auth", "token_revoked", "account_inactive", "token_expired":
 		e.Fix = "SLACK_BOT_TOKEN is not a working bot token: copy the Bot User OAuth Token from the Slack app's OAuth & Permissions page"
-	case "paid_teams_only":
-		e.Fix = "user groups need a paid Slack plan: the stewards' user group is off"
+	case "plan_upgrade_required", "paid_teams_only":
+		e.Fix = "the Slack workspace is on a free plan, and user groups need a paid one: the stewards' user group is off (upgrade the workspace, or remove integrations.slack.stewards_usergroup from the roster)"
+	case "failed_for_some_users":
+		e.Fix = fmt.Sprintf("Slack could not add some of the stewards to user group %s: check that each on-duty engineer's engineers[].slack id in the roster is an active, full member of the workspace (not deactivated, not a guest)", target)
+	case "subteam_max_users_exceeded":
+		e.Fix = fmt.Sprintf("user group %s may not hold that many members: the stewards on duty (support.team_size, covers included) are more than Slack allows in it; use a smaller team or another user group in integrations.slack.stewards_usergroup", target)
 	case "no_such_subteam":
 		e.Fix = fmt.Sprintf("user group %s does not exist: check integrations.slack.stewards_usergroup (an id like S0123ABCD)", target)
 	case "invalid_users", "user_is_bot", "user_is_restricted":

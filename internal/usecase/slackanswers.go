@@ -20,8 +20,10 @@ import (
 
 // CommandAnswers are the answers of the `/steward` slash command, from the
 // roster (and the helpdesk for `overdue`). The server hands its methods to
-// internal/slack's CommandHandler, which bounds each in time; they honour
-// the context they are given.
+// internal/slack's CommandHandler, which bounds each in time: one not ready
+// within Slack's 3 seconds (`overdue` pages 90 days of tickets) is posted
+// to the command's response_url when ready. They honour the context they
+// are given.
 type CommandAnswers struct {
 	Roster *roster.Roster
 	Now    func() time.Time

@@ -103,3 +103,51 @@ func TestAnOverdueAnswerIsBoundedInTime(t *testing.T) {
 		t.Errorf("%d %q after %s", code, text, time.Since(start))
 	}
 }
+
+// slowTickets reads the helpdesk after delay (wall clock), as paging 90
+// days of a real account's tickets does.
+type slowTickets struct {
+	port.Tickets
+	delay time.Duration
+}
+
+func (s slowTickets) Changed(ctx context.Context, since time.Time, withStats bool) ([]port.Ticket, error) {
+	select {
+	case <-time.After(s.delay):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.Tickets.Changed(ctx, since, withStats)
+}
+
+// Issue #25, fact 6: Slack waits 3 s for a slash command's answer (the
+// Slack sandbox's Command plays Slack and enforces it; it learnt that
+// first), and later answers go to the command's response_url. An
+// `overdue` that takes longer than that answers "working on it" in time
+// and posts the list there when ready. Before, it answered "could not
+// answer within Slack's 3 seconds" and the list was never given.
+func TestASlowOverdueIsPostedToTheResponseURL(t *testing.T) {
+	t.Parallel()
+	w := newSlackWorld(t, "", nil, at("2026-10-21", 10))
+	late := w.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, CreatedAt: at("2026-10-19", 9)})
+	a := usecase.CommandAnswers{Roster: w.roster, Now: w.clock.Now, TicketURL: w.fdc.AgentURL,
+		Tickets: slowTickets{freshdesk.Tickets{C: w.fdc}, sandbox.SlashCommandWindow + 500*time.Millisecond}}
+	h := handler(t, a)
+	// The sandbox's hooks host stands in for https://hooks.slack.com/.
+	h.ResponseURLBase = sandbox.SandboxHooksURL
+	h.ResponseClient = &http.Client{Transport: sandbox.Transport{Handler: w.slack}}
+	res := w.slack.Command(h, sandbox.SlashCommand{Text: "overdue", TeamID: "T0TEAM0001", SigningSecret: signingSecret})
+	if res.TimedOut || res.Status != 200 || res.ResponseType != "ephemeral" || !strings.Contains(res.Text, "Working on it") {
+		t.Fatalf("the answer within Slack's window: %+v", res)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	posts := w.slack.ResponsePosts(res.ResponseURL)
+	if len(posts) != 1 || posts[0].ResponseType != "ephemeral" || !strings.Contains(posts[0].Text, "1 ticket(s) past a response target") ||
+		!strings.Contains(posts[0].Text, "|Ticket #"+strconv.FormatInt(late, 10)+">") {
+		t.Errorf("the response_url was given %+v", posts)
+	}
+}

@@ -19,11 +19,15 @@ type StewardsGroup struct {
 	Group string
 }
 
+// GroupOffNotice is the run's notice when the workspace has no user groups.
+const GroupOffNotice = "the stewards' user group is off: the Slack workspace is on a free plan, and user groups need a paid one"
+
 // GroupResult says what StewardsGroup.Sync found and did.
 type GroupResult struct {
 	// Changed is true when the group's members were set.
 	Changed bool
-	// Off is true when the workspace has no user groups (a free plan).
+	// Off is true when the workspace has no user groups: on a free plan
+	// Slack answers plan_upgrade_required (port.ErrFeatureOff).
 	Off bool
 	// Notice is for the run's summary: why nothing was done, or who could
 	// not be added.
@@ -31,8 +35,9 @@ type GroupResult struct {
 }
 
 // Sync reads the group and sets it to the on-duty stewards' chat ids when
-// it differs. A workspace without user groups is Off with a notice, not an
-// error. Stewards without a chat id in the roster are named in the notice;
+// it differs. A workspace without user groups (a free plan) is Off with a
+// notice, not an error; any other refusal (a steward Slack could not add,
+// more members than the group may hold) is an error saying what to do. Stewards without a chat id in the roster are named in the notice;
 // when none has one, the group is left as it is (a group cannot be empty).
 func (g StewardsGroup) Sync(ctx context.Context, onDuty []comms.Person) (GroupResult, error) {
 	var res GroupResult
@@ -63,7 +68,7 @@ func (g StewardsGroup) Sync(ctx context.Context, onDuty []comms.Person) (GroupRe
 		res.Changed = err == nil
 	}
 	if errors.Is(err, port.ErrFeatureOff) {
-		return GroupResult{Off: true, Notice: "the Slack workspace has no user groups (a paid plan feature): the stewards' user group is off"}, nil
+		return GroupResult{Off: true, Notice: GroupOffNotice}, nil
 	}
 	if err != nil {
 		return res, fmt.Errorf("the stewards' user group %s: %w", g.Group, err)
