@@ -158,7 +158,7 @@ func (s *SlackRun) syncGroup(ctx context.Context, group string, onDuty []comms.P
 	if n := len(entries); n > 0 && (entries[n-1] == want || entries[n-1] == "off "+want) {
 		res := GroupResult{Off: entries[n-1] != want}
 		if res.Off {
-			res.Notice = "the Slack workspace has no user groups (a paid plan feature): the stewards' user group is off"
+			res.Notice = GroupOffNotice
 		}
 		return res, nil
 	}
