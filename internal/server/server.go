@@ -311,6 +311,11 @@ func (s *Server) Drain(ctx context.Context) error {
 	go func() { s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		// Slash-command answers still on their way to Slack's
+		// response_url (each bounded in time) finish too.
+		if d, ok := s.cfg.Slack.(interface{ Drain(context.Context) error }); ok {
+			return d.Drain(ctx)
+		}
 		return nil
 	case <-ctx.Done():
 	}

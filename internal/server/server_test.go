@@ -451,3 +451,35 @@ func TestEveryExampleIsAcceptedWhileGitHubIsUnreachable(t *testing.T) {
 		t.Errorf("a mirrored issue's delivery has key %q, its ticket's is %q", key, ticketKey(42))
 	}
 }
+
+// drainingSlack is a slash-command handler with an answer still on its
+// way to Slack's response_url until released.
+type drainingSlack struct {
+	http.Handler
+	release chan struct{}
+}
+
+func (d drainingSlack) Drain(ctx context.Context) error {
+	select {
+	case <-d.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// A shutdown waits for the slash-command answers still being posted to
+// Slack's response_url, within its deadline.
+func TestDrainWaitsForLateSlackAnswers(t *testing.T) {
+	slack := drainingSlack{Handler: http.NotFoundHandler(), release: make(chan struct{})}
+	s, _ := newServer(t, nullBackend{}, func(c *Config) { c.Slack = slack })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Drain(ctx); err == nil {
+		t.Fatal("Drain returned while an answer was still on its way")
+	}
+	close(slack.release)
+	if err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
