@@ -35,16 +35,27 @@ type AgentTickets struct{ C *Client }
 
 var _ port.AgentTickets = AgentTickets{}
 
-// OpenTicketsOf implements port.AgentTickets: the agent's open and pending
-// tickets.
+// OpenTicketsOf implements port.AgentTickets: the agent's open tickets,
+// in every status but resolved and closed, the account's own statuses
+// included (read once per run, see Client.Statuses).
 func (a AgentTickets) OpenTicketsOf(ctx context.Context, agentID int64) ([]port.TicketRef, error) {
-	tickets, err := a.C.Search(ctx, fmt.Sprintf("agent_id:%d AND (status:2 OR status:3)", agentID))
+	open, err := a.C.OpenStatuses(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]port.TicketRef, len(tickets))
-	for i, t := range tickets {
-		out[i] = port.TicketRef{ID: t.ID, URL: a.C.AgentURL(t.ID), Priority: sla.PriorityName(t.Priority)}
+	var out []port.TicketRef
+	seen := map[int64]bool{}
+	for _, q := range statusQueries(fmt.Sprintf("agent_id:%d", agentID), open) {
+		tickets, err := a.C.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tickets {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				out = append(out, port.TicketRef{ID: t.ID, URL: a.C.AgentURL(t.ID), Priority: sla.PriorityName(t.Priority)})
+			}
+		}
 	}
 	return out, nil
 }

@@ -212,6 +212,31 @@ type FreshdeskIntegration struct {
 	// subjects before they reach GitHub (titles, markers, board items),
 	// Slack and logs. Default true; false keeps subjects as written.
 	ScrubSubjects *bool `yaml:"scrub_subjects"`
+	// Plan is the account's FreshDesk plan, where it changes how steward
+	// paces its requests: legacy (or blossom, garden, estate, forest) has a
+	// budget per hour; growth, pro and enterprise (the default: a minute's
+	// budget) set the ticket-listing sub-limit. No API header says which.
+	Plan string `yaml:"plan"`
+}
+
+// freshdeskPlans are the plans integrations.freshdesk.plan names, and how
+// each meters the API: per hour, and the ticket listings allowed a minute
+// (0: none known, steward's default).
+var freshdeskPlans = map[string]struct {
+	PerHour       bool
+	ListPerMinute int
+}{
+	"growth": {false, 20}, "pro": {false, 100}, "enterprise": {false, 200},
+	"legacy": {true, 0}, "blossom": {true, 0}, "garden": {true, 0}, "estate": {true, 0}, "forest": {true, 0},
+}
+
+// PerHour reports whether the account's API budget is an hour's (a legacy
+// plan), not a minute's.
+func (f *FreshdeskIntegration) PerHour() bool { return freshdeskPlans[strings.ToLower(f.Plan)].PerHour }
+
+// ListPerMinute is the plan's ticket-listing sub-limit, 0 when unknown.
+func (f *FreshdeskIntegration) ListPerMinute() int {
+	return freshdeskPlans[strings.ToLower(f.Plan)].ListPerMinute
 }
 
 // TimeZone is an IANA time zone name, checked when decoded.

@@ -562,6 +562,10 @@ func (v *validator) integrations() {
 		if v.has(p+".tags") && len(f.Tags) == 0 && f.MinPriority == 0 {
 			v.errorf(p+".tags", "an empty list mirrors nothing: list a tag or set min_priority")
 		}
+		if _, ok := freshdeskPlans[strings.ToLower(f.Plan)]; v.has(p+".plan") && !ok {
+			v.errorf(p+".plan", "%q is not a FreshDesk plan steward knows: write legacy (Blossom, Garden, Estate, Forest: "+
+				"a budget per hour), or growth, pro or enterprise (a budget per minute, the default)", f.Plan)
+		}
 	}
 	v.slack()
 }

@@ -113,13 +113,19 @@ type FreshdeskOptions struct {
 	APIKey string
 	// AgentID is the agent the API key belongs to: the author of notes.
 	AgentID int64
-	// RateLimit is requests (credits) per minute; 0 means 700 (Enterprise).
+	// RateLimit is credits per minute (per hour with PerHour); 0 means
+	// 700 (Enterprise), or 3,000 (Blossom, Garden) with PerHour.
 	RateLimit int
+	// PerHour meters RateLimit per hour, as FreshDesk's legacy plans
+	// (Blossom, Garden, Estate, Forest) do. The headers are the same: no
+	// header says which window the budget is for.
+	PerHour bool
 	// ListLimit is the sub-limit on GET /tickets per minute; 0 means 200.
 	ListLimit int
 	// SearchLag is how far the search index trails writes.
 	SearchLag time.Duration
-	// ExtraStatuses are account-defined statuses beyond 2-5, by id.
+	// ExtraStatuses are account-defined statuses beyond 2-5, by id (6 and
+	// up); AddStatus adds more.
 	ExtraStatuses map[int]string
 	Clock         Clock
 	Faults        *Faults
@@ -140,10 +146,14 @@ type Freshdesk struct {
 	companies     map[int64]*FDCompany
 	groups        map[int64]*FDGroup
 	fields        []FDField
+	extraStatuses map[int]string
 	nextID        int64
 	nextConvID    int64
-	window        time.Time // start of the current rate-limit minute
-	used, listed  int
+	window        time.Time // start of the current rate-limit minute (hour with PerHour)
+	used          int       // credits charged in the window
+	listWindow    time.Time // start of the current listing minute
+	listed        int       // listings in listWindow
+	credits       int       // credits charged in all
 }
 
 type fdVersion struct {
@@ -153,7 +163,9 @@ type fdVersion struct {
 
 // NewFreshdesk returns an empty FreshDesk account.
 func NewFreshdesk(o FreshdeskOptions) *Freshdesk {
-	if o.RateLimit == 0 {
+	if o.RateLimit == 0 && o.PerHour {
+		o.RateLimit = 3000
+	} else if o.RateLimit == 0 {
 		o.RateLimit = 700
 	}
 	if o.ListLimit == 0 {
@@ -167,7 +179,10 @@ func NewFreshdesk(o FreshdeskOptions) *Freshdesk {
 		tickets: map[int64]*FDTicket{}, history: map[int64][]fdVersion{},
 		conversations: map[int64]*FDConversation{}, contacts: map[int64]*FDContact{},
 		companies: map[int64]*FDCompany{}, groups: map[int64]*FDGroup{},
-		nextID: 1, nextConvID: 1,
+		extraStatuses: map[int]string{}, nextID: 1, nextConvID: 1,
+	}
+	for id, name := range o.ExtraStatuses {
+		f.extraStatuses[id] = name
 	}
 	mux := http.NewServeMux()
 	f.routes(mux)
@@ -180,6 +195,15 @@ func (f *Freshdesk) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.door.S
 
 // Ledger returns the emulator's request accounting.
 func (f *Freshdesk) Ledger() *Ledger { return f.ledger }
+
+// Credits returns the rate-limit credits charged since the account was
+// made: what X-RateLimit-Used-CurrentRequest said, summed (a refused
+// request costs none).
+func (f *Freshdesk) Credits() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.credits
+}
 
 // AddTicket stores t (ID assigned when zero; timestamps default to now) and
 // returns its id.
@@ -306,6 +330,14 @@ func (f *Freshdesk) Group(id int64) (FDGroup, bool) {
 	c := *g
 	c.AgentIDs = slices.Clone(g.AgentIDs)
 	return c, true
+}
+
+// AddStatus defines an account's own status (FreshDesk gives them ids from
+// 6), which GET /ticket_fields then lists among the status field's choices.
+func (f *Freshdesk) AddStatus(id int, name string) {
+	f.mu.Lock()
+	f.extraStatuses[id] = name
+	f.mu.Unlock()
 }
 
 // AddField defines a custom ticket field.

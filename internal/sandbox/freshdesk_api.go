@@ -27,8 +27,8 @@ func (f *Freshdesk) routes(mux *http.ServeMux) {
 		}
 	}
 	one := func(*http.Request) int { return 1 }
-	mux.Handle("GET /api/v2/tickets", h(includeCredits, true, f.listTickets))
-	mux.Handle("GET /api/v2/tickets/{id}", h(includeCredits, false, f.getTicket))
+	mux.Handle("GET /api/v2/tickets", h(includeCredits(2), true, f.listTickets))
+	mux.Handle("GET /api/v2/tickets/{id}", h(includeCredits(1), false, f.getTicket))
 	mux.Handle("PUT /api/v2/tickets/{id}", h(one, false, f.updateTicket))
 	mux.Handle("GET /api/v2/tickets/{id}/conversations", h(one, false, f.listConversations))
 	mux.Handle("POST /api/v2/tickets/{id}/notes", h(one, false, f.addNote))
@@ -42,13 +42,17 @@ func (f *Freshdesk) routes(mux *http.ServeMux) {
 	mux.Handle("/", h(one, false, func(w http.ResponseWriter, r *http.Request) { fdNotFound(w) }))
 }
 
-// includeCredits: each include costs an extra credit, as on FreshDesk.
-func includeCredits(r *http.Request) int {
-	inc := r.URL.Query().Get("include")
-	if inc == "" {
-		return 1
+// includeCredits is a request's cost when each include costs each more
+// credits: 2 on List All Tickets, 1 on View a Ticket (FreshDesk API v2
+// reference, the include parameter of each).
+func includeCredits(each int) func(*http.Request) int {
+	return func(r *http.Request) int {
+		inc := r.URL.Query().Get("include")
+		if inc == "" {
+			return 1
+		}
+		return 1 + each*len(strings.Split(inc, ","))
 	}
-	return 1 + len(strings.Split(inc, ","))
 }
 
 func (f *Freshdesk) authorized(r *http.Request) bool {
@@ -56,28 +60,44 @@ func (f *Freshdesk) authorized(r *http.Request) bool {
 	return ok && f.opts.APIKey != "" && user == f.opts.APIKey
 }
 
-// admit charges credits against the per-minute limits, writing the
-// X-RateLimit headers, or answers 429 with Retry-After.
+// admit charges credits against the budget of the window (a minute, an
+// hour with PerHour) and a listing against the per-minute listing
+// sub-limit, writing the X-RateLimit headers, or answers 429 with
+// Retry-After. A refused request costs nothing.
 func (f *Freshdesk) admit(w http.ResponseWriter, credits int, list bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.clock.Now()
-	if now.Sub(f.window) >= time.Minute || now.Before(f.window) {
-		f.window = now.Truncate(time.Minute)
-		f.used, f.listed = 0, 0
+	window, per := time.Minute, "minute"
+	if f.opts.PerHour {
+		window, per = time.Hour, "hour"
 	}
-	retry := int(f.window.Add(time.Minute).Sub(now).Seconds() + 0.999)
+	if now.Sub(f.window) >= window || now.Before(f.window) {
+		f.window = now.Truncate(window)
+		f.used = 0
+	}
+	if now.Sub(f.listWindow) >= time.Minute || now.Before(f.listWindow) {
+		f.listWindow = now.Truncate(time.Minute)
+		f.listed = 0
+	}
 	w.Header().Set("X-RateLimit-Total", strconv.Itoa(f.opts.RateLimit))
-	over := f.used+credits > f.opts.RateLimit || (list && f.listed+1 > f.opts.ListLimit)
-	if over {
+	var reset time.Time
+	if f.used+credits > f.opts.RateLimit {
+		reset = f.window.Add(window)
+	} else if list && f.listed+1 > f.opts.ListLimit {
+		reset, per = f.listWindow.Add(time.Minute), "minute"
+	}
+	if !reset.IsZero() {
+		retry := max(1, int(reset.Sub(now).Seconds()+0.999))
 		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, f.opts.RateLimit-f.used)))
 		w.Header().Set("X-RateLimit-Used-CurrentRequest", "0")
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, retry)))
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
 		fdJSON(w, http.StatusTooManyRequests, map[string]string{
-			"message": fmt.Sprintf("You have exceeded the limit of requests per minute. Try again in %d seconds.", max(1, retry))})
+			"message": fmt.Sprintf("You have exceeded the limit of requests per %s. Try again in %d seconds.", per, retry)})
 		return false
 	}
 	f.used += credits
+	f.credits += credits
 	if list {
 		f.listed++
 	}
@@ -364,11 +384,16 @@ func (f *Freshdesk) getTicket(w http.ResponseWriter, r *http.Request) {
 // statuses returns the account's status ids and names; f.mu is held.
 func (f *Freshdesk) statuses() map[int]string {
 	s := map[int]string{StatusOpen: "Open", StatusPending: "Pending", StatusResolved: "Resolved", StatusClosed: "Closed"}
-	for id, name := range f.opts.ExtraStatuses {
+	for id, name := range f.extraStatuses {
 		s[id] = name
 	}
 	return s
 }
+
+// customerStatus is what the customer portal calls FreshDesk's own
+// statuses; an account's statuses show their own name.
+var customerStatus = map[int]string{StatusOpen: "Being Processed", StatusPending: "Awaiting your Reply",
+	StatusResolved: "This ticket has been Resolved", StatusClosed: "This ticket has been Closed"}
 
 func (f *Freshdesk) updateTicket(w http.ResponseWriter, r *http.Request) {
 	var body map[string]json.RawMessage
@@ -601,21 +626,31 @@ func (f *Freshdesk) addReply(w http.ResponseWriter, r *http.Request) {
 	fdJSON(w, http.StatusCreated, conversationJSON(c))
 }
 
+// ticketFields is GET /ticket_fields: the status field (its choices map
+// each status id to its agent and customer labels, the account's own
+// statuses included), priority, and the custom fields; ?type= keeps the
+// fields of one type (default_status for the statuses alone).
 func (f *Freshdesk) ticketFields(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	choices := map[string][]string{}
 	for id, name := range f.statuses() {
-		choices[strconv.Itoa(id)] = []string{name, name}
+		choices[strconv.Itoa(id)] = []string{name, cmp.Or(customerStatus[id], name)}
 	}
-	out := []map[string]any{
+	all := []map[string]any{
 		{"id": 1, "name": "status", "label": "Status", "type": "default_status", "default": true, "required_for_closure": false, "choices": choices},
 		{"id": 2, "name": "priority", "label": "Priority", "type": "default_priority", "default": true, "required_for_closure": false,
 			"choices": map[string]int{"Low": 1, "Medium": 2, "High": 3, "Urgent": 4}},
 	}
 	for i, fd := range f.fields {
-		out = append(out, map[string]any{"id": 100 + i, "name": fd.Name, "label": fd.Label, "type": fd.Type,
+		all = append(all, map[string]any{"id": 100 + i, "name": fd.Name, "label": fd.Label, "type": fd.Type,
 			"default": false, "required_for_closure": fd.RequiredForClosure, "choices": fd.Choices})
+	}
+	out := make([]map[string]any, 0, len(all))
+	for _, fd := range all {
+		if typ := r.URL.Query().Get("type"); typ == "" || fd["type"] == typ {
+			out = append(out, fd)
+		}
 	}
 	fdJSON(w, http.StatusOK, out)
 }

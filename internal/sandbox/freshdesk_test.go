@@ -126,8 +126,8 @@ func TestFreshdeskListRules(t *testing.T) {
 		t.Errorf("page=301: %d %s", resp.StatusCode, body)
 	}
 	resp, _ = fdDo(t, "GET", srv.URL+"/api/v2/tickets?include=stats,requester", "")
-	if resp.Header.Get("X-RateLimit-Used-CurrentRequest") != "3" {
-		t.Errorf("two includes cost %s credits, want 3", resp.Header.Get("X-RateLimit-Used-CurrentRequest"))
+	if resp.Header.Get("X-RateLimit-Used-CurrentRequest") != "5" {
+		t.Errorf("two includes on a list cost %s credits, want 5 (2 each)", resp.Header.Get("X-RateLimit-Used-CurrentRequest"))
 	}
 	resp, body = fdDo(t, "GET", srv.URL+"/api/v2/tickets/999", "")
 	if resp.StatusCode != 404 || strings.TrimSpace(body) != `{"description":"Resource not found"}` {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/comms"
+	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
@@ -20,7 +21,7 @@ import (
 const AcknowledgeWindow = 7 * 24 * time.Hour
 
 // Acknowledge sends (or drafts) the roster's acknowledgement on each open
-// ticket no agent has answered yet: observe the tickets, decide with comms,
+// ticket (any status but resolved and closed) no agent has answered yet: observe the tickets, decide with comms,
 // write through the Tickets port. It never writes without
 // communication.acknowledge in the roster.
 type Acknowledge struct {
@@ -58,7 +59,9 @@ func (a *Acknowledge) Run(ctx context.Context, dryRun bool) (AckResult, error) {
 	}
 	var firstErr error
 	for _, t := range tickets {
-		if t.Status != 2 || t.Created.Before(a.Now.Add(-AcknowledgeWindow)) || comms.Acknowledged(t.FirstResponded, t.AgentResponded, nil) {
+		// Open is every status but resolved and closed: Pending and the
+		// account's own ("Waiting on Third Party") too.
+		if mirror.Done(t.Status) || t.Created.Before(a.Now.Add(-AcknowledgeWindow)) || comms.Acknowledged(t.FirstResponded, t.AgentResponded, nil) {
 			continue
 		}
 		// The listing may be a minute old: read what was said before

@@ -148,3 +148,32 @@ func TestAnOldUnansweredTicketIsNotGreeted(t *testing.T) {
 		t.Errorf("sent %v; want only the fresh ticket %d (not %d)", res.Sent, fresh, old)
 	}
 }
+
+// Issue #25, fact 9: accounts define statuses of their own beyond 2-5.
+// An unanswered ticket an agent moved to Pending or to the account's
+// "Waiting on Third Party" is as open as one in Open, and its requester has
+// heard nothing yet: it is acknowledged. Resolved and closed tickets are
+// not.
+func TestAnUnansweredTicketInAnyOpenStatusIsGreeted(t *testing.T) {
+	w := newAckWorld(t, fmt.Sprintf(ackSend, "send"), nil)
+	w.fd.AddStatus(6, "Waiting on Third Party")
+	want := map[int64]bool{}
+	for status := 2; status <= 6; status++ {
+		id := w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("Status ", status), Priority: 2, Status: status, CreatedAt: w.clock.Now().Add(-time.Hour)})
+		want[id] = status != sandbox.StatusResolved && status != sandbox.StatusClosed
+	}
+	res, err := w.ack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	for _, id := range res.Sent {
+		got[id] = true
+	}
+	for id, open := range want {
+		if got[id] != open {
+			tk, _ := w.fd.Ticket(id)
+			t.Errorf("ticket %d in status %d: acknowledged %v, want %v", id, tk.Status, got[id], open)
+		}
+	}
+}

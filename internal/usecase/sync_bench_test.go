@@ -18,7 +18,9 @@ func counted(l *sandbox.Ledger) int {
 
 // BenchmarkAPICalls reports what a sync costs, from the sandboxes' request
 // accounting: a steady-state run, a run with new tickets, a run with status
-// changes. The time per op is the emulated round trips, not a real network.
+// changes; for FreshDesk also the rate-limit credits, what its budget
+// counts (an include costs more). The time per op is the emulated round
+// trips, not a real network.
 func BenchmarkAPICalls(b *testing.B) {
 	statusChange := func(w *world, i int) int {
 		for k := range 10 {
@@ -66,7 +68,7 @@ func BenchmarkAPICalls(b *testing.B) {
 			w.clock.Advance(2 * time.Hour)
 			a.Now = w.clock.Now()
 			a.Sync(ctx, w.config, "support", time.Hour, false)
-			var fdReq, ghReq, units int
+			var fdReq, fdCredits, ghReq, units int
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				w.clock.Advance(2 * time.Hour) // each run sees only its own changes
@@ -75,10 +77,12 @@ func BenchmarkAPICalls(b *testing.B) {
 				w.fd.Ledger().Reset()
 				w.gh.Ledger().Reset()
 				a.Now = w.clock.Now()
+				credits := w.fd.Credits()
 				if r, err := a.Sync(ctx, w.config, "support", time.Hour, false); err != nil || r.Failed() > 0 {
 					b.Fatalf("%v %s", err, failures(r))
 				}
 				fdReq += w.fd.Ledger().Len()
+				fdCredits += w.fd.Credits() - credits
 				ghReq += counted(w.gh.Ledger())
 			}
 			per := float64(b.N)
@@ -86,6 +90,7 @@ func BenchmarkAPICalls(b *testing.B) {
 				per = float64(units)
 			}
 			b.ReportMetric(float64(fdReq)/per, "freshdesk-req/"+unit(tc.name))
+			b.ReportMetric(float64(fdCredits)/per, "freshdesk-credits/"+unit(tc.name))
 			b.ReportMetric(float64(ghReq)/per, "github-counted-req/"+unit(tc.name))
 		})
 	}
@@ -99,8 +104,9 @@ func unit(name string) string {
 }
 
 // BenchmarkBackfill5000 mirrors 5,000 tickets under a FreshDesk limit of
-// 100 requests a minute and reports the requests, the 429s met (the target
-// is none) and the emulated minutes the backfill waits for the limit.
+// 100 credits a minute and reports the requests, the credits they cost, the
+// 429s met (the target is none) and the emulated minutes the backfill
+// waits for the limit.
 func BenchmarkBackfill5000(b *testing.B) {
 	for b.Loop() {
 		w := newWorld(b, sandbox.FreshdeskOptions{RateLimit: 100, ListLimit: 100}, sandbox.GitHubOptions{})
@@ -123,6 +129,7 @@ func BenchmarkBackfill5000(b *testing.B) {
 			b.Fatalf("%d issues", n)
 		}
 		b.ReportMetric(float64(w.fd.Ledger().Len()), "freshdesk-req")
+		b.ReportMetric(float64(w.fd.Credits()), "freshdesk-credits")
 		b.ReportMetric(float64(w.fd.Ledger().Count(func(q sandbox.Request) bool { return q.Status == 429 })), "freshdesk-429s")
 		b.ReportMetric(float64(counted(w.gh.Ledger())), "github-counted-req")
 		b.ReportMetric(w.clock.Now().Sub(start).Minutes(), "emulated-minutes")

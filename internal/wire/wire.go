@@ -113,6 +113,9 @@ func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), newFD f
 			domain = d
 		}
 		c.FD, c.FDErr = newFD(domain)
+		if c.FD != nil {
+			c.FD.SetMetering(fi.PerHour(), fi.ListPerMinute())
+		}
 		c.tickets = freshdesk.NewSnapshot(c.Now.Add(-SnapshotWindow), fi.IncludeDescription)
 	}
 	c.Slack, c.SlackErr = ConnectSlack(e, r)

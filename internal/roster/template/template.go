@@ -173,6 +173,7 @@ func Render(t Team) ([]byte, error) {
 	w("#     domain: your-company          # your-company.freshdesk.com\n")
 	w("#     tags: [engineering]           # tickets with these tags become support issues\n")
 	w("#     stewards_group_id: 43000000123   # a FreshDesk group kept holding the stewards\n")
+	w("#     plan: legacy                  # Blossom, Garden, Estate, Forest: an API budget per hour\n")
 	w("#   slack:                          # needs github; SLACK_BOT_TOKEN from the environment\n")
 	w("#     team_id: T0123ABCD            # the workspace /steward answers (in Slack's web address)\n")
 	w("#     tickets_channel: C0123ABCD    # a thread per ticket (channel ids, not names)\n")
