@@ -1,13 +1,17 @@
 package gh
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/port"
@@ -21,6 +25,9 @@ type Project struct {
 	StatusOption   string
 	PriorityField  string
 	IterationField string
+	// DoneOption is the status option of closed support issues; find
+	// checks the board has it ("" skips the check).
+	DoneOption string
 }
 
 // Board adapts the client to port.Board for one project. The project's
@@ -31,27 +38,34 @@ type Board struct {
 
 	mu   sync.Mutex
 	info *boardInfo
+
+	// writing holds one mutation at a time, and lastWrite is when the
+	// last one was answered: GitHub asks for a second between requests
+	// that change things (REST API best practices), and board mutations
+	// cost the most of its secondary limits.
+	writing   sync.Mutex
+	lastWrite time.Time
 }
 
-// itemsPage is the items of one page of the ItemsPage fragment.
+// itemsPage is the items of one page of itemsSelection. The three values
+// are read by field name (fieldValueByName): fieldValues lists values by
+// field position, so on a board with more fields than it asks for, Status
+// or Priority could fall outside it.
 type itemsPage struct {
 	PageInfo struct {
 		HasNextPage bool
 		EndCursor   string
 	}
 	Nodes []struct {
-		ID      string
-		Content struct {
+		ID         string
+		IsArchived bool
+		Content    struct {
 			Number     int
 			Repository struct{ NameWithOwner string }
 		}
-		FieldValues struct {
-			Nodes []struct {
-				OptionID    string
-				IterationID string
-				Field       struct{ ID string }
-			}
-		}
+		Status    struct{ OptionID string }
+		Priority  struct{ OptionID string }
+		Iteration struct{ IterationID string }
 	}
 }
 
@@ -73,6 +87,7 @@ type field struct {
 	name    string
 	options map[string]string // lower-case name -> id
 	names   map[string]string // id -> name
+	order   []string          // option names as the board orders them
 	iters   []iteration
 }
 
@@ -87,6 +102,11 @@ type iteration struct {
 func (b *Board) find(ctx context.Context) (*boardInfo, error) {
 	info, _, err := b.findWithItems(ctx)
 	return info, err
+}
+
+// fieldNames are the variables naming the fields an items page reads.
+func fieldNames(status, priority, iteration string) map[string]any {
+	return map[string]any{"statusField": status, "priorityField": priority, "iterationField": iteration}
 }
 
 // findWithItems is find, with the first page of items when this call read
@@ -120,7 +140,9 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 			}
 		}
 	}
-	if err := b.c.GraphQL(ctx, QueryFindProject, map[string]any{"owner": p.Owner, "number": p.Number}, &q); err != nil {
+	vars := fieldNames(p.StatusField, p.PriorityField, p.IterationField)
+	vars["owner"], vars["number"] = p.Owner, p.Number
+	if err := b.c.GraphQL(ctx, QueryFindProject, vars, &q); err != nil {
 		return nil, nil, fmt.Errorf("integrations.github.project %s/%d: %w", p.Owner, p.Number, err)
 	}
 	info := &boardInfo{id: q.Organization.ProjectV2.ID}
@@ -131,6 +153,7 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 		for _, o := range n.Options {
 			f.options[strings.ToLower(o.Name)] = o.ID
 			f.names[o.ID] = o.Name
+			f.order = append(f.order, o.Name)
 		}
 		for _, it := range n.Configuration.Iterations {
 			d, err := civil.Parse(it.StartDate)
@@ -152,9 +175,14 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 	if info.status, err = get("status_field", p.StatusField); err != nil {
 		return nil, nil, err
 	}
-	if _, ok := info.status.options[strings.ToLower(p.StatusOption)]; !ok {
-		return nil, nil, fmt.Errorf("integrations.github.project.status_option: field %q has no option %q; its options are: %s",
-			p.StatusField, p.StatusOption, optionNames(info.status))
+	for _, o := range []struct{ setting, name string }{{"status_option", p.StatusOption}, {"done_option", p.DoneOption}} {
+		if o.name == "" && o.setting == "done_option" {
+			continue
+		}
+		if _, ok := info.status.options[strings.ToLower(o.name)]; !ok {
+			return nil, nil, fmt.Errorf("integrations.github.project.%s: field %q has no option %q; its options are: %s",
+				o.setting, info.status.name, o.name, optionNames(info.status))
+		}
 	}
 	if info.priority, err = get("priority_field", p.PriorityField); err != nil {
 		return nil, nil, err
@@ -163,36 +191,76 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 		return nil, nil, err
 	}
 	b.info = info
-	return info, &q.Organization.ProjectV2.Items, nil
+	page := &q.Organization.ProjectV2.Items
+	if info.status.name != p.StatusField || info.priority.name != p.PriorityField || info.iteration.name != p.IterationField {
+		// The settings name a field in other capitals than the board:
+		// fieldValueByName may not have found it, so read again by the
+		// board's own names.
+		page = nil
+	}
+	return info, page, nil
 }
 
+// optionNames lists a field's options as the board names and orders them.
 func optionNames(f *field) string {
-	var n []string
-	for k := range f.options {
-		n = append(n, k)
-	}
-	slices.Sort(n)
-	return strings.Join(n, ", ")
+	return strings.Join(f.order, ", ")
 }
 
 // StatusOption is the configured status of open support work.
 func (b *Board) StatusOption() string { return b.p.StatusOption }
 
 // Add puts the issue on the board; GitHub returns the existing item when
-// it is there already, so it is safe to retry.
+// it is there already, so it is safe to retry. An item archived since it
+// was last on the board (closed, then reopened) is restored.
 func (b *Board) Add(ctx context.Context, nodeID string) (string, error) {
 	info, err := b.find(ctx)
 	if err != nil {
 		return "", err
 	}
 	var added struct {
-		AddProjectV2ItemByID struct{ Item struct{ ID string } } `json:"addProjectV2ItemById"`
+		AddProjectV2ItemByID struct {
+			Item struct {
+				ID         string
+				IsArchived bool
+			}
+		} `json:"addProjectV2ItemById"`
 	}
-	if err := b.c.GraphQL(ctx, MutationAddItem, map[string]any{"projectId": info.id, "contentId": nodeID}, &added); err != nil {
+	if err := b.write(ctx, func() error {
+		return b.c.GraphQL(ctx, MutationAddItem, map[string]any{"projectId": info.id, "contentId": nodeID}, &added)
+	}); err != nil {
 		return "", err
 	}
-	return added.AddProjectV2ItemByID.Item.ID, nil
+	it := added.AddProjectV2ItemByID.Item
+	if it.IsArchived {
+		if err := b.write(ctx, func() error {
+			return b.c.GraphQL(ctx, MutationUnarchiveItem, map[string]any{"projectId": info.id, "itemId": it.ID}, nil)
+		}); err != nil {
+			return "", fmt.Errorf("restoring archived item %s: %w", it.ID, err)
+		}
+	}
+	return it.ID, nil
 }
+
+// write sends one mutation a second after the board's last one, waiting
+// on the client's clock.
+func (b *Board) write(ctx context.Context, send func() error) error {
+	b.writing.Lock()
+	defer b.writing.Unlock()
+	if !b.lastWrite.IsZero() {
+		if d := b.lastWrite.Add(writeSpacing).Sub(b.c.clock.Now()); d > 0 {
+			if err := b.c.clock.Sleep(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+	err := send()
+	b.lastWrite = b.c.clock.Now()
+	return err
+}
+
+// writeSpacing is the least time between two of the board's mutations:
+// GitHub asks for at least a second between requests that change things.
+const writeSpacing = time.Second
 
 // itemSet is one item's change resolved to option and iteration ids; nil
 // values are left as they are.
@@ -200,10 +268,22 @@ type itemSet struct {
 	status, priority, iteration map[string]any
 	move                        bool
 	after                       any // item id, or nil: the top
+	archive                     bool
 }
 
-func (x itemSet) empty() bool {
-	return x.status == nil && x.priority == nil && x.iteration == nil && !x.move
+// ops are the mutations the change needs, in the order they run: fields,
+// then the move, then the archive (an archived item takes no changes).
+func (x itemSet) ops() []byte {
+	var out []byte
+	for _, o := range []struct {
+		kind byte
+		on   bool
+	}{{'s', x.status != nil}, {'p', x.priority != nil}, {'t', x.iteration != nil}, {'m', x.move}, {'a', x.archive}} {
+		if o.on {
+			out = append(out, o.kind)
+		}
+	}
+	return out
 }
 
 // resolve names the options and iteration s asks for, or says which
@@ -235,6 +315,7 @@ func (b *Board) resolve(info *boardInfo, s port.BoardSet) (itemSet, error) {
 	if s.After != "" {
 		x.after = s.After
 	}
+	x.archive = s.Archive
 	return x, nil
 }
 
@@ -244,17 +325,37 @@ func (b *Board) Set(ctx context.Context, item string, s port.BoardSet) error {
 	return b.SetMany(ctx, []port.BoardChange{{Item: item, Set: s}})[0]
 }
 
-// setBatch bounds the items one SetMany document changes: GitHub runs a
-// document's mutations one after another and counts each toward its
-// secondary limits, and 25 items (at most 100 mutations) keep a request
-// well inside them.
-const setBatch = 25
+// docMutations bounds the mutations of one SetMany document. GitHub runs a
+// document's mutations one after another and cuts a long one short, some
+// of them applied, when it meets its resource limits or its 10-second
+// timeout (shurcooL/githubv4#17; "Resource limits for this query
+// exceeded", Skydio/revup#271); github/github-mcp-server sends project
+// mutations 20 at a time. What a cut-short document left is sent again
+// once, retryMutations at a time.
+const (
+	docMutations   = 20
+	retryMutations = docMutations / 2
+)
 
-// SetMany changes many items with one document per setBatch of them: each
-// item's mutations go under aliases of its own (s3, p3, t3, m3 for the
-// fourth), and GitHub runs a document's mutations in order, so moves land
-// as they would one request at a time. An error GitHub names by path fails
-// only its item; any other fails every item of its document.
+// op is one mutation of a SetMany: change i's kind ('s'tatus, 'p'riority,
+// i't'eration, 'm'ove, 'a'rchive).
+type op struct {
+	i    int
+	kind byte
+}
+
+// SetMany changes many items with documents of at most docMutations
+// mutations, an item's mutations in one document: each item's mutations
+// go under aliases of its own (s3, p3, t3, m3, a3 for the fourth item of a
+// document), and GitHub runs a document's mutations in order, so moves
+// land as they would one request at a time.
+//
+// A mutation whose alias GitHub answers in data was applied. One GitHub
+// names by path with an error of its own fails only its item. One the
+// answer leaves out (a document cut short) and every one of a document
+// answered 5xx are sent once more, at once, in smaller documents: each
+// mutation sets a value or a place, so sending it again is harmless.
+// What is still not applied fails its item, for the next pass to redo.
 func (b *Board) SetMany(ctx context.Context, changes []port.BoardChange) []error {
 	errs := make([]error, len(changes))
 	info, err := b.find(ctx)
@@ -264,54 +365,191 @@ func (b *Board) SetMany(ctx context.Context, changes []port.BoardChange) []error
 		}
 		return errs
 	}
-	var batch []int // indexes into changes
 	sets := make([]itemSet, len(changes))
-	flush := func() {
-		if len(batch) == 0 {
-			return
-		}
-		doc, vars := setItemsDocument(info, changes, sets, batch)
-		err := b.c.GraphQL(ctx, doc, vars, nil)
-		var gerrs GraphQLErrors
-		if errors.As(err, &gerrs) {
-			err = nil
-			for _, e := range gerrs {
-				if n, ok := aliasIndex(e.Path); ok && n < len(batch) {
-					errs[batch[n]] = GraphQLErrors{e}
-					continue
-				}
-				err = gerrs // not an item's: the document's
-			}
-		}
-		if err != nil {
-			for _, i := range batch {
-				errs[i] = err
-			}
-		}
-		batch = batch[:0]
-	}
+	var ops []op
 	for i, c := range changes {
 		x, err := b.resolve(info, c.Set)
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		if x.empty() {
-			continue
-		}
 		sets[i] = x
-		batch = append(batch, i)
-		if len(batch) == setBatch {
-			flush()
+		for _, k := range x.ops() {
+			ops = append(ops, op{i, k})
 		}
 	}
-	flush()
+	for _, doc := range pack(ops, docMutations) {
+		left, why := b.send(ctx, info, changes, sets, doc, errs)
+		if len(left) > 0 && ctx.Err() == nil {
+			var again []op
+			for _, retry := range pack(left, retryMutations) {
+				l, w := b.send(ctx, info, changes, sets, retry, errs)
+				if len(l) > 0 {
+					again, why = append(again, l...), w
+				}
+			}
+			left = again
+		}
+		for _, o := range left {
+			if errs[o.i] == nil {
+				errs[o.i] = fmt.Errorf("not applied (%v): the next pass sends it again", why)
+			}
+		}
+	}
 	return errs
 }
 
-// setItemsDocument writes the document and variables for the changes at
-// batch, the n-th of them under aliases sN, pN, tN and mN.
-func setItemsDocument(info *boardInfo, changes []port.BoardChange, sets []itemSet, batch []int) (string, map[string]any) {
+// pack splits ops into documents of at most n mutations, an item's
+// together (an item has at most five, fewer than n).
+func pack(ops []op, n int) [][]op {
+	var out [][]op
+	var doc []op
+	for k := 0; k < len(ops); {
+		m := itemOps(ops[k:])
+		if len(doc) > 0 && len(doc)+m > n {
+			out, doc = append(out, doc), nil
+		}
+		doc = append(doc, ops[k:k+m]...)
+		k += m
+	}
+	if len(doc) > 0 {
+		out = append(out, doc)
+	}
+	return out
+}
+
+// itemOps counts the leading ops of one item.
+func itemOps(ops []op) int {
+	n := 0
+	for n < len(ops) && ops[n].i == ops[0].i {
+		n++
+	}
+	return n
+}
+
+// send sends one document of ops and records each item's own errors in
+// errs. It returns the ops not applied that sending again may apply, and
+// why they were not.
+func (b *Board) send(ctx context.Context, info *boardInfo, changes []port.BoardChange, sets []itemSet, ops []op, errs []error) ([]op, error) {
+	doc, vars, aliases := setItemsDocument(info, changes, sets, ops)
+	var data map[string]json.RawMessage
+	var gerrs GraphQLErrors
+	err := b.write(ctx, func() error {
+		var err error
+		data, gerrs, err = b.mutate(ctx, doc, vars)
+		return err
+	})
+	if err != nil {
+		var status answerStatus
+		if errors.As(err, &status) && status >= 500 {
+			return ops, err // nothing says what ran: all of it again
+		}
+		for _, o := range ops {
+			errs[o.i] = err
+		}
+		return nil, nil
+	}
+	byAlias := map[string]GraphQLErrors{}
+	var docErrs GraphQLErrors
+	for _, e := range gerrs {
+		if alias, ok := e.alias(); ok && slices.Contains(aliases, alias) {
+			byAlias[alias] = append(byAlias[alias], e)
+		} else {
+			docErrs = append(docErrs, e)
+		}
+	}
+	var left []op
+	why := error(docErrs)
+	if len(docErrs) == 0 {
+		why = errors.New("GitHub's answer left it out")
+	}
+	for k, o := range ops {
+		alias := aliases[k]
+		if v, ok := data[alias]; ok && string(v) != "null" {
+			continue // applied
+		}
+		own := byAlias[alias]
+		switch {
+		case len(own) > 0 && !own.cutShort():
+			errs[o.i] = errors.Join(errs[o.i], own)
+		case len(own) == 0 && data == nil && len(docErrs) > 0:
+			errs[o.i] = docErrs // the document was refused whole
+		default:
+			if len(own) > 0 && len(docErrs) == 0 {
+				why = own
+			}
+			left = append(left, o)
+		}
+	}
+	return left, why
+}
+
+// alias is the top-level field an error names, when it names one.
+func (e GraphQLError) alias() (string, bool) {
+	if len(e.Path) == 0 {
+		return "", false
+	}
+	s, ok := e.Path[0].(string)
+	return s, ok
+}
+
+// cutShort reports whether every error says the document ran out before
+// this mutation, rather than that the mutation itself is wrong.
+func (e GraphQLErrors) cutShort() bool {
+	for _, x := range e {
+		if x.Type != "RESOURCE_LIMITS_EXCEEDED" {
+			return false
+		}
+	}
+	return true
+}
+
+// answerStatus is a GraphQL request answered with an HTTP status other
+// than 200.
+type answerStatus int
+
+func (s answerStatus) Error() string { return fmt.Sprintf("HTTP %d", int(s)) }
+
+// mutate sends a mutation document and returns what GitHub answered for
+// each alias (null or absent: not applied) and its errors. Unlike
+// Client.GraphQL it keeps data when there are errors too: a document cut
+// short applied the mutations its data answers.
+func (b *Board) mutate(ctx context.Context, doc string, vars map[string]any) (map[string]json.RawMessage, GraphQLErrors, error) {
+	body, err := json.Marshal(map[string]any{"query": doc, "variables": vars})
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.c.graphql, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.c.http.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %s: %.300s: %w", resp.Status, raw, answerStatus(resp.StatusCode))
+	}
+	var answer struct {
+		Data   map[string]json.RawMessage `json:"data"`
+		Errors GraphQLErrors              `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
+	}
+	return answer.Data, answer.Errors, nil
+}
+
+// setItemsDocument writes the document and variables for ops, the n-th
+// item among them under aliases sN, pN, tN, mN and aN; aliases[k] is
+// ops[k]'s.
+func setItemsDocument(info *boardInfo, changes []port.BoardChange, sets []itemSet, ops []op) (string, map[string]any, []string) {
 	vars := map[string]any{"projectId": info.id}
 	var params, body strings.Builder
 	params.WriteString("$projectId: ID!")
@@ -325,46 +563,37 @@ func setItemsDocument(info *boardInfo, changes []port.BoardChange, sets []itemSe
 		fmt.Fprintf(&body, "  %s: updateProjectV2ItemFieldValue(input: {projectId: $projectId, itemId: $%s, fieldId: $%s, value: $%s}) {\n    projectV2Item { id }\n  }\n",
 			alias, item, fieldVar, valueVar)
 	}
-	for n, i := range batch {
-		x := sets[i]
-		item := fmt.Sprintf("item%d", n)
-		vars[item] = changes[i].Item
-		fmt.Fprintf(&params, ", $%s: ID!", item)
-		if x.status != nil {
-			field(fmt.Sprintf("s%d", n), "statusField", info.status.id, fmt.Sprintf("status%d", n), x.status, item)
+	aliases := make([]string, len(ops))
+	n := -1
+	for k, o := range ops {
+		if k == 0 || ops[k-1].i != o.i {
+			n++
+			vars[fmt.Sprint("item", n)] = changes[o.i].Item
+			fmt.Fprintf(&params, ", $item%d: ID!", n)
 		}
-		if x.priority != nil {
-			field(fmt.Sprintf("p%d", n), "priorityField", info.priority.id, fmt.Sprintf("priority%d", n), x.priority, item)
-		}
-		if x.iteration != nil {
-			field(fmt.Sprintf("t%d", n), "iterationField", info.iteration.id, fmt.Sprintf("iteration%d", n), x.iteration, item)
-		}
-		if x.move {
-			after := fmt.Sprintf("after%d", n)
-			vars[after] = x.after
-			fmt.Fprintf(&params, ", $%s: ID", after)
-			fmt.Fprintf(&body, "  m%d: updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $%s, afterId: $%s}) {\n    clientMutationId\n  }\n", n, item, after)
+		x, item := sets[o.i], fmt.Sprint("item", n)
+		alias := fmt.Sprintf("%c%d", o.kind, n)
+		aliases[k] = alias
+		switch o.kind {
+		case 's':
+			field(alias, "statusField", info.status.id, fmt.Sprint("status", n), x.status, item)
+		case 'p':
+			field(alias, "priorityField", info.priority.id, fmt.Sprint("priority", n), x.priority, item)
+		case 't':
+			field(alias, "iterationField", info.iteration.id, fmt.Sprint("iteration", n), x.iteration, item)
+		case 'm':
+			vars[fmt.Sprint("after", n)] = x.after
+			fmt.Fprintf(&params, ", $after%d: ID", n)
+			fmt.Fprintf(&body, "  %s: updateProjectV2ItemPosition(input: {projectId: $projectId, itemId: $%s, afterId: $after%d}) {\n    clientMutationId\n  }\n", alias, item, n)
+		case 'a':
+			fmt.Fprintf(&body, "  %s: archiveProjectV2Item(input: {projectId: $projectId, itemId: $%s}) {\n    item { id }\n  }\n", alias, item)
 		}
 	}
-	return "mutation SetItems(" + params.String() + ") {\n" + body.String() + "}", vars
-}
-
-// aliasIndex reads the item number from an error's path: ["m3"] is the
-// fourth item's move.
-func aliasIndex(path []any) (int, bool) {
-	if len(path) == 0 {
-		return 0, false
-	}
-	alias, ok := path[0].(string)
-	if !ok || len(alias) < 2 || !strings.ContainsRune("sptm", rune(alias[0])) {
-		return 0, false
-	}
-	n, err := strconv.Atoi(alias[1:])
-	return n, err == nil && n >= 0
+	return "mutation SetItems(" + params.String() + ") {\n" + body.String() + "}", vars, aliases
 }
 
 // Items lists the board's items in the board's order, with their status,
-// priority and iteration. The first call of a Board's life takes the first
+// priority and iteration; archived items are not on it. The first call of a Board's life takes the first
 // page from the document that found the project.
 func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
 	info, page, err := b.findWithItems(ctx)
@@ -376,24 +605,21 @@ func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
 	for range 100 { // 10,000 items: far more than a support board holds
 		if page == nil {
 			var q struct{ Node struct{ Items itemsPage } }
-			if err := b.c.GraphQL(ctx, QueryListItems, map[string]any{"projectId": info.id, "cursor": cursor}, &q); err != nil {
+			vars := fieldNames(info.status.name, info.priority.name, info.iteration.name)
+			vars["projectId"], vars["cursor"] = info.id, cursor
+			if err := b.c.GraphQL(ctx, QueryListItems, vars, &q); err != nil {
 				return nil, err
 			}
 			page = &q.Node.Items
 		}
 		for _, n := range page.Nodes {
-			it := port.BoardItem{ID: n.ID, Issue: n.Content.Number, Repo: n.Content.Repository.NameWithOwner}
-			for _, v := range n.FieldValues.Nodes {
-				switch v.Field.ID {
-				case info.status.id:
-					it.Status = info.status.names[v.OptionID]
-				case info.priority.id:
-					it.Priority = info.priority.names[v.OptionID]
-				case info.iteration.id:
-					if x, ok := info.iteration.iteration(v.IterationID); ok {
-						it.SprintEnd = x.start.AddDays(x.days)
-					}
-				}
+			if n.IsArchived {
+				continue // off the board's views; the items connection still lists it
+			}
+			it := port.BoardItem{ID: n.ID, Issue: n.Content.Number, Repo: n.Content.Repository.NameWithOwner,
+				Status: info.status.names[n.Status.OptionID], Priority: info.priority.names[n.Priority.OptionID]}
+			if x, ok := info.iteration.iteration(n.Iteration.IterationID); ok {
+				it.SprintEnd = x.start.AddDays(x.days)
 			}
 			out = append(out, it)
 		}

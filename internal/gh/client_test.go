@@ -137,7 +137,7 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 	var out struct {
 		Organization struct{ ProjectV2 struct{ Title string } }
 	}
-	vars := map[string]any{"owner": "acme", "number": 1}
+	vars := map[string]any{"owner": "acme", "number": 1, "statusField": "Status", "priorityField": "Priority", "iterationField": "Iteration"}
 	if err := c.GraphQL(ctx, gh.QueryFindProject, vars, &out); err != nil || out.Organization.ProjectV2.Title != "Board" {
 		t.Fatalf("%v %+v", err, out)
 	}
@@ -147,7 +147,8 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 	if clock.Slept() < 59*time.Minute {
 		t.Errorf("slept %s; the GraphQL limit resets in an hour", clock.Slept())
 	}
-	err = c.GraphQL(ctx, gh.QueryFindProject, map[string]any{"owner": "nobody", "number": 1}, &out)
+	vars["owner"] = "nobody"
+	err = c.GraphQL(ctx, gh.QueryFindProject, vars, &out)
 	var ge gh.GraphQLErrors
 	if !errors.As(err, &ge) || ge[0].Type != "NOT_FOUND" {
 		t.Errorf("a missing organization: %v", err)
@@ -157,7 +158,7 @@ func TestGraphQLWaitsOutItsRateLimit(t *testing.T) {
 func TestAGraphQLLimitBeyondTheCapFailsTheStepNow(t *testing.T) {
 	g, c, clock := start(t, sandbox.GitHubOptions{RateLimit: 1})
 	g.AddProject("acme", 1, "Board")
-	vars := map[string]any{"owner": "acme", "number": 1}
+	vars := map[string]any{"owner": "acme", "number": 1, "statusField": "Status", "priorityField": "Priority", "iterationField": "Iteration"}
 	if err := c.GraphQL(context.Background(), gh.QueryFindProject, vars, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ const (
 	// QueryFindProject finds an organization's project and its fields,
 	// with the first page of its items: a pass that reads the board for
 	// the first time costs one request, not two.
-	QueryFindProject = `query FindProject($owner: String!, $number: Int!, $cursor: String) {
+	QueryFindProject = `query FindProject($owner: String!, $number: Int!, $cursor: String, $statusField: String!, $priorityField: String!, $iterationField: String!) {
   organization(login: $owner) {
     projectV2(number: $number) {
       id
@@ -32,27 +32,36 @@ const (
   }
 }`
 
-	// itemsSelection selects one page of a project's items with the values of
-	// their single-select and iteration fields. It is text, not a named
-	// fragment, so the documents file holds each document whole once.
+	// itemsSelection selects one page of a project's items with the three
+	// values steward keeps, each by its field's name: fieldValues lists
+	// values by field position, so with more fields than it asks for,
+	// Status or Priority can fall outside it. Archived items are listed
+	// too, marked. It is text, not a named fragment, so the documents file
+	// holds each document whole once.
 	itemsSelection = `items(first: 100, after: $cursor) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id
+      isArchived
       content { ... on Issue { id number repository { nameWithOwner } } }
-      fieldValues(first: 20) {
-        nodes {
-          ... on ProjectV2ItemFieldSingleSelectValue { optionId field { ... on ProjectV2FieldCommon { id } } }
-          ... on ProjectV2ItemFieldIterationValue { iterationId field { ... on ProjectV2FieldCommon { id } } }
-        }
-      }
+      status: fieldValueByName(name: $statusField) { ... on ProjectV2ItemFieldSingleSelectValue { optionId } }
+      priority: fieldValueByName(name: $priorityField) { ... on ProjectV2ItemFieldSingleSelectValue { optionId } }
+      iteration: fieldValueByName(name: $iterationField) { ... on ProjectV2ItemFieldIterationValue { iterationId } }
     }
   }`
 
 	// MutationAddItem adds an issue to a project; GitHub returns the
-	// existing item when it is already there, so it is safe to retry.
+	// existing item when it is already there, so it is safe to retry. The
+	// existing item may be archived.
 	MutationAddItem = `mutation AddItem($projectId: ID!, $contentId: ID!) {
   addProjectV2ItemById(input: {projectId: $projectId, contentId: $contentId}) {
+    item { id isArchived }
+  }
+}`
+
+	// MutationUnarchiveItem restores an archived item to the board.
+	MutationUnarchiveItem = `mutation UnarchiveItem($projectId: ID!, $itemId: ID!) {
+  unarchiveProjectV2Item(input: {projectId: $projectId, itemId: $itemId}) {
     item { id }
   }
 }`
@@ -72,7 +81,7 @@ const (
 }`
 
 	// QueryListItems pages through a project's items.
-	QueryListItems = `query ListItems($projectId: ID!, $cursor: String) {
+	QueryListItems = `query ListItems($projectId: ID!, $cursor: String, $statusField: String!, $priorityField: String!, $iterationField: String!) {
   node(id: $projectId) {
     ... on ProjectV2 {
       ` + itemsSelection + `
@@ -95,23 +104,30 @@ const QueryClosingPulls = `query ClosingPulls($owner: String!, $repo: String!, $
 // Documents returns every GraphQL document steward sends, by name.
 func Documents() map[string]string {
 	return map[string]string{
-		"FindProject":  QueryFindProject,
-		"AddItem":      MutationAddItem,
-		"SetField":     MutationSetField,
-		"MoveToTop":    MutationMoveToTop,
-		"SetItems":     setItemsSample(),
-		"ListItems":    QueryListItems,
-		"ClosingPulls": QueryClosingPulls,
+		"FindProject":   QueryFindProject,
+		"AddItem":       MutationAddItem,
+		"UnarchiveItem": MutationUnarchiveItem,
+		"SetField":      MutationSetField,
+		"MoveToTop":     MutationMoveToTop,
+		"SetItems":      setItemsSample(),
+		"ListItems":     QueryListItems,
+		"ClosingPulls":  QueryClosingPulls,
 	}
 }
 
 // setItemsSample is the shape of every SetMany document: two items with
-// each of the four mutations (a real document has some of them, for up to
-// setBatch items).
+// each of the five mutations (a real document has some of them, for up to
+// docMutations mutations).
 func setItemsSample() string {
 	value := map[string]any{}
-	full := itemSet{status: value, priority: value, iteration: value, move: true}
+	full := itemSet{status: value, priority: value, iteration: value, move: true, archive: true}
 	info := &boardInfo{status: &field{}, priority: &field{}, iteration: &field{}}
-	doc, _ := setItemsDocument(info, make([]port.BoardChange, 2), []itemSet{full, full}, []int{0, 1})
+	var ops []op
+	for i := range 2 {
+		for _, k := range full.ops() {
+			ops = append(ops, op{i, k})
+		}
+	}
+	doc, _, _ := setItemsDocument(info, make([]port.BoardChange, 2), []itemSet{full, full}, ops)
 	return doc
 }

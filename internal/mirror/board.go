@@ -1,7 +1,9 @@
 package mirror
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/sla"
@@ -18,7 +20,9 @@ import (
 //   - OnBoard: every open support issue is on the board.
 //   - Status: an open support issue's item is not Done (Done or no status
 //     becomes the open option; a person's other status stays); a closed
-//     one's item is Done.
+//     one's item is Done, and archived once the issue has been closed for
+//     ArchiveAfter, as GitHub's own auto-archive does: a project holds at
+//     most 50,000 items (1,200 on older ones), archived ones apart.
 //   - Priority: an open item's Priority field is its `priority:` label
 //     (Medium without one): the label is the one place priority lives.
 //   - Sprint: an open item sits in the current sprint (holding today, else
@@ -29,10 +33,14 @@ import (
 // BoardRules are the options the rules set.
 type BoardRules struct {
 	// Open is the status option for open support work; Done the one for
-	// closed support issues ("" leaves closed items' status alone).
+	// closed support issues ("" leaves closed items alone).
 	Open, Done string
 	// Today is the team's day, for the Sprint rule.
 	Today civil.Date
+	// Now and ArchiveAfter time the archiving of closed support issues'
+	// items: archived once closed for ArchiveAfter (0: never).
+	Now          time.Time
+	ArchiveAfter time.Duration
 }
 
 // ObservedItem is one board item as read.
@@ -60,9 +68,11 @@ type ItemChange struct {
 	Sprint   bool   `json:"sprint,omitempty"`
 	// Added is true when the pass added the item (its id, when not a dry
 	// run, is GitHub's).
-	Added   bool     `json:"added,omitempty"`
-	Move    bool     `json:"move,omitempty"`
-	After   string   `json:"after,omitempty"`
+	Added bool   `json:"added,omitempty"`
+	Move  bool   `json:"move,omitempty"`
+	After string `json:"after,omitempty"`
+	// Archive takes the item off the board, after its other changes.
+	Archive bool     `json:"archive,omitempty"`
 	Reasons []string `json:"reasons"`
 }
 
@@ -92,18 +102,22 @@ func BoardChanges(r BoardRules, items []ObservedItem, issues []Issue) []ItemChan
 	for _, is := range issues {
 		byNumber[is.Number] = is
 	}
-	dom := make([]BoardItem, len(items))
+	dom := make([]BoardItem, 0, len(items)) // the items that stay on the board
 	var fields []ItemChange
-	for i, it := range items {
-		dom[i] = BoardItem{ID: it.ID}
+	for _, it := range items {
 		is, ok := byNumber[it.Issue]
 		if it.Issue == 0 || !ok {
+			dom = append(dom, BoardItem{ID: it.ID})
 			continue
 		}
-		dom[i] = ItemOf(it.ID, is)
-		dom[i].Fresh = it.Added
-		if c := fieldChange(r, it, is); len(c.Reasons) > 0 {
+		c := fieldChange(r, it, is)
+		if len(c.Reasons) > 0 {
 			fields = append(fields, c)
+		}
+		if !c.Archive {
+			d := ItemOf(it.ID, is)
+			d.Fresh = it.Added
+			dom = append(dom, d)
 		}
 	}
 	var out []ItemChange
@@ -134,9 +148,16 @@ func BoardChanges(r BoardRules, items []ObservedItem, issues []Issue) []ItemChan
 func fieldChange(r BoardRules, it ObservedItem, is Issue) ItemChange {
 	c := ItemChange{Item: it.ID, Issue: is.Number}
 	if is.State != "open" {
-		if r.Done != "" && !strings.EqualFold(it.Status, r.Done) {
+		if r.Done == "" {
+			return c
+		}
+		if !strings.EqualFold(it.Status, r.Done) {
 			c.Status = r.Done
 			c.Reasons = append(c.Reasons, "closed support issues are Done")
+		}
+		if r.ArchiveAfter > 0 && !is.ClosedAt.IsZero() && !r.Now.Before(is.ClosedAt.Add(r.ArchiveAfter)) {
+			c.Archive = true
+			c.Reasons = append(c.Reasons, fmt.Sprintf("closed support issues are archived once Done for %d days", int(r.ArchiveAfter.Hours()/24)))
 		}
 		return c
 	}

@@ -3,6 +3,7 @@ package mirror
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/workdays"
@@ -16,6 +17,11 @@ type Board struct {
 	StatusOption   string
 	PriorityField  string
 	IterationField string
+	// DoneOption is the status option of closed support issues.
+	DoneOption string
+	// ArchiveAfter is how long a closed support issue stays Done on the
+	// board before its item is archived.
+	ArchiveAfter time.Duration
 }
 
 // Setup is the mirror's configuration as roster.yaml gives it.
@@ -52,7 +58,8 @@ func FromRoster(r *roster.Roster) (Setup, error) {
 	}
 	if p := ig.Project; p != nil {
 		status, option, priority, iteration := p.Fields()
-		s.Board = &Board{Owner: p.Owner, Number: p.Number, StatusField: status, StatusOption: option, PriorityField: priority, IterationField: iteration}
+		s.Board = &Board{Owner: p.Owner, Number: p.Number, StatusField: status, StatusOption: option, PriorityField: priority, IterationField: iteration,
+			DoneOption: p.Done(), ArchiveAfter: time.Duration(p.ArchiveAfterDays()) * 24 * time.Hour}
 	}
 	return s, nil
 }

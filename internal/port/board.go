@@ -9,14 +9,16 @@ import (
 // Board is the team's Projects v2 board.
 type Board interface {
 	// Add puts an issue (by its node id) on the board and returns its
-	// item id; an issue already there gives its existing item.
+	// item id; an issue already there gives its existing item, restored
+	// when it was archived.
 	Add(ctx context.Context, issueNodeID string) (string, error)
 	// Set changes one item's fields and position in one request.
 	Set(ctx context.Context, item string, s BoardSet) error
 	// SetMany changes many items, in order, with as few requests as it
 	// can; errs[i] is the error of changes[i], nil when it was made.
 	SetMany(ctx context.Context, changes []BoardChange) (errs []error)
-	// Items lists the board's items in their order, top first.
+	// Items lists the board's items in their order, top first; archived
+	// items are not on it.
 	Items(ctx context.Context) ([]BoardItem, error)
 }
 
@@ -33,6 +35,9 @@ type BoardSet struct {
 	// Move positions the item: Top, or After another item.
 	Move  bool
 	After string // item id; "" with Move is the top
+	// Archive takes the item off the board's views, after the other
+	// changes (an archived item takes none); Items no longer lists it.
+	Archive bool
 }
 
 // BoardChange is one item's change in a SetMany.

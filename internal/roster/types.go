@@ -195,6 +195,11 @@ type ProjectConfig struct {
 	StatusOption   string `yaml:"status_option"`
 	PriorityField  string `yaml:"priority_field"`
 	IterationField string `yaml:"iteration_field"`
+	// DoneOption is the status option of closed support issues; default Done.
+	DoneOption string `yaml:"done_option"`
+	// ArchiveAfter is how long a closed support issue's item stays Done
+	// on the board before it is archived; default 14 days.
+	ArchiveAfter Duration `yaml:"archive_after"`
 }
 
 // FreshdeskIntegration says which FreshDesk account to mirror and how.
@@ -346,7 +351,11 @@ const (
 	DefaultStatusOption   = "Todo"
 	DefaultPriorityField  = "Priority"
 	DefaultIterationField = "Iteration"
-	DefaultMirrorTag      = "engineering"
+	DefaultDoneOption     = "Done"
+	// DefaultArchiveAfter is how many days a closed support issue's item
+	// stays Done before it is archived, as GitHub's own auto-archive can.
+	DefaultArchiveAfter = 14
+	DefaultMirrorTag    = "engineering"
 )
 
 // Label returns support_label or its default.
@@ -356,6 +365,17 @@ func (g *GitHubIntegration) Label() string { return or(g.SupportLabel, DefaultSu
 func (p *ProjectConfig) Fields() (status, statusOption, priority, iteration string) {
 	return or(p.StatusField, DefaultStatusField), or(p.StatusOption, DefaultStatusOption),
 		or(p.PriorityField, DefaultPriorityField), or(p.IterationField, DefaultIterationField)
+}
+
+// Done returns done_option, or Done.
+func (p *ProjectConfig) Done() string { return or(p.DoneOption, DefaultDoneOption) }
+
+// ArchiveAfterDays returns archive_after in days, or 14.
+func (p *ProjectConfig) ArchiveAfterDays() int {
+	if p.ArchiveAfter.Days > 0 {
+		return p.ArchiveAfter.Days
+	}
+	return DefaultArchiveAfter
 }
 
 // MirrorTags returns tags, or [engineering] when absent.

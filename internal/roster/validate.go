@@ -544,6 +544,16 @@ func (v *validator) integrations() {
 			if v.has(p+".project.number") && pr.Number < 1 {
 				v.errorf(p+".project.number", "must be the project's number (1 or more), found %d", pr.Number)
 			}
+			if v.has(p+".project.done_option") && strings.TrimSpace(pr.DoneOption) == "" {
+				v.errorf(p+".project.done_option", "must name the Status option of closed support issues, e.g. Done")
+			}
+			if _, open, _, _ := pr.Fields(); strings.EqualFold(strings.TrimSpace(pr.Done()), strings.TrimSpace(open)) {
+				at := p + ".project.done_option"
+				if !v.has(at) {
+					at = p + ".project.status_option"
+				}
+				v.errorf(at, "done_option and status_option are both %q: closed support issues need a Status option of their own", pr.Done())
+			}
 		}
 	}
 	if f := v.r.Integrations.Freshdesk; f != nil {

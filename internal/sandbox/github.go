@@ -52,6 +52,7 @@ type GitHubOptions struct {
 	// a RESOURCE_LIMITS_EXCEEDED error at its path; 502 or 504, that
 	// status with GitHub's timeout message and nothing of what ran.
 	MutationTimeoutStatus int
+
 	Clock  Clock
 	Faults *Faults
 }

@@ -34,6 +34,8 @@ type ProjectItem struct {
 	Issue string
 	// Values maps a field name to its option name or iteration title.
 	Values map[string]string
+	// Archived is true for an item archived out of the board's views.
+	Archived bool
 }
 
 type ghProject struct {
@@ -61,10 +63,11 @@ type ghIterationDef struct {
 }
 
 type ghItem struct {
-	id     string
-	issue  *ghIssue
-	repo   *ghRepo
-	values map[string]string // field id -> option or iteration id
+	id       string
+	issue    *ghIssue
+	repo     *ghRepo
+	values   map[string]string // field id -> option or iteration id
+	archived bool
 }
 
 func shortID(prefix string, n int64) string {
@@ -108,7 +111,7 @@ func (g *GitHub) ProjectItems(owner string, number int) []ProjectItem {
 	}
 	var out []ProjectItem
 	for _, it := range p.items {
-		v := ProjectItem{ID: it.id, Issue: fmt.Sprintf("%s#%d", it.repo.fullName(), it.issue.number), Values: map[string]string{}}
+		v := ProjectItem{ID: it.id, Issue: fmt.Sprintf("%s#%d", it.repo.fullName(), it.issue.number), Values: map[string]string{}, Archived: it.archived}
 		for _, f := range p.fields {
 			id, ok := it.values[f.id]
 			if !ok {
@@ -131,6 +134,26 @@ func (g *GitHub) ProjectItems(owner string, number int) []ProjectItem {
 		out = append(out, v)
 	}
 	return out
+}
+
+// SetProjectItemValue sets an item's single-select field to an option, as
+// a person would on the board.
+func (g *GitHub) SetProjectItemValue(owner string, number int, item, field, option string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p := g.projects[strings.ToLower(owner)+"/"+strconv.Itoa(number)]
+	for _, it := range p.items {
+		if it.id != item {
+			continue
+		}
+		for _, f := range p.fields {
+			for _, o := range f.options {
+				if f.name == field && o.name == option {
+					it.values[f.id] = o.id
+				}
+			}
+		}
+	}
 }
 
 // findIssueByNode resolves an issue's GraphQL node id; g.mu is held.
@@ -387,25 +410,21 @@ func (g *GitHub) gqlIssue(r *ghRepo, is *ghIssue) *gqlObject {
 	})
 }
 
+// gqlItem is a project item. Its archived state does not hide it from the
+// project's items connection: clients skip isArchived nodes themselves
+// (suzuki-shunsuke/ghproj's ListItems does).
 func (g *GitHub) gqlItem(p *ghProject, it *ghItem) *gqlObject {
 	return obj("ProjectV2Item", map[string]func(map[string]any) (any, error){
-		"id":      val(it.id),
-		"content": val(g.gqlIssue(it.repo, it.issue)),
+		"id":         val(it.id),
+		"isArchived": val(it.archived),
+		"content":    val(g.gqlIssue(it.repo, it.issue)),
+		// fieldValues lists the values set, by field position, and honours
+		// first: a board with more fields than first leaves late ones out.
 		"fieldValues": func(a map[string]any) (any, error) {
 			var vals []*gqlObject
 			for _, f := range p.fields {
-				v, ok := it.values[f.id]
-				if !ok {
-					continue
-				}
-				field := g.gqlField(f)
-				switch f.dataType {
-				case "SINGLE_SELECT":
-					vals = append(vals, obj("ProjectV2ItemFieldSingleSelectValue", map[string]func(map[string]any) (any, error){
-						"id": val(it.id + "/" + f.id), "optionId": val(v), "field": val(field)}))
-				case "ITERATION":
-					vals = append(vals, obj("ProjectV2ItemFieldIterationValue", map[string]func(map[string]any) (any, error){
-						"id": val(it.id + "/" + f.id), "iterationId": val(v), "field": val(field)}))
+				if v := g.gqlFieldValue(f, it); v != nil {
+					vals = append(vals, v)
 				}
 			}
 			lo, hi, err := paginate(a, "fieldValues", len(vals))
@@ -414,7 +433,53 @@ func (g *GitHub) gqlItem(p *ghProject, it *ghItem) *gqlObject {
 			}
 			return obj("ProjectV2ItemFieldValueConnection", map[string]func(map[string]any) (any, error){"nodes": val(vals[lo:hi])}), nil
 		},
+		// fieldValueByName is "the field value of the first project field
+		// which matches the 'name' argument that is set on the item"
+		// (GitHub's schema); null when none is. Names match exactly.
+		"fieldValueByName": func(a map[string]any) (any, error) {
+			name := argString(a, "name")
+			for _, f := range p.fields {
+				if f.name == name {
+					if v := g.gqlFieldValue(f, it); v != nil {
+						return v, nil
+					}
+				}
+			}
+			return nil, nil
+		},
 	})
+}
+
+// gqlFieldValue is the item's value of field f, or nil when it has none.
+func (g *GitHub) gqlFieldValue(f *ghField, it *ghItem) *gqlObject {
+	v, ok := it.values[f.id]
+	if !ok {
+		return nil
+	}
+	field := g.gqlField(f)
+	id := val(it.id + "/" + f.id)
+	switch f.dataType {
+	case "SINGLE_SELECT":
+		name := ""
+		for _, o := range f.options {
+			if o.id == v {
+				name = o.name
+			}
+		}
+		return obj("ProjectV2ItemFieldSingleSelectValue", map[string]func(map[string]any) (any, error){
+			"id": id, "optionId": val(v), "name": val(name), "field": val(field)})
+	case "ITERATION":
+		title := ""
+		for _, x := range f.iterations {
+			if x.id == v {
+				title = x.title
+			}
+		}
+		return obj("ProjectV2ItemFieldIterationValue", map[string]func(map[string]any) (any, error){
+			"id": id, "iterationId": val(v), "title": val(title), "field": val(field)})
+	}
+	return obj("ProjectV2ItemFieldTextValue", map[string]func(map[string]any) (any, error){
+		"id": id, "text": val(v), "field": val(field)})
 }
 
 func (g *GitHub) gqlMutation(login string) *gqlObject {
@@ -433,6 +498,30 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 		}
 		return i, nil
 	}
+	// updatable is item, for a change an archived item refuses
+	// (gr2m/github-project#96 quotes GitHub's error).
+	updatable := func(p *ghProject, in map[string]any) (int, error) {
+		i, err := item(p, in)
+		if err == nil && p.items[i].archived {
+			return 0, githubMessage("The item is archived and cannot be updated")
+		}
+		return i, err
+	}
+	archive := func(archived bool, payload string) func(map[string]any) (any, error) {
+		return func(a map[string]any) (any, error) {
+			in := input(a)
+			p, err := project(in)
+			if err != nil {
+				return nil, err
+			}
+			i, err := item(p, in)
+			if err != nil {
+				return nil, err
+			}
+			p.items[i].archived = archived
+			return obj(payload, map[string]func(map[string]any) (any, error){"item": val(g.gqlItem(p, p.items[i]))}), nil
+		}
+	}
 	return obj("Mutation", map[string]func(map[string]any) (any, error){
 		"addProjectV2ItemById": func(a map[string]any) (any, error) {
 			in := input(a)
@@ -447,7 +536,7 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			i := slices.IndexFunc(p.items, func(it *ghItem) bool { return it.issue == is })
 			var it *ghItem
 			if i >= 0 {
-				it = p.items[i] // already there: the existing item, as GitHub answers
+				it = p.items[i] // already there: the existing item, as GitHub answers, archived or not
 			} else {
 				it = &ghItem{id: shortID("PVTI", g.id()), issue: is, repo: r, values: map[string]string{}}
 				p.items = append(p.items, it) // new items go to the bottom
@@ -460,7 +549,7 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			if err != nil {
 				return nil, err
 			}
-			i, err := item(p, in)
+			i, err := updatable(p, in)
 			if err != nil {
 				return nil, err
 			}
@@ -494,7 +583,7 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			if err != nil {
 				return nil, err
 			}
-			i, err := item(p, in)
+			i, err := updatable(p, in)
 			if err != nil {
 				return nil, err
 			}
@@ -512,6 +601,8 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			return obj("UpdateProjectV2ItemPositionPayload", map[string]func(map[string]any) (any, error){
 				"clientMutationId": val(in["clientMutationId"])}), nil
 		},
+		"archiveProjectV2Item":   archive(true, "ArchiveProjectV2ItemPayload"),
+		"unarchiveProjectV2Item": archive(false, "UnarchiveProjectV2ItemPayload"),
 	})
 }
 
@@ -555,6 +646,19 @@ func (g *GitHub) graphql(w http.ResponseWriter, r *http.Request) {
 	b.used++
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(limit-b.used))
 	w.Header().Set("X-RateLimit-Used", strconv.Itoa(b.used))
-	out, status := runGraphQL(req.Query, req.OperationName, req.Variables, g.gqlQuery(), g.gqlMutation(c.login))
+	budget := g.opts.MutationsPerDocument
+	switch {
+	case budget == 0:
+		budget = 20
+	case budget < 0:
+		budget = 0 // no limit
+	}
+	out, status, cut := runGraphQL(req.Query, req.OperationName, req.Variables, g.gqlQuery(), g.gqlMutation(c.login), budget)
+	if cut && (g.opts.MutationTimeoutStatus == http.StatusBadGateway || g.opts.MutationTimeoutStatus == http.StatusGatewayTimeout) {
+		// What GitHub answers a request that ran past its timeout; the
+		// mutations that ran stay applied.
+		writeJSON(w, r, g.opts.MutationTimeoutStatus, map[string]any{"message": "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."})
+		return
+	}
 	writeJSON(w, r, status, out)
 }

@@ -94,6 +94,10 @@ type executor struct {
 	doc    *ast.QueryDocument
 	vars   map[string]any
 	errors []gqlError
+	// budget is how many of a mutation document's mutations run (0: all);
+	// ran counts them, and cut says the document ran out.
+	budget, ran int
+	cut         bool
 }
 
 func (e *executor) applies(typeCondition string, obj *gqlObject) bool {
@@ -164,6 +168,17 @@ func (e *executor) object(set ast.SelectionSet, obj *gqlObject, path []any) *gql
 			res.vals[key] = obj.typ
 			continue
 		}
+		if path == nil && obj.typ == "Mutation" && e.budget > 0 {
+			if e.ran >= e.budget {
+				// Cut short: GitHub's resource limits stop the document
+				// here, and what ran before stays applied.
+				e.cut = true
+				e.errors = append(e.errors, gqlError{Type: "RESOURCE_LIMITS_EXCEEDED", Message: "Resource limits for this query exceeded.", Path: []any{key}})
+				res.vals[key] = nil
+				continue
+			}
+			e.ran++
+		}
 		resolve, ok := obj.fields[f.Name]
 		if !ok {
 			e.errors = append(e.errors, gqlError{Message: fmt.Sprintf("the sandbox does not resolve %s.%s yet", obj.typ, f.Name), Path: append(path, key)})
@@ -210,15 +225,22 @@ func errType(err error) string {
 	return ""
 }
 
-// runGraphQL validates and executes a request against the roots.
-func runGraphQL(query, operationName string, variables map[string]any, query0, mutation *gqlObject) (map[string]any, int) {
+// runGraphQL validates and executes a request against the roots; a
+// mutation document runs at most budget mutations (0: all), and cut says
+// it ran out.
+func runGraphQL(query, operationName string, variables map[string]any, query0, mutation *gqlObject, budget int) (out map[string]any, status int, cut bool) {
+	out, status, e := runOperation(query, operationName, variables, query0, mutation, budget)
+	return out, status, e != nil && e.cut
+}
+
+func runOperation(query, operationName string, variables map[string]any, query0, mutation *gqlObject, budget int) (map[string]any, int, *executor) {
 	s, err := GitHubSchema()
 	if err != nil {
-		return map[string]any{"errors": []gqlError{{Message: err.Error()}}}, 500
+		return map[string]any{"errors": []gqlError{{Message: err.Error()}}}, 500, nil
 	}
 	doc, errs := gqlparser.LoadQueryWithRules(s, query, nil)
 	if len(errs) > 0 {
-		return map[string]any{"errors": fromGQLErrors(errs)}, 200
+		return map[string]any{"errors": fromGQLErrors(errs)}, 200, nil
 	}
 	var op *ast.OperationDefinition
 	switch {
@@ -228,23 +250,23 @@ func runGraphQL(query, operationName string, variables map[string]any, query0, m
 		op = doc.Operations[0]
 	}
 	if op == nil {
-		return map[string]any{"errors": []gqlError{{Message: "An operation name is required when the document has several"}}}, 200
+		return map[string]any{"errors": []gqlError{{Message: "An operation name is required when the document has several"}}}, 200, nil
 	}
 	vars, err := validator.VariableValues(s, op, variables)
 	if err != nil {
-		return map[string]any{"errors": []gqlError{{Message: err.Error()}}}, 200
+		return map[string]any{"errors": []gqlError{{Message: err.Error()}}}, 200, nil
 	}
 	e := &executor{schema: s, doc: doc, vars: vars}
 	root := query0
 	if op.Operation == ast.Mutation {
-		root = mutation
+		root, e.budget = mutation, budget
 	}
 	data := e.object(op.SelectionSet, root, nil)
 	out := map[string]any{"data": data}
 	if len(e.errors) > 0 {
 		out["errors"] = e.errors
 	}
-	return out, 200
+	return out, 200, e
 }
 
 func fromGQLErrors(errs gqlerror.List) []gqlError {

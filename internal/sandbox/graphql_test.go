@@ -133,7 +133,9 @@ func TestProjectsV2(t *testing.T) {
 		nodeIDs = append(nodeIDs, is.GetNodeID())
 	}
 
-	status, r := gqlPost(t, base, gh.QueryFindProject, map[string]any{"owner": "acme", "number": 7})
+	names := map[string]any{"statusField": "Status", "priorityField": "Priority", "iterationField": "Sprint"}
+	status, r := gqlPost(t, base, gh.QueryFindProject, map[string]any{"owner": "acme", "number": 7,
+		"statusField": "Status", "priorityField": "Priority", "iterationField": "Sprint"})
 	if status != 200 || len(r.Errors) > 0 {
 		t.Fatalf("FindProject: %d %+v", status, r.Errors)
 	}
@@ -242,7 +244,8 @@ func TestProjectsV2(t *testing.T) {
 	var cursor any
 	pages := 0
 	for {
-		_, r := gqlPost(t, base, gh.QueryListItems, map[string]any{"projectId": projectID, "cursor": cursor})
+		_, r := gqlPost(t, base, gh.QueryListItems, map[string]any{"projectId": projectID, "cursor": cursor,
+			"statusField": "Status", "priorityField": "Priority", "iterationField": "Sprint"})
 		if len(r.Errors) > 0 {
 			t.Fatalf("ListItems: %+v", r.Errors)
 		}
@@ -259,20 +262,25 @@ func TestProjectsV2(t *testing.T) {
 	if len(listed) != 150 || pages != 2 || listed[0] != last {
 		t.Errorf("listed %d items in %d pages, first %s", len(listed), pages, listed[0])
 	}
-	_, r = gqlPost(t, base, gh.QueryListItems, map[string]any{"projectId": projectID})
+	names["projectId"] = projectID
+	_, r = gqlPost(t, base, gh.QueryListItems, names)
 	top := dig(r.Data, "node", "items", "nodes", 0)
 	if dig(top, "content", "number") != float64(150) || dig(top, "content", "repository", "nameWithOwner") != "acme/support" ||
-		dig(top, "fieldValues", "nodes", 0, "optionId") != option["Status/Todo"] ||
-		dig(top, "fieldValues", "nodes", 2, "iterationId") != option["Sprint/Sprint 23"] ||
-		dig(top, "fieldValues", "nodes", 2, "field", "id") != fieldID["Sprint"] {
+		dig(top, "isArchived") != false ||
+		dig(top, "status", "optionId") != option["Status/Todo"] || dig(top, "priority", "optionId") != option["Priority/Urgent"] ||
+		dig(top, "iteration", "iterationId") != option["Sprint/Sprint 23"] {
 		t.Errorf("the top item reads %v", top)
+	}
+	if third := dig(r.Data, "node", "items", "nodes", 2); dig(third, "status") != nil || dig(third, "iteration") != nil {
+		t.Errorf("an item with no values reads %v", third)
 	}
 }
 
 func TestGraphQLErrorsAreGitHubs(t *testing.T) {
 	_, client, _, _ := newGH(t, GitHubOptions{RateLimit: 2})
 	base := strings.TrimSuffix(client.BaseURL.String(), "/")
-	status, r := gqlPost(t, base, gh.QueryFindProject, map[string]any{"owner": "nobody", "number": 1})
+	status, r := gqlPost(t, base, gh.QueryFindProject, map[string]any{"owner": "nobody", "number": 1,
+		"statusField": "Status", "priorityField": "Priority", "iterationField": "Iteration"})
 	if status != 200 || len(r.Errors) != 1 || r.Errors[0].Type != "NOT_FOUND" || dig(r.Data, "organization") != nil {
 		t.Errorf("a missing organization: %d %+v %v", status, r.Errors, r.Data)
 	}

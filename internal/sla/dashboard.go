@@ -174,6 +174,10 @@ func (b Board) Render() (string, []Lapse) {
 	for _, a := range b.Issues {
 		fmt.Fprintf(&s, "- #%d %s: %s\n", a.Number, a.Title.Markdown(), a.Why)
 	}
+	if ig := b.Roster.Integrations.GitHub; ig != nil && ig.Project != nil {
+		fmt.Fprintf(&s, "\n_On the sprint board, a closed support issue's item goes to %s and is archived once the issue has been closed for %d days (`integrations.github.project.archive_after`): find it in the board's archive._\n",
+			ig.Project.Done(), ig.Project.ArchiveAfterDays())
+	}
 	for _, sec := range b.Sections {
 		s.WriteString("\n" + sec)
 	}

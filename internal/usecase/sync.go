@@ -37,8 +37,11 @@ type Mirror struct {
 	// BoardDone the one for closed support issues ("" leaves it alone).
 	BoardStatus string
 	BoardDone   string
-	Render      mirror.Render
-	Now         time.Time
+	// BoardArchiveAfter is how long a closed support issue's item stays
+	// Done before it is archived (0: never).
+	BoardArchiveAfter time.Duration
+	Render            mirror.Render
+	Now               time.Time
 	// Resync, when set, is how far back every mirrored ticket is
 	// reconciled on each sync, changed in its window or not (the run's
 	// one read of the ticket list covers it at no extra cost).

@@ -61,14 +61,15 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryR
 		planned = append(planned, mirror.ItemChange{Item: id, Issue: is.Number, Added: true, Reasons: []string{why}})
 		items = append(items, mirror.ObservedItem{ID: id, Issue: is.Number, Added: true})
 	}
-	changes := mirror.BoardChanges(mirror.BoardRules{Open: m.BoardStatus, Done: m.BoardDone, Today: civil.Of(m.Now.In(m.Render.Location))}, items, issues)
+	rules := mirror.BoardRules{Open: m.BoardStatus, Done: m.BoardDone, Today: civil.Of(m.Now.In(m.Render.Location)), Now: m.Now, ArchiveAfter: m.BoardArchiveAfter}
+	changes := mirror.BoardChanges(rules, items, issues)
 	planned = append(planned, changes...)
 	if dryRun || len(changes) == 0 {
 		return planned, out
 	}
 	sets := make([]port.BoardChange, len(changes))
 	for i, c := range changes {
-		sets[i] = port.BoardChange{Item: c.Item, Set: port.BoardSet{Status: c.Status, Priority: c.Priority, Move: c.Move, After: c.After}}
+		sets[i] = port.BoardChange{Item: c.Item, Set: port.BoardSet{Status: c.Status, Priority: c.Priority, Move: c.Move, After: c.After, Archive: c.Archive}}
 		if c.Sprint {
 			sets[i].Set.Iteration = civil.Of(m.Now.In(m.Render.Location))
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/sandbox"
 	"github.com/support-steward/steward/internal/usecase"
@@ -227,7 +228,7 @@ func TestTheBoardPassNamesAnotherRepositorysItemAsSuch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	board := ghc.Board(gh.Project(*w.board))
+	board := ghc.Board(ghProject(w.board))
 	item, err := board.Add(ctx, is.NodeID)
 	if err != nil {
 		t.Fatal(err)
@@ -261,5 +262,148 @@ func TestTheBoardPassNamesAnotherRepositorysItemAsSuch(t *testing.T) {
 	}
 	if !moved {
 		t.Fatalf("the pass did not move the other item, so the test proves nothing: %+v", r.Outcomes)
+	}
+}
+
+// ghProject is the gh adapter's project for the world's board, as wire
+// makes it.
+func ghProject(b *mirror.Board) gh.Project {
+	return gh.Project{Owner: b.Owner, Number: b.Number, StatusField: b.StatusField, StatusOption: b.StatusOption,
+		PriorityField: b.PriorityField, IterationField: b.IterationField, DoneOption: b.DoneOption}
+}
+
+// boardLine is the board as issue numbers, top first, ":done" after a
+// Done item and ":archived" after an archived one.
+func boardLine(w *world, number int) string {
+	var out []string
+	for _, it := range w.gh.ProjectItems("acme", number) {
+		s := it.Issue[strings.Index(it.Issue, "#"):]
+		if it.Values["Status"] != "" && it.Values["Status"] != "Todo" {
+			s += ":" + strings.ToLower(it.Values["Status"])
+		}
+		if it.Archived {
+			s += ":archived"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
+
+// A closed support issue's item is Done, and archived once Done for
+// archive_after (14 days here, the default), as GitHub's own auto-archive
+// does: a project holds at most 50,000 items (1,200 on older ones),
+// archived ones apart, and steward never took Done items off before.
+// Archived, it is off the board: later passes leave it alone and write
+// nothing. Reopened, it comes back among the open work.
+func TestDoneSupportItemsAreArchivedAfterArchiveAfter(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	first := w.fd.AddTicket(sandbox.FDTicket{Subject: "first", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "second", Priority: sandbox.PriorityLow, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatal(failures(r))
+	}
+	w.fd.AgentUpdate(first, func(t *sandbox.FDTicket) { t.Status = sandbox.StatusResolved })
+	w.clock.Advance(time.Minute)
+	for _, step := range []struct {
+		name  string
+		after time.Duration
+		board string
+	}{
+		{"resolved: closed, Done", 0, "#2 #1:done"},
+		{"Done for 13 days", 13 * 24 * time.Hour, "#2 #1:done"},
+		{"Done for 14 days: archived", 24*time.Hour + time.Minute, "#2 #1:done:archived"},
+	} {
+		w.clock.Advance(step.after)
+		r := w.sync()
+		if r.Failed() > 0 {
+			t.Fatalf("%s: %s", step.name, failures(r))
+		}
+		if got := boardLine(w, 7); got != step.board {
+			t.Errorf("%s: board %s, want %s", step.name, got, step.board)
+		}
+	}
+	// Archived, it is off the board: a quiet pass reads the board once
+	// and writes nothing.
+	w.clock.Advance(25 * time.Hour)
+	w.gh.Ledger().Reset()
+	if r := w.sync(); r.Failed() > 0 || len(r.Board) > 0 {
+		t.Fatalf("a quiet pass: %s %+v", failures(r), r.Board)
+	}
+	if n, writes := w.gh.Ledger().Count(sandbox.Route("POST /graphql")), w.gh.Ledger().Count(sandbox.Writes); n != 1 || writes != 0 {
+		t.Errorf("a quiet pass after archiving sent %d GraphQL requests and %d writes:\n%s", n, writes, w.gh.Ledger())
+	}
+	// Reopened: back on the board, above the Low ticket, out of Done.
+	w.fd.AgentUpdate(first, func(t *sandbox.FDTicket) { t.Status = sandbox.StatusOpen })
+	w.clock.Advance(time.Minute)
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatal(failures(r))
+	}
+	if got := boardLine(w, 7); got != "#1 #2" {
+		t.Errorf("reopened: board %s, want #1 #2", got)
+	}
+}
+
+// The Status option of closed support issues is done_option: a board that
+// calls it Shipped works, and one without the option named fails its
+// board pass saying which options there are.
+func TestTheDoneOptionIsTheBoards(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	w.gh.AddProject("acme", 8, "Shipping board",
+		sandbox.ProjectField{Name: "Status", Type: "SINGLE_SELECT", Options: []string{"Todo", "In Progress", "Shipped"}},
+		sandbox.ProjectField{Name: "Priority", Type: "SINGLE_SELECT", Options: []string{"Urgent", "High", "Medium", "Low"}},
+		sandbox.ProjectField{Name: "Iteration", Type: "ITERATION", Iterations: []sandbox.ProjectIteration{{Title: "Sprint 22", StartDate: "2026-10-26", Duration: 14}}})
+	w.board.Number, w.board.DoneOption = 8, "Shipped"
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "first", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.sync()
+	w.fd.AgentUpdate(id, func(t *sandbox.FDTicket) { t.Status = sandbox.StatusResolved })
+	w.clock.Advance(time.Minute)
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatal(failures(r))
+	}
+	if got := boardLine(w, 8); got != "#1:shipped" {
+		t.Errorf("board %s, want #1:shipped", got)
+	}
+
+	w.board.DoneOption = "Done"
+	w.clock.Advance(time.Minute)
+	r := w.sync()
+	want := `integrations.github.project.done_option: field "Status" has no option "Done"; its options are: Todo, In Progress, Shipped`
+	if f := failures(r); !strings.Contains(f, want) {
+		t.Errorf("a board without the done_option: %s", f)
+	}
+}
+
+// A board document GitHub cuts short (a 504 after it ran some of it) is
+// sent again in smaller documents within the pass, so the pass ends with
+// the board as the rules want it and no failure; a second pass writes
+// nothing.
+func TestABoardDocumentCutShortIsFinishedInThePass(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{MutationsPerDocument: 12, MutationTimeoutStatus: 504})
+	for k := range 8 {
+		w.fd.AddTicket(sandbox.FDTicket{Subject: fmt.Sprint("t", k), Priority: 1 + k%4, Tags: []string{"engineering"}})
+		w.clock.Advance(time.Minute)
+	}
+	w.gh.Ledger().Reset()
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("failures:\n%s", failures(r))
+	}
+	if n := w.gh.Ledger().Count(func(r sandbox.Request) bool { return r.Status == 504 }); n == 0 {
+		t.Fatal("no document was cut short: the test proves nothing")
+	}
+	for _, it := range w.gh.ProjectItems("acme", 7) {
+		if it.Values["Status"] != "Todo" || it.Values["Priority"] == "" || it.Values["Iteration"] == "" {
+			t.Errorf("%s: %v", it.Issue, it.Values)
+		}
+	}
+	if got := boardLine(w, 7); got != "#4 #8 #3 #7 #2 #6 #1 #5" {
+		t.Errorf("board %s: Urgent first, then High, Medium, Low, oldest first", got)
+	}
+	w.clock.Advance(time.Minute)
+	w.gh.Ledger().Reset()
+	if r := w.sync(); r.Failed() > 0 || w.gh.Ledger().Count(sandbox.Writes) != 0 || len(r.Board) > 0 {
+		t.Errorf("a second pass: %s %+v\n%s", failures(r), r.Board, w.gh.Ledger())
 	}
 }

@@ -76,7 +76,8 @@ func newWorld(t testing.TB, fdOpts sandbox.FreshdeskOptions, ghOpts sandbox.GitH
 		Location: la,
 		Events:   []roster.Event{{Name: "Bootcamp", Hub: "uni-bootcamp", From: civil.MustParse("2026-11-01"), To: civil.MustParse("2026-11-05")}}}
 	w.render = mirror.Render{Repo: "acme/support", Location: la, Calendar: workdays.New(la, nil), FirstResponse: 1}
-	w.board = &mirror.Board{Owner: "acme", Number: 7, StatusField: "Status", StatusOption: "Todo", PriorityField: "Priority", IterationField: "Iteration"}
+	w.board = &mirror.Board{Owner: "acme", Number: 7, StatusField: "Status", StatusOption: "Todo", PriorityField: "Priority", IterationField: "Iteration",
+		DoneOption: "Done", ArchiveAfter: 14 * 24 * time.Hour}
 	return w
 }
 
@@ -101,7 +102,7 @@ func (w *world) applier() *usecase.Mirror {
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: freshdesk.Tickets{C: fdc}, Render: r, Now: w.clock.Now(), Roster: w.roster}
 	if w.board != nil {
-		m.Board, m.BoardStatus, m.BoardDone = ghc.Board(gh.Project(*w.board)), w.board.StatusOption, "Done"
+		m.Board, m.BoardStatus, m.BoardDone, m.BoardArchiveAfter = ghc.Board(ghProject(w.board)), w.board.StatusOption, w.board.DoneOption, w.board.ArchiveAfter
 	}
 	return m
 }

@@ -193,8 +193,10 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 		return nil, s, err
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster, Resync: SnapshotWindow}
-	if s.Board != nil {
-		m.Board, m.BoardStatus, m.BoardDone = c.GH.Board(gh.Project(*s.Board)), s.Board.StatusOption, "Done"
+	if b := s.Board; b != nil {
+		m.Board = c.GH.Board(gh.Project{Owner: b.Owner, Number: b.Number, StatusField: b.StatusField, StatusOption: b.StatusOption,
+			PriorityField: b.PriorityField, IterationField: b.IterationField, DoneOption: b.DoneOption})
+		m.BoardStatus, m.BoardDone, m.BoardArchiveAfter = b.StatusOption, b.DoneOption, b.ArchiveAfter
 	}
 	return m, s, nil
 }

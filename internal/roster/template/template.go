@@ -166,6 +166,7 @@ func Render(t Team) ([]byte, error) {
 	w("#   github:\n")
 	w("#     repo: your-org/support        # support issues and rotation pull requests\n")
 	w("#     project: {owner: your-org, number: 7}   # the sprint board (Projects v2)\n")
+	w("#     #   also done_option: Done (closed work's Status), archive_after: 14d (Done that long: archived)\n")
 	w("#     stewards_team: your-org/support-stewards   # kept holding the stewards on duty\n")
 	w("#     calendar_path: calendar/support-stewards.ics   # rewritten by rotation pull requests\n")
 	w("#     rotation_lead: 7d             # open the rotation pull request this long before\n")
