@@ -101,6 +101,16 @@ func (g *GitHub) AddProject(owner string, number int, title string, fields ...Pr
 	g.projects[strings.ToLower(owner)+"/"+strconv.Itoa(number)] = p
 }
 
+// RemoveProjectItem is a person deleting an item from the board, as the
+// project's web page (or deleteProjectV2Item) does.
+func (g *GitHub) RemoveProjectItem(owner string, number int, itemID string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p := g.projects[strings.ToLower(owner)+"/"+strconv.Itoa(number)]; p != nil {
+		p.items = slices.DeleteFunc(p.items, func(it *ghItem) bool { return it.id == itemID })
+	}
+}
+
 // ProjectItems returns the items of a project in board order, the top first.
 func (g *GitHub) ProjectItems(owner string, number int) []ProjectItem {
 	g.mu.Lock()

@@ -407,3 +407,25 @@ func TestABoardDocumentCutShortIsFinishedInThePass(t *testing.T) {
 		t.Errorf("a second pass: %s %+v\n%s", failures(r), r.Board, w.gh.Ledger())
 	}
 }
+
+// An item a person removes from the board comes back with the next run:
+// the board is read, never recorded. Issue #23: the issue's body said the
+// item was there, so no run looked again.
+func TestAnItemAPersonRemovesComesBack(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	w.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}})
+	w.clock.Advance(time.Minute)
+	w.sync()
+	items := w.gh.ProjectItems("acme", 7)
+	if len(items) != 1 {
+		t.Fatalf("board: %+v", items)
+	}
+	w.gh.RemoveProjectItem("acme", 7, items[0].ID)
+	w.clock.Advance(25 * time.Hour) // past the window: nothing changed in it
+	if r := w.sync(); r.Failed() > 0 {
+		t.Fatalf("%+v", r.Outcomes)
+	}
+	if b := w.gh.ProjectItems("acme", 7); len(b) != 1 || b[0].Values["Priority"] != "High" || b[0].Values["Status"] != "Todo" {
+		t.Errorf("the removed item did not come back as it was: %+v", b)
+	}
+}
