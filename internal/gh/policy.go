@@ -28,6 +28,13 @@ func policy(clk clock.Clock) httpx.Policy {
 			return decide(clk.Now(), r, resp, err, backoff)
 		},
 		OneAtATime: func(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead },
+		// REST writes a second apart, as GitHub's best practices for the
+		// REST API ask; the board's mutation documents are spaced where
+		// they are sent (board.go), and GraphQL reads are not writes.
+		Spacing: time.Second,
+		Spaced: func(r *http.Request) bool {
+			return r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.URL.Path, "/graphql")
+		},
 	}
 }
 

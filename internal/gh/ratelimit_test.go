@@ -2,11 +2,13 @@ package gh_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/sandbox"
 )
 
@@ -59,4 +61,38 @@ func serveHandler(t *testing.T, g *sandbox.GitHub) string {
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// Issue #25, fact 7: GitHub asks integrators to wait at least a second
+// between POST, PATCH, PUT and DELETE requests (docs: best practices for
+// the REST API); steward sent writes one at a time but back to back, so a
+// first sync of many tickets walked into the secondary limit. Reads are
+// not spaced.
+func TestRESTWritesAreASecondApart(t *testing.T) {
+	g, c, clock := start(t, sandbox.GitHubOptions{})
+	issues, err := c.Issues("acme/support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := issues.Create(ctx, port.NewIssue{Title: fmt.Sprint("t", i), Labels: []string{"support"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := clock.Slept(); s < 2*time.Second {
+		t.Errorf("three writes slept %v in all, want a second before each after the first", s)
+	}
+	before := clock.Slept()
+	for n := 1; n <= 3; n++ {
+		if _, err := issues.Get(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if clock.Slept() != before {
+		t.Errorf("reads were spaced: slept %v more", clock.Slept()-before)
+	}
+	if len(g.Issues("acme", "support")) != 3 {
+		t.Error("the writes did not all land")
+	}
 }

@@ -113,6 +113,12 @@ type Policy struct {
 	// OneAtATime marks requests sent one at a time (GitHub asks this of
 	// writes).
 	OneAtATime func(r *http.Request) bool
+	// Spacing, with Spaced, is the least time between the end of one
+	// spaced request and the start of the next (GitHub asks integrators to
+	// wait at least a second between POST, PATCH, PUT and DELETE
+	// requests). Spaced requests are sent one at a time.
+	Spacing time.Duration
+	Spaced  func(r *http.Request) bool
 }
 
 // Transport is the shared retry, timeout and size-cap layer.
@@ -126,6 +132,8 @@ type Transport struct {
 	Log   *slog.Logger
 
 	serial sync.Mutex
+	// lastSpaced is when the last spaced request ended (under serial).
+	lastSpaced time.Time
 
 	mu sync.Mutex
 	// refusing is set when a request gave up on a service that kept
@@ -153,13 +161,22 @@ func (t *Transport) service() string {
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if t.Policy.OneAtATime != nil && t.Policy.OneAtATime(r) {
+	spaced := t.Policy.Spacing > 0 && t.Policy.Spaced != nil && t.Policy.Spaced(r)
+	if spaced || t.Policy.OneAtATime != nil && t.Policy.OneAtATime(r) {
 		t.serial.Lock()
 		defer t.serial.Unlock()
 	}
 	lim := t.Limits.WithDefaults()
 	clk := clock.Or(t.Clock)
 	ctx := r.Context()
+	if spaced {
+		if wait := t.lastSpaced.Add(t.Policy.Spacing).Sub(clk.Now()); !t.lastSpaced.IsZero() && wait > 0 {
+			if err := clk.Sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+		}
+		defer func() { t.lastSpaced = clk.Now() }()
+	}
 	var spent time.Duration
 	backoff := time.Second
 	for attempt := 1; ; attempt++ {

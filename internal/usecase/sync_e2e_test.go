@@ -223,13 +223,14 @@ func TestASecondSyncChangesNothingAndCostsNothing(t *testing.T) {
 	if len(r.Planned) != 0 || len(r.Outcomes) != 0 {
 		t.Errorf("the second run planned %d works: %+v", len(r.Planned), r.Planned)
 	}
-	// Every REST read was conditional and answered 304; the board was read
-	// (150 items: two pages), and nothing was written.
+	// One REST read, the support issues changed since the kept list (two
+	// minutes' overlap: the first run's last writes, at most a page of
+	// them); the board was read (150 items: two pages); nothing was
+	// written.
 	rest := w.gh.Ledger().Count(func(q sandbox.Request) bool { return q.Route != "POST /graphql" })
-	free := w.gh.Ledger().Count(func(q sandbox.Request) bool { return q.Conditional && q.Status == 304 })
 	board := w.gh.Ledger().Count(sandbox.Route("POST /graphql"))
-	if rest == 0 || rest != free || board != 2 || w.gh.Ledger().Count(sandbox.Writes) != 0 {
-		t.Errorf("GitHub: %d REST requests, %d of them conditional 304s, %d board pages:\n%s", rest, free, board, w.gh.Ledger())
+	if rest > 2 || board != 2 || w.gh.Ledger().Count(sandbox.Writes) != 0 {
+		t.Errorf("GitHub: %d REST requests, %d board pages:\n%s", rest, board, w.gh.Ledger())
 	}
 	// One FreshDesk page lists the 150 changed tickets at 100 a page: two.
 	if n := w.fd.Ledger().Len(); n != 2 {
