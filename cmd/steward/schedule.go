@@ -16,6 +16,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/wire"
 )
 
 const defaultRoster = "roster.yaml"
@@ -208,7 +209,7 @@ func writeWho(w io.Writer, st rotation.Status) {
 	fmt.Fprintf(w, "Next handoff on %s: %s.\n", st.Next.Date, st.Next.Sentence())
 }
 
-func cmdValidate(_ context.Context, e env, args []string) int {
+func cmdValidate(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "validate", "[--roster FILE] [--format text|github]")
 	path := rosterFlag(fs, e)
 	format := fs.String("format", "text", "text, or github for workflow-command annotations")
@@ -227,6 +228,7 @@ func cmdValidate(_ context.Context, e env, args []string) int {
 		// The findings that need the schedule: handoffs on holidays, covers
 		// that do nothing or double someone up.
 		probs = append(probs, rotation.Check(r, r.Today(e.now()))...)
+		probs = append(probs, boardProblems(ctx, e, r, *path)...)
 		slices.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 	}
 	for _, p := range probs {
@@ -261,4 +263,33 @@ func annotation(p roster.Problem) string {
 		msg = p.Path + ": " + msg
 	}
 	return fmt.Sprintf("::%s file=%s,line=%d,col=%d::%s", p.Severity, prop.Replace(p.File), p.Line, p.Col, data.Replace(msg))
+}
+
+// boardProblems checks integrations.github.project against the board
+// itself when GitHub can be reached (credentials in the environment): a
+// field or option the board lacks is an error at its setting's line, as
+// every run would meet it. Without credentials nothing is checked; a board
+// that cannot be read is a warning, since the roster may well be right.
+func boardProblems(ctx context.Context, e env, r *roster.Roster, path string) roster.Problems {
+	ig := r.Integrations.GitHub
+	if ig == nil || ig.Project == nil {
+		return nil
+	}
+	c := wire.Connect(wireEnv(e), r)
+	if c.GH == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	setting, err := c.CheckBoard(ctx)
+	if err == nil {
+		return nil
+	}
+	line, col := r.Line(setting)
+	p := roster.Problem{File: path, Line: line, Col: col, Path: setting, Severity: roster.Error,
+		Message: strings.TrimPrefix(strings.TrimPrefix(err.Error(), setting), ": ")}
+	if setting == "integrations.github.project" && !strings.HasPrefix(err.Error(), setting+".") {
+		p.Severity, p.Message = roster.Warning, "the board could not be read to check these settings: "+err.Error()
+	}
+	return roster.Problems{p}
 }

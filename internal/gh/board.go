@@ -97,6 +97,13 @@ type iteration struct {
 	days      int
 }
 
+// Check reads the project and says, as find does, which configured field
+// or option it lacks (the error begins with the setting's path).
+func (b *Board) Check(ctx context.Context) error {
+	_, err := b.find(ctx)
+	return err
+}
+
 // find reads the project and checks that every configured field and option
 // exists, naming what does when not.
 func (b *Board) find(ctx context.Context) (*boardInfo, error) {

@@ -56,10 +56,17 @@ func FromRoster(r *roster.Roster) (Setup, error) {
 		Render: Render{Repo: ig.Repo, Location: r.Location(), Calendar: workdays.New(r.Location(), r.Holidays),
 			FirstResponse: r.SLA.FirstResponseDays()},
 	}
-	if p := ig.Project; p != nil {
-		status, option, priority, iteration := p.Fields()
-		s.Board = &Board{Owner: p.Owner, Number: p.Number, StatusField: status, StatusOption: option, PriorityField: priority, IterationField: iteration,
-			DoneOption: p.Done(), ArchiveAfter: time.Duration(p.ArchiveAfterDays()) * 24 * time.Hour}
-	}
+	s.Board = BoardOf(ig)
 	return s, nil
+}
+
+// BoardOf is the board integrations.github.project names, nil for none.
+func BoardOf(ig *roster.GitHubIntegration) *Board {
+	if ig == nil || ig.Project == nil {
+		return nil
+	}
+	p := ig.Project
+	status, option, priority, iteration := p.Fields()
+	return &Board{Owner: p.Owner, Number: p.Number, StatusField: status, StatusOption: option, PriorityField: priority, IterationField: iteration,
+		DoneOption: p.Done(), ArchiveAfter: time.Duration(p.ArchiveAfterDays()) * 24 * time.Hour}
 }

@@ -174,6 +174,31 @@ func (c Clients) fdErr() error {
 	return errors.New("FreshDesk is not connected")
 }
 
+// board is the GitHub port to the roster's board.
+func (c Clients) board(b *mirror.Board) *gh.Board {
+	return c.GH.Board(gh.Project{Owner: b.Owner, Number: b.Number, StatusField: b.StatusField, StatusOption: b.StatusOption,
+		PriorityField: b.PriorityField, IterationField: b.IterationField, DoneOption: b.DoneOption})
+}
+
+// CheckBoard reads the board integrations.github.project names, as every
+// board pass does first, and says what of its settings the board does not
+// have (a field or option), with the setting's path: for validate, when
+// GitHub can be reached. Without a board or GitHub it checks nothing.
+func (c Clients) CheckBoard(ctx context.Context) (setting string, err error) {
+	b := mirror.BoardOf(c.Roster.Integrations.GitHub)
+	if b == nil || c.GH == nil {
+		return "", nil
+	}
+	if err := c.board(b).Check(ctx); err != nil {
+		setting, _, _ = strings.Cut(err.Error(), ":")
+		if !strings.HasPrefix(setting, "integrations.github.project") {
+			setting = "integrations.github.project"
+		}
+		return setting, err
+	}
+	return "", nil
+}
+
 // Mirror returns the mirror's applier, or why there is none.
 func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	s, err := mirror.FromRoster(c.Roster)
@@ -194,8 +219,7 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster, Resync: SnapshotWindow}
 	if b := s.Board; b != nil {
-		m.Board = c.GH.Board(gh.Project{Owner: b.Owner, Number: b.Number, StatusField: b.StatusField, StatusOption: b.StatusOption,
-			PriorityField: b.PriorityField, IterationField: b.IterationField, DoneOption: b.DoneOption})
+		m.Board = c.board(b)
 		m.BoardStatus, m.BoardDone, m.BoardArchiveAfter = b.StatusOption, b.DoneOption, b.ArchiveAfter
 	}
 	return m, s, nil
