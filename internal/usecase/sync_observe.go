@@ -147,6 +147,12 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	if err != nil {
 		return r, err
 	}
+	if len(r.Planned) == 0 {
+		// Nothing was written: the list just read is the board pass's.
+		_, board := m.reconcileBoard(ctx, issues, false)
+		r.Outcomes = append(r.Outcomes, board...)
+		return r, nil
+	}
 	board, err := m.boardPass(ctx, label)
 	r.Outcomes = append(r.Outcomes, board...)
 	return r, err
