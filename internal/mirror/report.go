@@ -119,12 +119,6 @@ func TicketRef(body, host string) (int64, bool) {
 	return n, err == nil
 }
 
-// Adopted is the body that makes an issue a person opened (open: its
-// state) the mirror of ticket t: steward's block added to their text.
-func (c Config) Adopted(r Render, now time.Time, body string, open bool, t Ticket) string {
-	return withBlock(body, r.Body(c.adoptedState(now, open, t)))
-}
-
 // adoptedState is what an adopted issue records first: the ticket as it
 // is, and open when the issue is (the ticket's resolution is news to an
 // open issue: the sync closes it).

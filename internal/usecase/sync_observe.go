@@ -234,17 +234,17 @@ func (m *Mirror) pair(ctx context.Context, c mirror.Config, label string, number
 	if other := mirror.Tracker(issues, c.Domain, id, number); other != 0 {
 		return other, m.Issues.Comment(ctx, number, mirror.AlreadyTracked(id, other))
 	}
-	t, err := m.Desk.Ticket(ctx, id, false)
-	if err != nil {
-		return 0, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
-	}
-	body := c.Adopted(m.Render, m.Now, is.Body, is.State == "open", mirrorTicket(t))
-	edited, err := m.Issues.Edit(ctx, number, port.IssueEdit{Body: &body})
-	if err != nil {
-		return 0, fmt.Errorf("linking #%d to ticket %d: %w", number, id, err)
-	}
-	// The list read above, with the adopted issue as it is now.
+	// The plan adopts the oldest issue that names the ticket, as the
+	// scheduled sync does: whichever path sees it first, the same one.
 	issues = slices.DeleteFunc(issues, func(x mirror.Issue) bool { return x.Number == number })
-	_, err = m.syncTicket(ctx, c, id, append(issues, mirrorIssue(edited)))
-	return number, err
+	r, err := m.syncTicket(ctx, c, id, append(issues, mirrorIssue(is)))
+	if err != nil {
+		return 0, err
+	}
+	for _, w := range r.Planned {
+		if len(w.Actions) > 0 && w.Actions[0].Kind == mirror.AdoptIssue {
+			return w.Issue, nil
+		}
+	}
+	return number, nil
 }
