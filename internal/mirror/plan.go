@@ -283,8 +283,8 @@ func (c Config) create(in Input, t Ticket) Work {
 
 // adopt makes issue is, which a person opened naming ticket t, the ticket's
 // mirror (whatever the ticket's tags: a person asked for it): steward's
-// block joins their text as Adopted writes it, and the two are then
-// reconciled from there, as every path that sees the issue does.
+// block joins their text (adoptedState), and the two are then reconciled
+// from there. Every path that sees such an issue adopts through here.
 func (c Config) adopt(in Input, is Issue, t Ticket) Work {
 	r := c.adoptedState(in.Now, is.State == "open", t)
 	w, _ := c.reconcile(in, is, r, &t) // the apply's final edit writes the block
