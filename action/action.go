@@ -142,6 +142,11 @@ func runAction(ctx context.Context, a *act, getenv func(string) string, now func
 	}
 
 	r, probs, err := roster.Load(file)
+	if r != nil {
+		// The schedule's warnings too (handoffs on holidays, covers that
+		// do nothing), as validate and the roster check report them.
+		probs = rotation.Problems(r, probs, r.Today(now()))
+	}
 	for _, p := range probs {
 		annotate(a, path, p)
 	}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"slices"
 	"strings"
 	"time"
 
@@ -227,9 +225,7 @@ func cmdValidate(ctx context.Context, e env, args []string) int {
 	if r != nil {
 		// The findings that need the schedule: handoffs on holidays, covers
 		// that do nothing or double someone up.
-		probs = append(probs, rotation.Check(r, r.Today(e.now()))...)
-		probs = append(probs, boardProblems(ctx, e, r, *path)...)
-		slices.SortStableFunc(probs, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
+		probs = rotation.Problems(r, append(probs, boardProblems(ctx, e, r, *path)...), r.Today(e.now()))
 	}
 	for _, p := range probs {
 		if *format == "github" {

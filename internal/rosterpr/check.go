@@ -25,7 +25,8 @@ type CheckResult struct {
 // caller brings both versions (base nil when the file is new), from the
 // GitHub API or from a local checkout, so a check needs no credentials.
 func Check(path string, head, base []byte, today civil.Date) (CheckResult, roster.Problems) {
-	h, probs := roster.Parse(path, head)
+	h, parsed := roster.Parse(path, head)
+	probs := rotation.Problems(h, parsed, today)
 	var diff *rotation.Diff
 	if h != nil {
 		from, until := today, today.AddDays(26*7)

@@ -1,12 +1,27 @@
 package rotation
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 )
+
+// Problems are every problem of a roster as of today, in line order: what
+// roster.Parse found (parsed), and, for a roster that parsed, the
+// schedule's (Check). validate, the Action's validate and the roster check
+// on pull requests all report these, so each says the same.
+func Problems(r *roster.Roster, parsed roster.Problems, today civil.Date) roster.Problems {
+	out := slices.Clone(parsed)
+	if r != nil {
+		out = append(out, Check(r, today)...)
+	}
+	slices.SortStableFunc(out, func(a, b roster.Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
+	return out
+}
 
 // Check returns the warnings about r that need the schedule, each at its
 // line in the roster, around today (a year back, three ahead): handoffs
