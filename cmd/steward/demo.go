@@ -38,7 +38,7 @@ func cmdDemo(ctx context.Context, e env, args []string) int {
 		enc.Encode(story)
 		return exitOK
 	}
-	fmt.Fprintf(e.stdout, "steward demo: the whole cycle, as of %s, against the built-in GitHub and FreshDesk sandboxes.\n", story.Today)
+	fmt.Fprintf(e.stdout, "steward demo: the whole cycle, as of %s, against the built-in GitHub, FreshDesk and Slack sandboxes.\n", story.Today)
 	for _, ch := range story.Chapters {
 		fmt.Fprintf(e.stdout, "\n== %s\n", ch.Title)
 		for _, l := range ch.Lines {
