@@ -45,8 +45,8 @@ func cmdSwap(ctx context.Context, e env, args []string) int {
 	fs := flags(e, "swap", "HANDLE_A HANDLE_B [--shift DATE] [--with DATE] [--roster FILE] [--dry-run]")
 	path := rosterFlag(fs, e)
 	var aDay, bDay dateFlag
-	fs.Var(&aDay, "shift", "HANDLE_A's confirmed shift holding this day (default: their next shift not yet ended)")
-	fs.Var(&bDay, "with", "HANDLE_B's confirmed shift holding this day (default: their next shift not yet ended)")
+	fs.Var(&aDay, "shift", "HANDLE_A's confirmed shift holding this day (default: their first confirmed shift that has not started)")
+	fs.Var(&bDay, "with", "HANDLE_B's confirmed shift holding this day (default: their first confirmed shift that has not started)")
 	dry := fs.Bool("dry-run", false, "print the pull request's title, body and roster diff; open nothing (no credentials needed)")
 	handles, code := parseWithArgs(fs, e, args, 2)
 	if code >= 0 {
