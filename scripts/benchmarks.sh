@@ -59,8 +59,8 @@ trap 'rm -f "$out" "$new"' EXIT
   issue (ten per run): a comment, and one edit that changes the state and records it: 2 GitHub
   requests per change, the target (+ 1 FreshDesk when the ticket side changes). With a board, issue
   #16 also asks that a closed issue's item go to Done at the bottom, and come back when reopened:
-  the run's board pass puts every item's change in one generated GraphQL document (one per 25
-  items; `Board.SetMany`), after one read of the board. The fractions above 2 are those per-run
+  the run's board pass puts every item's change in one generated GraphQL document (at most 20
+  mutations a document; `Board.SetMany`), after one read of the board. The fractions above 2 are those per-run
   requests shared by the run's ten changes: the support issues changed since the kept list (0.1),
   and with a board its read and its one document (0.2).
 - Routing one issue for an `issues.labeled` delivery is not a benchmark but a test

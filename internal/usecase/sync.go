@@ -26,8 +26,8 @@ import (
 // with its state already recorded, the board item, one document setting
 // the item's fields and position) and one FreshDesk request (the link
 // note). A status change costs a comment and one edit that changes the
-// state and records it; with a board, the pass's one board document (one
-// per 20 items) moves the closed items to Done. Every pass reads the board
+// state and records it; with a board, the pass's board document (at
+// most 20 mutations each) moves the closed items to Done. Every pass reads the board
 // once (reconcileBoard): the board is never recorded, always observed.
 type Mirror struct {
 	Issues port.Issues
