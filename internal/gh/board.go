@@ -1,13 +1,10 @@
 package gh
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -511,46 +508,21 @@ func (e GraphQLErrors) cutShort() bool {
 	return true
 }
 
-// answerStatus is a GraphQL request answered with an HTTP status other
-// than 200.
-type answerStatus int
-
-func (s answerStatus) Error() string { return fmt.Sprintf("HTTP %d", int(s)) }
-
 // mutate sends a mutation document and returns what GitHub answered for
-// each alias (null or absent: not applied) and its errors. Unlike
-// Client.GraphQL it keeps data when there are errors too: a document cut
+// each alias (null or absent: not applied) and its errors: a document cut
 // short applied the mutations its data answers.
 func (b *Board) mutate(ctx context.Context, doc string, vars map[string]any) (map[string]json.RawMessage, GraphQLErrors, error) {
-	body, err := json.Marshal(map[string]any{"query": doc, "variables": vars})
+	raw, errs, err := b.c.exchange(ctx, doc, vars)
 	if err != nil {
 		return nil, nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.c.graphql, bytes.NewReader(body))
-	if err != nil {
-		return nil, nil, err
+	var data map[string]json.RawMessage
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &data); err != nil {
+			return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
+		}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.c.http.Do(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, nil, fmt.Errorf("GitHub GraphQL: %s: %.300s: %w", resp.Status, raw, answerStatus(resp.StatusCode))
-	}
-	var answer struct {
-		Data   map[string]json.RawMessage `json:"data"`
-		Errors GraphQLErrors              `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &answer); err != nil {
-		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
-	}
-	return answer.Data, answer.Errors, nil
+	return data, errs, nil
 }
 
 // setItemsDocument writes the document and variables for ops, the n-th

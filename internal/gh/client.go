@@ -305,39 +305,57 @@ func (e GraphQLErrors) Error() string {
 // answers a rate limit with 200 and an errors array: the transport waits
 // that out like a REST limit, within the same bounds.
 func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any, out any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	data, errs, err := c.exchange(ctx, query, vars)
 	if err != nil {
 		return err
 	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+// answerStatus is a GraphQL request answered with an HTTP status other
+// than 200.
+type answerStatus int
+
+func (s answerStatus) Error() string { return fmt.Sprintf("HTTP %d", int(s)) }
+
+// exchange sends one GraphQL document and returns GitHub's data and errors
+// as answered: both may come together (a mutation document cut short
+// answers the aliases it applied beside the errors of the rest). An answer
+// other than 200 is an error wrapping its answerStatus.
+func (c *Client) exchange(ctx context.Context, query string, vars map[string]any) (json.RawMessage, GraphQLErrors, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return nil, nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.graphql, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("GitHub GraphQL: %w", err)
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("GitHub GraphQL: %w", err)
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GitHub GraphQL: %s: %.300s", resp.Status, raw)
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %s: %.300s: %w", resp.Status, raw, answerStatus(resp.StatusCode))
 	}
 	var answer struct {
 		Data   json.RawMessage `json:"data"`
 		Errors GraphQLErrors   `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &answer); err != nil {
-		return fmt.Errorf("GitHub GraphQL: %w", err)
+		return nil, nil, fmt.Errorf("GitHub GraphQL: %w", err)
 	}
-	if len(answer.Errors) > 0 {
-		return answer.Errors
-	}
-	if out != nil {
-		return json.Unmarshal(answer.Data, out)
-	}
-	return nil
+	return answer.Data, answer.Errors, nil
 }
