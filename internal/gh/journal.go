@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/support-steward/steward/internal/port"
-	"github.com/support-steward/steward/internal/sla"
 )
 
 // Journal is a port.Journal kept as comments on the "Support dashboard"
@@ -23,10 +22,10 @@ import (
 type Journal struct {
 	C           *Client
 	Owner, Repo string
-	// Open opens the dashboard issue when there is none: the dashboard's
-	// one writer (usecase.Triage.DashboardIssue), so the issue is never
-	// made in two ways.
-	Open func(context.Context) (int, error)
+	// Dashboard finds the dashboard issue the journal is kept on (0 when
+	// there is none) or, with open, opens it: the dashboard's own rules
+	// (usecase.Triage.Dashboard), so it is found and made in one way.
+	Dashboard func(ctx context.Context, open bool) (int, error)
 }
 
 var _ port.Journal = Journal{}
@@ -104,30 +103,10 @@ func humanKey(key string) string {
 	return "done once"
 }
 
-// dashboard returns the dashboard issue's number: the open issue labelled
-// support-dashboard whose body is the dashboard's, the lowest number when
-// two runs opened two (the one the remind run keeps). With create, a
-// missing dashboard is opened by Open, the dashboard's one writer;
-// otherwise 0.
-func (j Journal) dashboard(ctx context.Context, create bool) (int, error) {
-	list, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
-		return j.C.rest.Issues.ListByRepo(ctx, j.Owner, j.Repo, &github.IssueListByRepoOptions{
-			Labels: []string{sla.DashboardLabel}, State: "open", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
-	if err != nil {
-		return 0, fmt.Errorf("finding the support dashboard in %s/%s: %w", j.Owner, j.Repo, err)
+// dashboard is the journal's issue, through Dashboard.
+func (j Journal) dashboard(ctx context.Context, open bool) (int, error) {
+	if j.Dashboard == nil {
+		return 0, fmt.Errorf("%s/%s: the journal has no support dashboard to keep steward's record on", j.Owner, j.Repo)
 	}
-	best := 0
-	for _, is := range list {
-		if !is.IsPullRequest() && strings.HasPrefix(is.GetBody(), sla.DashboardMarker) && (best == 0 || is.GetNumber() < best) {
-			best = is.GetNumber()
-		}
-	}
-	if best != 0 || !create {
-		return best, nil
-	}
-	if j.Open == nil {
-		return 0, fmt.Errorf("%s/%s has no support dashboard to keep steward's record on, and nothing here may open it: steward remind opens it", j.Owner, j.Repo)
-	}
-	return j.Open(ctx)
+	return j.Dashboard(ctx, open)
 }

@@ -206,16 +206,19 @@ func (t *Triage) openDashboard(ctx context.Context, body string) (int, error) {
 	return is.Number, nil
 }
 
-// DashboardIssue is the dashboard issue's number, opened (to be filled in
-// by the next remind) when there is none: for the records other parts keep
-// on it, such as Slack's journal.
-func (t *Triage) DashboardIssue(ctx context.Context) (int, error) {
+// Dashboard is the dashboard issue's number, for the records other parts
+// keep on it (Slack's journal): the one the remind run keeps (the oldest
+// open one), 0 when there is none, or, with open, a new one for the next
+// remind to fill in. The dashboard's rules live here alone.
+func (t *Triage) Dashboard(ctx context.Context, open bool) (int, error) {
 	existing, err := t.dashboards(ctx)
-	if err != nil || len(existing) > 0 {
-		if err != nil {
-			return 0, err
-		}
+	switch {
+	case err != nil:
+		return 0, err
+	case len(existing) > 0:
 		return existing[0].Number, nil
+	case !open:
+		return 0, nil
 	}
 	return t.openDashboard(ctx, sla.DashboardMarker+"\n_The support dashboard: steward's next remind run fills it in._\n")
 }

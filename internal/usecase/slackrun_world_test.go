@@ -120,7 +120,7 @@ func (w *slackWorld) newRun() *usecase.SlackRun {
 	return &usecase.SlackRun{
 		Roster: w.roster, Chat: chat,
 		Notes:     freshdesk.Notes{C: w.fdc},
-		Journal:   gh.Journal{C: w.ghc, Owner: "acme", Repo: "support", Open: dashboard.DashboardIssue},
+		Journal:   gh.Journal{C: w.ghc, Owner: "acme", Repo: "support", Dashboard: dashboard.Dashboard},
 		Tickets:   freshdesk.Tickets{C: w.fdc},
 		Issues:    gh.SupportIssues{C: w.ghc, Owner: "acme", Repo: "support"},
 		TicketURL: w.fdc.AgentURL,

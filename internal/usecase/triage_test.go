@@ -469,3 +469,26 @@ func TestLapsesEscalateOncePerPeriod(t *testing.T) {
 		t.Errorf("reminders on the dashboard:\n got %q\nwant %q", onDashboard, wantDash)
 	}
 }
+
+// The journal and other records go on the dashboard the remind run keeps:
+// the oldest open issue that is a dashboard (labelled, and its body
+// steward's), never a labelled issue a person wrote; with open, one is
+// opened when there is none, and reading opens none.
+func TestTheDashboardOtherPartsUseIsTheOneRemindKeeps(t *testing.T) {
+	w := newTriageWorld(t)
+	ctx := context.Background()
+	if n, err := w.triage().Dashboard(ctx, false); err != nil || n != 0 || len(w.g.Issues("open-infra", "support")) != 0 {
+		t.Fatalf("reading without a dashboard: #%d %v", n, err)
+	}
+	w.g.CreateIssue("open-infra", "support", "someone", "Support dashboard?", "not the dashboard", usecase.DashboardLabel)
+	low := w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\n", usecase.DashboardLabel)
+	w.g.CreateIssue("open-infra", "support", "steward[bot]", "Support dashboard", "<!-- steward:dashboard -->\n", usecase.DashboardLabel)
+	if n, err := w.triage().Dashboard(ctx, true); err != nil || n != low {
+		t.Errorf("dashboard #%d (%v), want #%d, the lowest-numbered one", n, err, low)
+	}
+	w2 := newTriageWorld(t)
+	n, err := w2.triage().Dashboard(ctx, true)
+	if err != nil || n == 0 || !strings.HasPrefix(w2.g.Issues("open-infra", "support")[n-1].Body, "<!-- steward:dashboard -->") {
+		t.Errorf("opening: #%d %v", n, err)
+	}
+}

@@ -348,7 +348,7 @@ func (c Clients) SlackRun(ctx context.Context, chat port.Chat) (*usecase.SlackRu
 	owner, name, _ := strings.Cut(ig.Repo, "/")
 	journal := gh.Journal{C: c.GH, Owner: owner, Repo: name}
 	if tr, err := c.Triage(); err == nil {
-		journal.Open = tr.DashboardIssue
+		journal.Dashboard = tr.Dashboard
 	}
 	run := &usecase.SlackRun{Roster: c.Roster, Chat: chat,
 		Journal: journal,
