@@ -61,8 +61,9 @@ trap 'rm -f "$out" "$new"' EXIT
   #16 also asks that a closed issue's item go to Done at the bottom, and come back when reopened:
   the run's board pass puts every item's change in one generated GraphQL document (at most 20
   mutations a document; `Board.SetMany`), after one read of the board. The fractions above 2 are those per-run
-  requests shared by the run's ten changes: the support issues changed since the kept list (0.1),
-  and with a board its read and its one document (0.2).
+  requests shared by the run's ten changes: the support issues changed since the kept list, read
+  before the writes and again after them (0.2), and with a board its read and its one document
+  (0.2).
 - Routing one issue for an `issues.labeled` delivery is not a benchmark but a test
   (`TestRoutingOneDeliveryCostsTheSameHoweverManySupportIssues` in internal/usecase): at most
   `RouteBudget` (20) + 8 GitHub requests, the same with 300 support issues as with 20.
