@@ -1,0 +1,203 @@
+package health
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// CacheFile is the reply cache's file in STEWARD_CACHE_DIR.
+const CacheFile = "health-replies.json"
+
+// cacheFormat names the file's format, so a foreign file is not read as
+// one; cacheVersion changes when its shape does.
+const (
+	cacheFormat  = "steward-health-replies"
+	cacheVersion = 1
+)
+
+// Bounds of the cache: entries kept (the oldest changes go first), bytes
+// read, replies kept per ticket.
+const (
+	MaxCacheEntries    = 100_000
+	maxCacheBytes      = 64 << 20
+	maxRepliesPerEntry = 1000
+)
+
+// Cache keeps, between runs, the public reply times of the tickets whose
+// conversations were read, each with the ticket's updated_at when read: a
+// ticket that has not changed since needs no second read.
+type Cache struct {
+	entries map[int64]cacheEntry
+}
+
+type cacheEntry struct {
+	Updated time.Time   `json:"updated"`
+	Replies []time.Time `json:"replies"`
+}
+
+type cacheFile struct {
+	Format  string                `json:"format"`
+	Version int                   `json:"version"`
+	Tickets map[string]cacheEntry `json:"tickets"`
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache { return &Cache{entries: map[int64]cacheEntry{}} }
+
+// Len is how many tickets the cache holds.
+func (c *Cache) Len() int { return len(c.entries) }
+
+// LoadCache reads the cache from dir. A missing file is an empty cache and
+// no error; an unreadable, corrupt or foreign file (another format or
+// version) is an empty cache and an error saying so, for the caller to log:
+// the report then reads the conversations again, nothing worse.
+func LoadCache(dir string) (*Cache, error) {
+	c := NewCache()
+	path := filepath.Join(dir, CacheFile)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("reading the reply cache: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCacheBytes+1))
+	if err != nil {
+		return c, fmt.Errorf("reading the reply cache %s: %w", path, err)
+	}
+	if len(data) > maxCacheBytes {
+		return c, fmt.Errorf("the reply cache %s is over %d MiB: ignored, it will be rewritten", path, maxCacheBytes>>20)
+	}
+	var file cacheFile
+	if err := json.Unmarshal(data, &file); err != nil {
+		return c, fmt.Errorf("the reply cache %s is not valid JSON (%v): ignored, it will be rewritten", path, err)
+	}
+	if file.Format != cacheFormat || file.Version != cacheVersion {
+		return c, fmt.Errorf("%s is not a version %d steward reply cache (format %q, version %d): ignored, it will be rewritten",
+			path, cacheVersion, file.Format, file.Version)
+	}
+	for k, e := range file.Tickets {
+		id, err := strconv.ParseInt(k, 10, 64)
+		if err != nil || e.Updated.IsZero() || len(e.Replies) > maxRepliesPerEntry {
+			return NewCache(), fmt.Errorf("the reply cache %s has a bad entry %q: ignored, it will be rewritten", path, k)
+		}
+		c.entries[id] = e
+	}
+	c.trim()
+	return c, nil
+}
+
+// Lookup returns the replies cached for ticket id, if the entry was read
+// when the ticket was updated at updated or later.
+func (c *Cache) Lookup(id int64, updated time.Time) ([]time.Time, bool) {
+	e, ok := c.entries[id]
+	if !ok || e.Updated.Before(updated) {
+		return nil, false
+	}
+	return slices.Clone(e.Replies), true
+}
+
+// Put records the replies of ticket id as read when it was updated at
+// updated; an older reading than the one held is ignored.
+func (c *Cache) Put(id int64, updated time.Time, replies []time.Time) {
+	if e, ok := c.entries[id]; ok && e.Updated.After(updated) {
+		return
+	}
+	if len(replies) > maxRepliesPerEntry {
+		replies = replies[len(replies)-maxRepliesPerEntry:]
+	}
+	c.entries[id] = cacheEntry{Updated: updated, Replies: slices.Clone(replies)}
+	c.trim()
+}
+
+// Prune forgets the tickets not updated since before: a report never
+// lists them again (a ticket open since then has its replies settled by
+// its stats).
+func (c *Cache) Prune(before time.Time) {
+	for id, e := range c.entries {
+		if e.Updated.Before(before) {
+			delete(c.entries, id)
+		}
+	}
+}
+
+// trim keeps at most MaxCacheEntries, dropping the oldest changes.
+func (c *Cache) trim() {
+	if len(c.entries) <= MaxCacheEntries {
+		return
+	}
+	ids := make([]int64, 0, len(c.entries))
+	for id := range c.entries {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		return cmp.Or(c.entries[a].Updated.Compare(c.entries[b].Updated), cmp.Compare(a, b))
+	})
+	for _, id := range ids[:len(ids)-MaxCacheEntries] {
+		delete(c.entries, id)
+	}
+}
+
+// Save writes the cache to dir atomically (a temporary file renamed over
+// the old one), so a run that stops half way leaves the old cache whole.
+func (c *Cache) Save(dir string) (err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	file := cacheFile{Format: cacheFormat, Version: cacheVersion, Tickets: make(map[string]cacheEntry, len(c.entries))}
+	for id, e := range c.entries {
+		file.Tickets[strconv.FormatInt(id, 10)] = e
+	}
+	data, err := json.Marshal(file)
+	if err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+CacheFile+".*")
+	if err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), filepath.Join(dir, CacheFile)); err != nil {
+		return fmt.Errorf("saving the reply cache: %w", err)
+	}
+	return nil
+}
+
+// Apply returns ts with the replies of every ticket the cache holds as new
+// as the ticket known.
+func (c *Cache) Apply(ts []Ticket) []Ticket {
+	out := slices.Clone(ts)
+	for i, t := range out {
+		if t.RepliesKnown {
+			continue
+		}
+		if replies, ok := c.Lookup(t.ID, t.Updated); ok {
+			out[i] = t.WithReplies(replies)
+		}
+	}
+	return out
+}
