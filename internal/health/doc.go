@@ -86,8 +86,16 @@
 //
 // # Pending spells
 //
-// FreshDesk's stats keep one Pending spell: pending_since, ended at
-// status_updated_at when the status changed since (or still running when
-// the ticket is Pending now). Earlier spells are not known and count as
-// open time, which can only make the figures stricter.
+// FreshDesk's stats keep one Pending spell, the latest, from pending_since:
+//   - a ticket Pending now has been since then;
+//   - an open ticket left it at status_updated_at (its latest status
+//     change), if that came after;
+//   - a resolved or closed ticket's latest status change is its
+//     resolution, which says nothing of when Pending ended; the spell is
+//     taken to run to the resolution only when it began at or after the
+//     last public reply (the ticket waited on the requester, then was
+//     resolved). Otherwise it is not known.
+//
+// Spells not known (earlier ones, and the case above) count as open time:
+// the figures can only come out stricter, never flattering.
 package health

@@ -98,16 +98,22 @@ func (t Ticket) resolvedAt() time.Time {
 }
 
 // pending is the ticket's known Pending spell [from, to); to is zero while
-// it runs (the ticket is Pending now). ok is false when none is known.
+// it runs (the ticket is Pending now). ok is false when none is known. See
+// the package doc: a resolved ticket's status_updated_at is its
+// resolution, so its spell is known only when it began after the last
+// public reply (the ticket waited on the requester, then was resolved).
 func (t Ticket) pending() (from, to time.Time, ok bool) {
-	if t.PendingSince.IsZero() {
-		return time.Time{}, time.Time{}, false
-	}
-	if t.Status == statusPending {
-		return t.PendingSince, time.Time{}, true
-	}
-	if t.StatusUpdated.After(t.PendingSince) {
-		return t.PendingSince, t.StatusUpdated, true
+	ps := t.PendingSince
+	switch {
+	case ps.IsZero():
+	case t.Status == statusPending:
+		return ps, time.Time{}, true
+	case !t.resolvedAt().IsZero():
+		if res := t.resolvedAt(); !ps.Before(t.AgentResponded) && res.After(ps) {
+			return ps, res, true
+		}
+	case t.StatusUpdated.After(ps):
+		return ps, t.StatusUpdated, true
 	}
 	return time.Time{}, time.Time{}, false
 }
