@@ -91,7 +91,7 @@ func Build(in Input) Report {
 	r := Report{
 		Version: FormatVersion, Generated: in.Now.UTC(), Team: in.Roster.Team, Timezone: in.Roster.Timezone.Name,
 		Targets: Targets{FirstResponse: max(in.Policy.FirstResponse, 1), UpdateEvery: in.updateEvery()},
-		Hubs:    []Hub{},
+		Hubs:    []Hub{}, loc: f.loc,
 	}
 	weeks := make([]acc, len(f.weeks))
 	var total acc
@@ -135,9 +135,10 @@ func Build(in Input) Report {
 			}
 		}
 		unsettled := false
+		var m dueMemo
 		for wi, w := range f.weeks {
 			for _, e := range w.dayEnds {
-				o := in.updateDay(t, e)
+				o := in.updateDay(t, e, &m)
 				if o == unknown {
 					unsettled = true
 				}

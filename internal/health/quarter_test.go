@@ -197,7 +197,7 @@ type row struct {
 	received, first, updates, resolved, stewards string
 }
 
-func num(p *float64) string {
+func numS(p *float64) string {
 	if p == nil {
 		return "null"
 	}
@@ -208,9 +208,9 @@ func rowOf(f Figures) row {
 	rc, fr, u, rs := f.Received, f.FirstResponse, f.Updates, f.Resolved
 	return row{
 		received: fmt.Sprintf("%d %d/%d/%d/%d ev%d hd%d", rc.Total, rc.Low, rc.Medium, rc.High, rc.Urgent, rc.Event, rc.HubDown),
-		first:    fmt.Sprintf("%d-%d-%d n%d %s%% %sh %sh", fr.Met, fr.Missed, fr.NotYetDue, fr.Answered, num(fr.PercentMet), num(fr.MedianHours), num(fr.P90Hours)),
-		updates:  fmt.Sprintf("%d %d u%d %s%%", u.TicketDays, u.OnTime, u.Unknown, num(u.PercentOnTime)),
-		resolved: fmt.Sprintf("%d %sd", rs.Count, num(rs.MedianDays)),
+		first:    fmt.Sprintf("%d-%d-%d n%d %s%% %sh %sh", fr.Met, fr.Missed, fr.NotYetDue, fr.Answered, numS(fr.PercentMet), numS(fr.MedianHours), numS(fr.P90Hours)),
+		updates:  fmt.Sprintf("%d %d u%d %s%%", u.TicketDays, u.OnTime, u.Unknown, numS(u.PercentOnTime)),
+		resolved: fmt.Sprintf("%d %sd", rs.Count, numS(rs.MedianDays)),
 	}
 }
 

@@ -32,6 +32,8 @@ type Report struct {
 	// Hubs are the (at most) 5 hubs with the most tickets received.
 	Hubs    []Hub   `json:"hubs"`
 	Replies Replies `json:"replies"`
+
+	loc *time.Location // the team's zone, for the renderers
 }
 
 // Targets are the response targets the figures were measured against, in

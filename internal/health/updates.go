@@ -16,8 +16,24 @@ const (
 	unknown // the stats cannot settle it and the replies are not known
 )
 
-// updateDay is t's ticket-day ending at e (see the package doc).
-func (in Input) updateDay(t Ticket, e time.Time) outcome {
+// dueMemo keeps the last due moment worked out for one ticket: it changes
+// only with a new reply, so a ticket's days cost one AddDays per reply,
+// not one per day.
+type dueMemo struct {
+	since, due time.Time
+	set        bool
+}
+
+func (m *dueMemo) at(in Input, since time.Time) time.Time {
+	if !m.set || !m.since.Equal(since) {
+		m.since, m.due, m.set = since, in.Calendar.AddDays(since, in.updateEvery()), true
+	}
+	return m.due
+}
+
+// updateDay is t's ticket-day ending at e (see the package doc); m is t's
+// memo.
+func (in Input) updateDay(t Ticket, e time.Time, m *dueMemo) outcome {
 	if t.Spam || t.FirstResponded.IsZero() || t.FirstResponded.After(e) || !t.Created.Before(e) {
 		return notCounted
 	}
@@ -46,7 +62,7 @@ func (in Input) updateDay(t Ticket, e time.Time) outcome {
 	if _, to, ok := t.pending(); ok && !to.IsZero() && !to.After(e) && to.After(since) {
 		since = to
 	}
-	if e.Before(in.Calendar.AddDays(since, in.updateEvery())) {
+	if e.Before(m.at(in, since)) {
 		return onTime
 	}
 	if !latestKnown {
@@ -68,9 +84,10 @@ func (in Input) NeedsReplies(t Ticket) bool {
 	if in.Calendar.Between(t.FirstResponded, t.AgentResponded) < time.Duration(in.updateEvery())*24*time.Hour {
 		return false
 	}
+	var m dueMemo
 	for _, w := range in.frame().weeks {
 		for _, e := range w.dayEnds {
-			if in.updateDay(t, e) == unknown {
+			if in.updateDay(t, e, &m) == unknown {
 				return true
 			}
 		}
