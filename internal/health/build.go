@@ -67,10 +67,9 @@ func (f frame) week(t time.Time) int {
 
 // acc gathers one set of figures.
 type acc struct {
-	f         Figures
-	frTimes   []time.Duration
-	resTimes  []time.Duration
-	unsettled bool
+	f        Figures
+	frTimes  []time.Duration
+	resTimes []time.Duration
 }
 
 func (a *acc) figures() Figures {

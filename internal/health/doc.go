@@ -84,6 +84,39 @@
 // figures above over the whole report: received, first response, updates on
 // time (its tickets' ticket-days in the report's weeks) and resolved.
 //
+// # JSON (the contract)
+//
+// WriteJSON writes one object; version (FormatVersion) changes only when a
+// field changes meaning or goes away, new fields may appear:
+//
+//	{"version": 1, "generated": RFC 3339 UTC (Input.Now),
+//	 "team", "timezone",
+//	 "targets": {"first_response_working_days", "update_every_working_days"},
+//	 "weeks": [{"start", "end" (YYYY-MM-DD, [start, end) in the team's zone),
+//	            "partial" (true for the current week),
+//	            FIGURES,
+//	            "stewards": [{"github", "name", "covering"?}],
+//	            "events": [{"name", "hub", "from", "to"}]}],  oldest first
+//	 "total": FIGURES (all the weeks),
+//	 "hubs": [{"name", FIGURES}],  at most 5, most tickets first
+//	 "replies": {"read" (tickets whose replies were known),
+//	             "unsettled" (tickets with unknown ticket-days)}}
+//
+//	FIGURES = "received": {"total", "low", "medium", "high", "urgent",
+//	                       "other", "event", "hub_down"},
+//	          "first_response": {"met", "missed", "not_yet_due", "answered",
+//	                             "percent_met", "median_hours", "p90_hours"},
+//	          "updates": {"ticket_days", "on_time", "unknown",
+//	                      "percent_on_time"},
+//	          "resolved": {"count", "median_days"}
+//
+// Counts are integers. Durations are floats rounded to two decimals: first
+// response in working hours, resolution in working days. Percentages are
+// floats rounded to one decimal. A percentage, median or p90 with nothing
+// to compute it from is null, never 0. Hub names are as the company wrote
+// them (JSON-escaped, < > & as \u003c \u003e \u0026): a consumer escapes
+// them for its own sink.
+//
 // # Pending spells
 //
 // FreshDesk's stats keep one Pending spell, the latest, from pending_since:
