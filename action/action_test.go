@@ -35,6 +35,7 @@ type runner struct {
 	stdout           bytes.Buffer
 	secrets          []string
 	outFile, sumFile string
+	clock            *sandbox.ManualClock
 }
 
 // newRunner lays out what a GitHub runner gives a Docker action: a
@@ -42,11 +43,20 @@ type runner struct {
 // outputs and the job summary.
 func newRunner(t *testing.T, inputs map[string]string) *runner {
 	t.Helper()
+	return newRunnerWith(t, inputs, func(*sandbox.GitHubOptions) {})
+}
+
+// newRunnerWith is newRunner with the GitHub sandbox's options adjusted
+// (more tokens, faults).
+func newRunnerWith(t *testing.T, inputs map[string]string, opts func(*sandbox.GitHubOptions)) *runner {
+	t.Helper()
 	dir := t.TempDir()
 	sample, _ := os.ReadFile("../roster.yaml")
 	os.WriteFile(filepath.Join(dir, "roster.yaml"), sample, 0o644)
 	clock := sandbox.NewManualClock(now)
-	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"ghp_ActionSecretToken123": "github-actions[bot]"}, Clock: clock})
+	ghOpts := sandbox.GitHubOptions{Tokens: map[string]string{"ghp_ActionSecretToken123": "github-actions[bot]"}, Clock: clock}
+	opts(&ghOpts)
+	g := sandbox.NewGitHub(ghOpts)
 	g.AddRepo("open-infra", "support", "main", map[string]string{"roster.yaml": string(sample)})
 	for _, u := range []string{"ada-l", "aturing", "bliskov", "dknuth", "ewd", "fran-allen", "grace", "kjohnson", "cshannon"} {
 		g.AddUser(u)
@@ -61,7 +71,7 @@ func newRunner(t *testing.T, inputs map[string]string) *runner {
 	ghSrv, fdSrv := httptest.NewServer(g), httptest.NewServer(fd)
 	t.Cleanup(ghSrv.Close)
 	t.Cleanup(fdSrv.Close)
-	r := &runner{t: t, dir: dir, g: g, fd: fd, outFile: filepath.Join(dir, "output"), sumFile: filepath.Join(dir, "summary")}
+	r := &runner{t: t, dir: dir, g: g, fd: fd, clock: clock, outFile: filepath.Join(dir, "output"), sumFile: filepath.Join(dir, "summary")}
 	r.vars = map[string]string{
 		"GITHUB_WORKSPACE": dir, "GITHUB_OUTPUT": r.outFile, "GITHUB_STEP_SUMMARY": r.sumFile,
 		"GITHUB_API_URL": ghSrv.URL, "FRESHDESK_BASE_URL": fdSrv.URL, "GITHUB_ACTIONS": "true",

@@ -29,6 +29,10 @@ import (
 //     the next to start) unless it is already in a sprint that has not ended.
 //   - Order: open support work by impact (Ordered), then the sprint's other
 //     items as people ordered them, then closed support issues.
+//   - Once: a ticket's work is on the board once. An open issue that
+//     mirrors a ticket an older issue mirrors too (two runs that created
+//     one at the same moment) is not added, since its run closes it as a
+//     duplicate; an issue closed as a duplicate is archived at once.
 
 // BoardRules are the options the rules set.
 type BoardRules struct {
@@ -56,6 +60,10 @@ type ObservedItem struct {
 	SprintEnd civil.Date
 	// Added is true for an item this pass just added.
 	Added bool
+	// Focus is true for an item of the one key a pass reconciles (a
+	// dispatch, a delivery): when the order is broken, it moves rather
+	// than the others, as an added item does.
+	Focus bool
 }
 
 // ItemChange is what one item needs, with why. Zero fields stay as they
@@ -83,13 +91,39 @@ func MissingFromBoard(items []ObservedItem, issues []Issue) []Issue {
 	for _, it := range items {
 		on[it.Issue] = true
 	}
+	twins := newerTwins(issues)
 	var out []Issue
 	for _, is := range issues {
-		if is.State == "open" && !on[is.Number] {
+		if is.State == "open" && !on[is.Number] && !twins[is.Number] {
 			out = append(out, is)
 		}
 	}
 	return out
+}
+
+// newerTwins returns the issues that mirror a ticket an older issue (a
+// lower number, as the plan's survivor) mirrors too.
+func newerTwins(issues []Issue) map[int]bool {
+	type key struct {
+		domain string
+		ticket int64
+	}
+	oldest := map[key]int{}
+	for _, is := range issues {
+		if st, ok := parseState(is.Body); ok {
+			k := key{st.Domain, st.Ticket}
+			if n, seen := oldest[k]; !seen || is.Number < n {
+				oldest[k] = is.Number
+			}
+		}
+	}
+	twins := map[int]bool{}
+	for _, is := range issues {
+		if st, ok := parseState(is.Body); ok && oldest[key{st.Domain, st.Ticket}] != is.Number {
+			twins[is.Number] = true
+		}
+	}
+	return twins
 }
 
 // BoardChanges returns every change that makes the board follow the rules,
@@ -116,7 +150,7 @@ func BoardChanges(r BoardRules, items []ObservedItem, issues []Issue) []ItemChan
 		}
 		if !c.Archive {
 			d := ItemOf(it.ID, is)
-			d.Fresh = it.Added
+			d.Fresh, d.Focus = it.Added, it.Focus
 			dom = append(dom, d)
 		}
 	}
@@ -155,7 +189,10 @@ func fieldChange(r BoardRules, it ObservedItem, is Issue) ItemChange {
 			c.Status = r.Done
 			c.Reasons = append(c.Reasons, "closed support issues are Done")
 		}
-		if r.ArchiveAfter > 0 && !is.ClosedAt.IsZero() && !r.Now.Before(is.ClosedAt.Add(r.ArchiveAfter)) {
+		if is.StateReason == "duplicate" {
+			c.Archive = true
+			c.Reasons = append(c.Reasons, "a ticket's work is on the board once: its duplicate issues leave it")
+		} else if r.ArchiveAfter > 0 && !is.ClosedAt.IsZero() && !r.Now.Before(is.ClosedAt.Add(r.ArchiveAfter)) {
 			c.Archive = true
 			c.Reasons = append(c.Reasons, fmt.Sprintf("closed support issues are archived once Done for %d days", int(r.ArchiveAfter.Hours()/24)))
 		}

@@ -63,3 +63,46 @@ func TestClosedItemsAreArchivedOnceDoneForArchiveAfter(t *testing.T) {
 		}
 	}
 }
+
+// Once: two runs that mirrored the same new ticket at the same moment (a
+// dispatch beside the scheduled run) made two issues; the newer is closed
+// as a duplicate by its run. The board holds the ticket's work once: the
+// newer twin is not added while still open, and is archived once closed
+// as a duplicate, whichever pass sees it.
+func TestATicketsWorkIsOnTheBoardOnce(t *testing.T) {
+	now := time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)
+	rules := BoardRules{Open: "Todo", Done: "Done", Today: civil.Of(now), Now: now}
+	mirrorOf := func(n int, ticket int64, state, reason string) Issue {
+		st := State{Domain: "acme.freshdesk.com", Ticket: ticket, Status: 2}
+		return Issue{Number: n, State: state, StateReason: reason, Body: "Work\n\n" + st.marker(), Created: now}
+	}
+	survivor, twin := mirrorOf(5, 42, "open", ""), mirrorOf(6, 42, "open", "")
+	other := mirrorOf(7, 43, "open", "")
+	missing := MissingFromBoard(nil, []Issue{twin, survivor, other})
+	if len(missing) != 2 || missing[0].Number != 5 || missing[1].Number != 7 {
+		t.Errorf("missing from the board: %+v, want #5 and #7 (not the twin #6)", missing)
+	}
+	// Another account's ticket 42 is not a twin.
+	elsewhere := twin
+	elsewhere.Body = "Work\n\n" + State{Domain: "other.freshdesk.com", Ticket: 42, Status: 2}.marker()
+	if got := MissingFromBoard(nil, []Issue{survivor, elsewhere}); len(got) != 2 {
+		t.Errorf("another account's ticket was taken for a twin: %+v", got)
+	}
+	// Added before its run closed it: archived at once when closed as a
+	// duplicate; a closed issue that is no duplicate is only Done.
+	items := []ObservedItem{{ID: "i5", Issue: 5, Status: "Todo", Priority: "Medium", SprintEnd: civil.Of(now).AddDays(7)}, {ID: "i6", Issue: 6, Status: "Todo"}, {ID: "i7", Issue: 7, Status: "Todo"}}
+	changes := BoardChanges(rules, items, []Issue{survivor, mirrorOf(6, 42, "closed", "duplicate"), mirrorOf(7, 43, "closed", "completed")})
+	byItem := map[string]ItemChange{}
+	for _, c := range changes {
+		byItem[c.Item] = c
+	}
+	if c := byItem["i6"]; !c.Archive {
+		t.Errorf("the closed twin: %+v, want archived", c)
+	}
+	if c := byItem["i7"]; c.Archive || c.Status != "Done" {
+		t.Errorf("a completed issue: %+v, want Done and kept", c)
+	}
+	if _, ok := byItem["i5"]; ok {
+		t.Errorf("the survivor changed: %+v", byItem["i5"])
+	}
+}

@@ -26,6 +26,10 @@ type BoardItem struct {
 	// the change that sets its fields anyway, so Moves keeps the others
 	// where they are rather than it.
 	Fresh bool
+	// Focus is an item of the one key a pass reconciles: when the order
+	// is broken, it moves rather than the others (whose keys and the
+	// scheduled run look after them), and nothing moves when it holds.
+	Focus bool
 }
 
 // impact ranks an open support item: events first, then hub down, then
@@ -88,6 +92,22 @@ type Move struct {
 // precede them; nothing moves when the order holds. Applied in the order
 // returned, they give exactly the wanted order.
 func Moves(current []BoardItem) []Move {
+	moves := movesKeeping(current, func(it BoardItem) bool { return !it.Fresh })
+	if slices.ContainsFunc(current, func(it BoardItem) bool { return it.Focus }) {
+		focus := map[string]bool{}
+		for _, it := range current {
+			focus[it.ID] = it.Focus
+		}
+		if slices.ContainsFunc(moves, func(m Move) bool { return !focus[m.ID] }) {
+			moves = movesKeeping(current, func(it BoardItem) bool { return !it.Fresh && !it.Focus })
+		}
+	}
+	return moves
+}
+
+// movesKeeping is Moves with the items that may stay in place (the
+// longest run already in order is chosen among them) given by keepable.
+func movesKeeping(current []BoardItem, keepable func(BoardItem) bool) []Move {
 	want := Ordered(current)
 	pos := make(map[string]int, len(want))
 	for i, it := range want {
@@ -95,7 +115,7 @@ func Moves(current []BoardItem) []Move {
 	}
 	seq := make([]int, 0, len(current))
 	for _, it := range current {
-		if !it.Fresh {
+		if keepable(it) {
 			seq = append(seq, pos[it.ID])
 		}
 	}

@@ -116,3 +116,25 @@ func positions(items []BoardItem, want []string) []int {
 	}
 	return out
 }
+
+// A pass for one key moves that key's item, not the others: when only the
+// focused item is out of place it alone moves (even where moving another
+// would be as few moves), and when the order holds nothing moves, so the
+// second pass writes nothing.
+func TestAFocusedItemMovesRatherThanTheOthers(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	item := func(id string, p int, focus bool) BoardItem {
+		return BoardItem{ID: id, Support: true, Priority: p, Created: at, Focus: focus}
+	}
+	// a (High) below b (Low): moving either one fixes the order.
+	for _, focus := range []string{"a", "b"} {
+		board := []BoardItem{item("b", 1, focus == "b"), item("a", 3, focus == "a")}
+		moves := Moves(board)
+		if len(moves) != 1 || moves[0].ID != focus {
+			t.Errorf("focus %s: moves %+v, want %s alone", focus, moves, focus)
+		}
+	}
+	if m := Moves([]BoardItem{item("a", 3, true), item("b", 1, false)}); len(m) != 0 {
+		t.Errorf("in order, focused: moves %+v", m)
+	}
+}

@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
@@ -21,7 +22,13 @@ const KindBoard mirror.Kind = "board"
 // triggered: it looks at the board as it is on every pass, whatever path
 // the pass came from and whatever steward did before, so a second pass
 // writes nothing. A dry run returns the changes without making them.
-func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryRun bool) ([]mirror.ItemChange, []mirror.Outcome) {
+//
+// scope, when not nil, limits the writes to the items of those issues: a
+// reconcile of one key (a dispatch, a delivery) places its own item among
+// the others and leaves the rest of the board to their keys and to the
+// scheduled run, so concurrent keys never fight over the same items and a
+// key costs the same on a busy board as on a calm one.
+func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, scope map[int]bool, dryRun bool) ([]mirror.ItemChange, []mirror.Outcome) {
 	if m.Board == nil {
 		return nil, nil
 	}
@@ -36,6 +43,7 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryR
 		switch {
 		case it.Issue != 0 && strings.EqualFold(it.Repo, m.Issues.Repo()):
 			items[i].Issue = it.Issue
+			items[i].Focus = scope[it.Issue]
 		case it.Issue != 0:
 			other[it.ID] = fmt.Sprintf(" (the item of %s#%d)", it.Repo, it.Issue)
 		default:
@@ -45,6 +53,9 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryR
 	var out []mirror.Outcome
 	var planned []mirror.ItemChange
 	for _, is := range mirror.MissingFromBoard(items, issues) {
+		if scope != nil && !scope[is.Number] {
+			continue
+		}
 		const why = "every open support issue is on the board"
 		if dryRun {
 			planned = append(planned, mirror.ItemChange{Issue: is.Number, Added: true, Reasons: []string{why}})
@@ -59,10 +70,13 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryR
 		}
 		out = append(out, o)
 		planned = append(planned, mirror.ItemChange{Item: id, Issue: is.Number, Added: true, Reasons: []string{why}})
-		items = append(items, mirror.ObservedItem{ID: id, Issue: is.Number, Added: true})
+		items = append(items, mirror.ObservedItem{ID: id, Issue: is.Number, Added: true, Focus: scope[is.Number]})
 	}
 	rules := mirror.BoardRules{Open: m.BoardStatus, Done: m.BoardDone, Today: civil.Of(m.Now.In(m.Render.Location)), Now: m.Now, ArchiveAfter: m.BoardArchiveAfter}
 	changes := mirror.BoardChanges(rules, items, issues)
+	if scope != nil {
+		changes = slices.DeleteFunc(changes, func(c mirror.ItemChange) bool { return !scope[c.Issue] })
+	}
 	planned = append(planned, changes...)
 	if dryRun || len(changes) == 0 {
 		return planned, out
@@ -86,9 +100,9 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, dryR
 }
 
 // boardPass lists every support issue (a conditional read: unchanged pages
-// cost nothing) and reconciles the board with them, for the passes that
-// began from one ticket or one issue.
-func (m *Mirror) boardPass(ctx context.Context, label string) ([]mirror.Outcome, error) {
+// cost nothing) and reconciles the items of scope's issues with them, for
+// the passes that began from one ticket or one issue.
+func (m *Mirror) boardPass(ctx context.Context, label string, scope map[int]bool) ([]mirror.Outcome, error) {
 	if m.Board == nil {
 		return nil, nil
 	}
@@ -96,6 +110,6 @@ func (m *Mirror) boardPass(ctx context.Context, label string) ([]mirror.Outcome,
 	if err != nil {
 		return nil, err
 	}
-	_, out := m.reconcileBoard(ctx, issues, false)
+	_, out := m.reconcileBoard(ctx, issues, scope, false)
 	return out, nil
 }

@@ -129,9 +129,12 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 		if issues, err = m.listIssues(ctx, supportLabel); err != nil {
 			return r, err
 		}
+		var twins []mirror.Outcome
+		issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
+		r.Outcomes = append(r.Outcomes, twins...)
 	}
 	var board []mirror.Outcome
-	r.Board, board = m.reconcileBoard(ctx, issues, dryRun)
+	r.Board, board = m.reconcileBoard(ctx, issues, nil, dryRun)
 	r.Outcomes = append(r.Outcomes, board...)
 	return r, nil
 }
@@ -147,15 +150,75 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	if err != nil {
 		return r, err
 	}
-	if len(r.Planned) == 0 {
-		// Nothing was written: the list just read is the board pass's.
-		_, board := m.reconcileBoard(ctx, issues, false)
-		r.Outcomes = append(r.Outcomes, board...)
-		return r, nil
+	if len(r.Planned) > 0 {
+		// Read the list again after writing: the board pass sees the issue
+		// as it now is, and a run that mirrored the ticket at the same
+		// moment is found.
+		if issues, err = m.listIssues(ctx, label); err != nil {
+			return r, err
+		}
+		var twins []mirror.Outcome
+		issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
+		r.Outcomes = append(r.Outcomes, twins...)
 	}
-	board, err := m.boardPass(ctx, label)
+	_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
 	r.Outcomes = append(r.Outcomes, board...)
-	return r, err
+	return r, nil
+}
+
+// ticketScope is the issues that mirror ticket id: the items a reconcile
+// of the ticket looks after.
+func ticketScope(issues []mirror.Issue, domain string, id int64) map[int]bool {
+	scope := map[int]bool{}
+	for _, is := range issues {
+		if mirror.Mirrored([]mirror.Issue{is}, domain, id) {
+			scope[is.Number] = true
+		}
+	}
+	return scope
+}
+
+// closeOwnTwins closes, as duplicates of the oldest, the issues this run
+// created (outcomes) for a ticket that another run mirrored at the same
+// moment: a dispatch for a new ticket beside the scheduled run that found
+// it too. Of two runs that each created one, the newer issue's run always
+// sees both in its list read after writing (its create came after the
+// other's), so every race ends within the runs that made it, whichever
+// finishes first, and no issue is closed twice. It returns issues with the
+// ones it closed marked closed.
+func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mirror.Issue, outcomes []mirror.Outcome) ([]mirror.Issue, []mirror.Outcome) {
+	created := map[int]bool{}
+	for _, o := range outcomes {
+		if o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 {
+			created[o.Issue] = true
+		}
+	}
+	if len(created) == 0 {
+		return issues, nil
+	}
+	var works []mirror.Work
+	for _, w := range mirror.Plan(c, mirror.Input{Now: m.Now, Issues: issues, Hubs: map[int64]string{}}) {
+		if created[w.Issue] && len(w.Actions) == 1 && w.Actions[0].Kind == mirror.CloseDuplicate {
+			works = append(works, w)
+		}
+	}
+	if len(works) == 0 {
+		return issues, nil
+	}
+	out := m.Apply(ctx, works)
+	closed := map[int]bool{}
+	for _, o := range out {
+		if o.Kind == mirror.CloseDuplicate && o.Error == "" {
+			closed[o.Issue] = true
+		}
+	}
+	issues = slices.Clone(issues)
+	for i := range issues {
+		if closed[issues[i].Number] {
+			issues[i].State, issues[i].StateReason, issues[i].ClosedAt = "closed", "duplicate", m.Now
+		}
+	}
+	return issues, out
 }
 
 // syncTicket reconciles ticket id with the issues given: every support
@@ -202,7 +265,7 @@ func (m *Mirror) ReconcileIssue(ctx context.Context, c mirror.Config, label stri
 	if err != nil {
 		return mirrorOf, err
 	}
-	board, err := m.boardPass(ctx, label)
+	board, err := m.boardPass(ctx, label, map[int]bool{number: true, mirrorOf: true})
 	for _, o := range board {
 		if o.Error != "" && err == nil {
 			err = fmt.Errorf("the board: %s: %s", o.Reason, o.Error)
