@@ -37,6 +37,7 @@ const (
 // ticket that has not changed since needs no second read.
 type Cache struct {
 	entries map[int64]cacheEntry
+	hubs    map[int64]string // company names, read once
 }
 
 type cacheEntry struct {
@@ -48,10 +49,27 @@ type cacheFile struct {
 	Format  string                `json:"format"`
 	Version int                   `json:"version"`
 	Tickets map[string]cacheEntry `json:"tickets"`
+	// Hubs are FreshDesk company names by id: a company's name costs a
+	// request, and names rarely change (a renamed hub shows its old name
+	// until the cache is cleared).
+	Hubs map[string]string `json:"hubs,omitempty"`
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{entries: map[int64]cacheEntry{}} }
+func NewCache() *Cache { return &Cache{entries: map[int64]cacheEntry{}, hubs: map[int64]string{}} }
+
+// Hub returns the cached name of FreshDesk company id.
+func (c *Cache) Hub(id int64) (string, bool) {
+	name, ok := c.hubs[id]
+	return name, ok
+}
+
+// PutHub records the name of FreshDesk company id.
+func (c *Cache) PutHub(id int64, name string) {
+	if len(c.hubs) < MaxCacheEntries {
+		c.hubs[id] = name
+	}
+}
 
 // Len is how many tickets the cache holds.
 func (c *Cache) Len() int { return len(c.entries) }
@@ -92,6 +110,13 @@ func LoadCache(dir string) (*Cache, error) {
 			return NewCache(), fmt.Errorf("the reply cache %s has a bad entry %q: ignored, it will be rewritten", path, k)
 		}
 		c.entries[id] = e
+	}
+	for k, name := range file.Hubs {
+		id, err := strconv.ParseInt(k, 10, 64)
+		if err != nil || len(c.hubs) >= MaxCacheEntries {
+			return NewCache(), fmt.Errorf("the reply cache %s has a bad hub %q: ignored, it will be rewritten", path, k)
+		}
+		c.hubs[id] = name
 	}
 	c.trim()
 	return c, nil
@@ -150,21 +175,33 @@ func (c *Cache) trim() {
 
 // Save writes the cache to dir atomically (a temporary file renamed over
 // the old one), so a run that stops half way leaves the old cache whole.
-func (c *Cache) Save(dir string) (err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
-	}
-	file := cacheFile{Format: cacheFormat, Version: cacheVersion, Tickets: make(map[string]cacheEntry, len(c.entries))}
+func (c *Cache) Save(dir string) error {
+	file := cacheFile{Format: cacheFormat, Version: cacheVersion, Tickets: make(map[string]cacheEntry, len(c.entries)), Hubs: make(map[string]string, len(c.hubs))}
 	for id, e := range c.entries {
 		file.Tickets[strconv.FormatInt(id, 10)] = e
 	}
+	for id, name := range c.hubs {
+		file.Hubs[strconv.FormatInt(id, 10)] = name
+	}
 	data, err := json.Marshal(file)
+	if err == nil {
+		err = writeAtomic(dir, CacheFile, data)
+	}
 	if err != nil {
 		return fmt.Errorf("saving the reply cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+CacheFile+".*")
+	return nil
+}
+
+// writeAtomic writes name in dir through a temporary file renamed over
+// the old one, so a run that stops half way leaves the old file whole.
+func writeAtomic(dir, name string, data []byte) (err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".*")
 	if err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -173,18 +210,15 @@ func (c *Cache) Save(dir string) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
+		return err
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
+		return err
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
+		return err
 	}
-	if err = os.Rename(tmp.Name(), filepath.Join(dir, CacheFile)); err != nil {
-		return fmt.Errorf("saving the reply cache: %w", err)
-	}
-	return nil
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }
 
 // Apply returns ts with the replies of every ticket the cache holds as new
