@@ -135,6 +135,20 @@ func (h Hub) MarshalJSON() ([]byte, error) {
 	}{h.Name.Unescaped(), h.Figures})
 }
 
+// UnmarshalJSON reads a hub back (a saved report): its name stays a
+// stranger's text.
+func (h *Hub) UnmarshalJSON(data []byte) error {
+	var v struct {
+		Name string `json:"name"`
+		Figures
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	h.Name, h.Figures = untrusted.Of(v.Name), v.Figures
+	return nil
+}
+
 // Replies says how complete the updates figure is.
 type Replies struct {
 	// Read is how many tickets had their public replies known.
