@@ -151,7 +151,7 @@ func Build(in Input) Report {
 	sched := rotation.Compute(in.Roster, f.weeks[0].start, f.weeks[len(f.weeks)-1].end)
 	for i, w := range f.weeks {
 		r.Weeks = append(r.Weeks, Week{Start: w.start, End: w.end, Partial: w.partial, Figures: weeks[i].figures(),
-			Stewards: stewards(sched, w.start, w.end), Events: in.events(w.start, w.end)})
+			Stewards: stewards(sched, w.start, w.end), Events: in.events(w.start, w.end), Holidays: in.holidays(w.start, w.end)})
 	}
 	r.Total = total.figures()
 	names := make([]string, 0, len(hubs))
@@ -283,6 +283,18 @@ func (in Input) eventFor(t Ticket) bool {
 	return false
 }
 
+// holidays are the roster's holidays in [from, to), in order.
+func (in Input) holidays(from, to civil.Date) []civil.Date {
+	out := []civil.Date{}
+	for _, h := range in.Roster.Holidays {
+		if !h.Before(from) && h.Before(to) {
+			out = append(out, h)
+		}
+	}
+	slices.SortFunc(out, func(a, b civil.Date) int { return a.Compare(b) })
+	return out
+}
+
 func (in Input) events(from, to civil.Date) []Event {
 	out := []Event{}
 	for _, e := range in.Roster.Events {
@@ -361,4 +373,11 @@ func earlier(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// Start is the moment the report's first week begins, in the team's zone:
+// a report lists the tickets changed since then, and the reply cache
+// forgets what changed before.
+func Start(in Input) time.Time {
+	return in.frame().weeks[0].startT
 }

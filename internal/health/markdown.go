@@ -37,6 +37,15 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if len(events) > 0 {
 		b.WriteString("Events:\n\n" + strings.Join(events, "\n") + "\n\n")
 	}
+	var holidays []string
+	for _, wk := range r.Weeks {
+		for _, h := range wk.Holidays {
+			holidays = append(holidays, h.String())
+		}
+	}
+	if len(holidays) > 0 {
+		b.WriteString("Holidays (no working time): " + strings.Join(holidays, ", ") + "\n\n")
+	}
 
 	b.WriteString(r.mermaid())
 

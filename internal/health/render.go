@@ -133,12 +133,15 @@ func (r Report) WriteText(w io.Writer) error {
 		return err
 	}
 
-	fmt.Fprintln(w, "\nStewards and events")
+	fmt.Fprintln(w, "\nStewards, events and holidays")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, wk := range r.Weeks {
 		fmt.Fprintf(tw, "  %s\t%s", weekLabel(wk), stewardNames(wk, func(s string) string { return terminal(s, 40) }))
 		for _, e := range wk.Events {
 			fmt.Fprintf(tw, "; event %s on %s, %s to %s", terminal(e.Name, 60), terminal(e.Hub, 60), e.From, e.To)
+		}
+		for _, h := range wk.Holidays {
+			fmt.Fprintf(tw, "; holiday %s", h)
 		}
 		fmt.Fprintln(tw)
 	}

@@ -52,6 +52,9 @@ type Week struct {
 	Figures
 	Stewards []Steward `json:"stewards"`
 	Events   []Event   `json:"events"`
+	// Holidays are the roster's team-wide holidays in the week: days that
+	// count no working time.
+	Holidays []civil.Date `json:"holidays"`
 }
 
 // Figures are what the report measures over a set of tickets and days.

@@ -62,3 +62,23 @@ func TestTheCacheKeepsHubNames(t *testing.T) {
 		t.Errorf("hub 7: %q %v", name, ok)
 	}
 }
+
+// Each week names the roster's holidays in it: the days that count no
+// working time, which a reader needs to read its figures.
+func TestAWeekNamesItsHolidays(t *testing.T) {
+	r := Build(quarterInput(t))
+	got := map[string]string{}
+	for _, wk := range r.Weeks {
+		var hs []string
+		for _, h := range wk.Holidays {
+			hs = append(hs, h.String())
+		}
+		got[wk.Start.String()] = strings.Join(hs, ",")
+	}
+	want := map[string]string{"2026-11-09": "2026-11-11", "2026-11-23": "2026-11-26,2026-11-27", "2026-11-16": ""}
+	for week, hs := range want {
+		if got[week] != hs {
+			t.Errorf("week %s: holidays %q, want %q", week, got[week], hs)
+		}
+	}
+}
