@@ -164,6 +164,55 @@ const readFacts = `(() => {
   };
 })()`
 
+// healthFacts is what the test reads of the support health section.
+type healthFacts struct {
+	Charts []struct {
+		ID, Title, Desc      string
+		Width, Height        float64
+		TableRows, TableCols int
+		Caption              string
+		TableRight           float64
+	}
+	HubRows                  int
+	Scripts                  int
+	Markup                   string
+	ScrollWidth, ClientWidth int
+	SectionRight, ViewportW  float64
+	HeadingAfterDates        bool
+	TablesClipped            []string
+	// Wide names the section's elements that end past the page's width.
+	Wide []string
+}
+
+const readHealth = `(() => {
+  const s = document.querySelector("section.support-health");
+  if (!s) return {charts: []};
+  const text = (e) => e ? e.textContent.replace(/\s+/g, " ").trim() : "";
+  const dates = document.getElementById("dates") || document.getElementById("agenda");
+  return {
+    charts: Array.from(s.querySelectorAll("figure")).map(f => {
+      const svg = f.querySelector("svg[role=img]"), b = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+      const tb = f.querySelector("table");
+      return {
+        id: f.id, title: text(svg && svg.querySelector("title")), desc: text(svg && svg.querySelector("desc")),
+        width: b.width, height: b.height,
+        tableRows: tb ? tb.tBodies[0].rows.length : 0, tableCols: tb ? tb.tHead.rows[0].cells.length : 0,
+        caption: text(tb && tb.caption), tableRight: tb ? tb.getBoundingClientRect().right : 0,
+      };
+    }),
+    hubRows: (() => { const t = s.querySelector(":scope > table"); return t ? t.tBodies[0].rows.length : 0; })(),
+    scripts: s.querySelectorAll("script").length,
+    markup: s.outerHTML,
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    sectionRight: s.getBoundingClientRect().right,
+    viewportW: window.innerWidth,
+    headingAfterDates: !!(dates.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING),
+    wide: Array.from(s.querySelectorAll("*")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " " + Math.round(e.getBoundingClientRect().right) + "px " + text(e).slice(0, 40)),
+    tablesClipped: Array.from(s.querySelectorAll("table")).filter(t => t.scrollWidth > t.clientWidth + 1).map(t => text(t.caption)),
+  };
+})()`
+
 func TestPageInHeadlessChromium(t *testing.T) {
 	exe := chromium(t)
 	m := browserModel(t)
@@ -204,6 +253,17 @@ func TestPageInHeadlessChromium(t *testing.T) {
 			t.Fatalf("reading the DOM: %v", err)
 		}
 		return f
+	}
+	// sectionShot is a screenshot of the support health section alone.
+	sectionShot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(tctx, chromedp.Screenshot(chromedp.CSS("section.support-health")))
+		if err != nil {
+			t.Fatalf("screenshot of the health section: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join("testdata", name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	screenshot := func(name string) {
 		t.Helper()
@@ -314,6 +374,91 @@ func TestPageInHeadlessChromium(t *testing.T) {
 		t.Errorf("the phone layout lost content: %d on duty, %d bars", len(p.OnDuty), len(p.Shifts))
 	}
 
+	// With the support health section: three charts, each drawn (not
+	// zero-sized) with its title, description and table of the same
+	// weeks, no script, and still no sideways scrolling of the page at a
+	// phone's width: a table too wide for the phone scrolls in its own box.
+	healthURL := "file://" + filepath.Join(dir, "health.html")
+	hm := healthModel(t)
+	if err := os.WriteFile(strings.TrimPrefix(healthURL, "file://"), []byte(render(t, hm)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	readHealthAt := func(width, height int64, opts ...chromedp.EmulateViewportOption) (facts, healthFacts) {
+		t.Helper()
+		f := look(healthURL, width, height, opts...)
+		h, err := chromedp.Run(tctx, chromedp.Evaluate[healthFacts](readHealth))
+		if err != nil {
+			t.Fatalf("reading the health section: %v", err)
+		}
+		return f, h
+	}
+	checkHealth := func(at string, h healthFacts) {
+		t.Helper()
+		if len(h.Charts) != 3 {
+			t.Fatalf("%s: %d charts in the health section, want 3", at, len(h.Charts))
+		}
+		for _, c := range h.Charts {
+			if c.Width < 100 || c.Height < 40 {
+				t.Errorf("%s: chart %s is drawn %.0fx%.0fpx", at, c.ID, c.Width, c.Height)
+			}
+			if c.Title == "" || c.Desc == "" || c.Caption != c.Title {
+				t.Errorf("%s: chart %s: title %q, desc %q, its table's caption %q", at, c.ID, c.Title, c.Desc, c.Caption)
+			}
+			if c.TableRows != 8 || c.TableCols < 4 {
+				t.Errorf("%s: chart %s's table has %d rows of %d columns, want the 8 weeks", at, c.ID, c.TableRows, c.TableCols)
+			}
+		}
+		if h.HubRows != 3 {
+			t.Errorf("%s: the hubs' table has %d rows, want 3", at, h.HubRows)
+		}
+		if h.Scripts != 0 || strings.Contains(strings.ToLower(h.Markup), "<script") {
+			t.Errorf("%s: a script in the health section", at)
+		}
+		if !h.HeadingAfterDates {
+			t.Errorf("%s: the health section is not after the shifts and dates", at)
+		}
+		if h.ScrollWidth > h.ClientWidth || h.SectionRight > h.ViewportW+0.5 {
+			t.Errorf("%s: the page is %dpx wide in %dpx (the section ends at %.0fpx): it scrolls sideways; too wide: %q", at, h.ScrollWidth, h.ClientWidth, h.SectionRight, h.Wide)
+		}
+		for _, c := range h.Charts {
+			if c.TableRight > h.ViewportW+0.5 {
+				t.Errorf("%s: chart %s's table ends at %.0fpx, past the %0.fpx viewport", at, c.ID, c.TableRight, h.ViewportW)
+			}
+		}
+	}
+	hf, h := readHealthAt(1280, 900)
+	sectionShot("screenshot-health.png")
+	checkHealth("1280px", h)
+	if len(hf.Shifts) != len(f.Shifts) || len(hf.OnDuty) != len(f.OnDuty) {
+		t.Errorf("with the health section the page lost content: %d on duty, %d bars", len(hf.OnDuty), len(hf.Shifts))
+	}
+	_, h = readHealthAt(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
+	sectionShot("screenshot-health-phone.png")
+	checkHealth("375px", h)
+
+	// Printed on A4 (Chromium's default margins leave 717px of 96 dpi),
+	// nothing of the section's tables is cut off: they lay out in full
+	// instead of scrolling.
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(717, 1050), chromedp.Navigate(healthURL), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if pr, err := chromedp.Run(tctx, chromedp.Evaluate[healthFacts](readHealth)); err != nil {
+		t.Fatal(err)
+	} else if len(pr.TablesClipped) > 0 || len(pr.Wide) > 0 {
+		// The section's own elements: the timeline's text after its last
+		// bar can end past a printed page's edge, with or without it.
+		t.Errorf("printed: tables cut off %q, past the %dpx page: %q", pr.TablesClipped, pr.ClientWidth, pr.Wide)
+	}
+	if err := chromedp.Do(tctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+
 	// A year of a 200-engineer team: every shift a bar there too.
 	bigURL := "file://" + filepath.Join(dir, "year.html")
 	big := bigModel(bigTeam(t))
@@ -332,7 +477,7 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	// No request left the pages: the only ones are the pages themselves,
 	// and nothing was attempted and refused, nor any script error.
 	for _, u := range reqs.take() {
-		if u != pageURL && u != bigURL {
+		if u != pageURL && u != bigURL && u != healthURL {
 			t.Errorf("the page made a request: %s", u)
 		}
 	}

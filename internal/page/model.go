@@ -46,6 +46,16 @@ type Model struct {
 
 	// Links to subscribe to calendars; empty strings mean no link.
 	Links Links
+
+	// Health is the "Support health" section as HTML, written into the
+	// page as it is, after the shifts and dates; "" leaves it out and the
+	// page is as it was without it. The caller vouches for it: it is
+	// health.Report.HTML's section (inline SVG and tables, every value
+	// escaped, no script, nothing that makes a request), which the page's
+	// Content-Security-Policy allows as it stands. It is a string, not a
+	// health.Report, so that the page does not depend on how the report
+	// is made.
+	Health string
 }
 
 // Person is an engineer as the page names one.

@@ -16,6 +16,13 @@ import (
 //go:embed page.css
 var pageCSS string
 
+// healthCSS styles the support health section (Model.Health). It is a
+// style element of its own, written only with the section, so that a page
+// without it is byte for byte what it was before the section existed.
+//
+//go:embed health.css
+var healthCSS string
+
 // staleScript reveals the "made for another day" note when the page is
 // opened on a day other than Model.Today in the team's time zone: a page
 // in a repository or on GitHub Pages is not regenerated every midnight,
@@ -38,8 +45,9 @@ const csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 // raw: templ takes the content of a <style> or <script> in a template as
 // text, not as an expression.
 var (
-	styleElement  = "<style>" + pageCSS + "</style>"
-	scriptElement = "<script>" + staleScript + "</script>"
+	styleElement       = "<style>" + pageCSS + "</style>"
+	healthStyleElement = "<style>" + healthCSS + "</style>"
+	scriptElement      = "<script>" + staleScript + "</script>"
 )
 
 // Render writes m as one self-contained HTML document. A model that cannot
