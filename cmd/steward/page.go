@@ -1,11 +1,12 @@
 package main
 
 import (
-	"io"
+	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/support-steward/steward/internal/civil"
+	"github.com/support-steward/steward/internal/health"
 	"github.com/support-steward/steward/internal/page"
 	"github.com/support-steward/steward/internal/roster"
 )
@@ -19,8 +20,11 @@ func pageRange(today, from civil.Date) (civil.Date, civil.Date) {
 	return page.DefaultRange(today)
 }
 
-// writePage writes `schedule --format html`: the team-roles page.
-func writePage(w io.Writer, r *roster.Roster, today, from, until civil.Date, engineer, calendarURL string) error {
+// writePage writes `schedule --format html`: the team-roles page, with the
+// support health section when a run saved a report in STEWARD_CACHE_DIR.
+// A report that cannot be read is said on stderr and the page is made
+// without it: the schedule does not depend on it.
+func writePage(e env, r *roster.Roster, today, from, until civil.Date, engineer, calendarURL string) error {
 	if engineer != "" {
 		return usagef("--engineer does not apply to --format html: the page shows the whole team (each engineer's calendar is linked with --calendar-url)")
 	}
@@ -28,7 +32,28 @@ func writePage(w io.Writer, r *roster.Roster, today, from, until civil.Date, eng
 	if err != nil {
 		return err
 	}
-	return page.Render(w, page.FromRotation(r, today, from, until, links))
+	m := page.FromRotation(r, today, from, until, links)
+	if m.Health, err = savedHealth(e.getenv("STEWARD_CACHE_DIR")); err != nil {
+		fmt.Fprintf(e.stderr, "steward schedule: %v; the page is made without its Support health section\n", err)
+	}
+	return page.Render(e.stdout, m)
+}
+
+// savedHealth is the support health section of the report a run saved in
+// dir: "" when dir is "" or holds none.
+func savedHealth(dir string) (string, error) {
+	if dir == "" {
+		return "", nil
+	}
+	rep, ok, err := health.LoadReport(dir)
+	if !ok || err != nil {
+		return "", err
+	}
+	section, err := rep.HTML()
+	if err != nil {
+		return "", fmt.Errorf("the health report in %s: %w", dir, err)
+	}
+	return string(section), nil
 }
 
 // calendarLinks turns --calendar-url, where steward serve answers, into the

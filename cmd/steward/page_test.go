@@ -1,8 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/health"
+	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sla"
+	"github.com/support-steward/steward/internal/untrusted"
+	"github.com/support-steward/steward/internal/workdays"
 )
 
 func TestScheduleHTMLIsTheTeamRolesPage(t *testing.T) {
@@ -50,5 +61,93 @@ func TestScheduleHTMLFlags(t *testing.T) {
 		if code == 0 || errs == "" {
 			t.Errorf("%q: exit %d with no error", args, code)
 		}
+	}
+}
+
+// savedReport saves a support health report of the sample roster's team in
+// a new directory, as a run leaves one in STEWARD_CACHE_DIR, and returns
+// the directory.
+func savedReport(t *testing.T) string {
+	t.Helper()
+	r, probs, err := roster.Load("../../roster.yaml")
+	if err != nil {
+		t.Fatalf("%v %v", err, probs)
+	}
+	now := fixedNow()
+	var tickets []health.Ticket
+	for i := range 12 {
+		created := now.Add(-time.Duration(i) * 31 * time.Hour)
+		tk := health.Ticket{ID: int64(i + 1), Priority: i%4 + 1, Status: 2, Created: created, Updated: created, Hub: untrusted.Of("Example Hub")}
+		if reply := created.Add(time.Duration(3+i*4) * time.Hour); reply.Before(now) {
+			tk.FirstResponded, tk.AgentResponded = reply, reply
+		}
+		tickets = append(tickets, tk)
+	}
+	rep := health.Build(health.Input{
+		Now: now, Weeks: 4, Roster: r, Calendar: workdays.New(r.Location(), r.Holidays),
+		Policy:  sla.Policy{FirstResponse: r.SLA.FirstResponseDays(), UpdateEvery: r.SLA.UpdateEveryDays()},
+		Tickets: tickets,
+	})
+	dir := t.TempDir()
+	if err := rep.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// stewardWith runs steward as steward does, with more of the environment.
+func stewardWith(t *testing.T, vars map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "STEWARD_ROSTER_FILE" {
+			return "../../roster.yaml"
+		}
+		return vars[k]
+	}
+	code = run(context.Background(), args, env{stdout: &out, stderr: &errb, now: fixedNow, getenv: getenv})
+	return out.String(), errb.String(), code
+}
+
+// With the report a run saved in STEWARD_CACHE_DIR, the page shows the
+// support health section; a report that cannot be read is named on stderr
+// and the page is made without the section; no report, or no
+// STEWARD_CACHE_DIR, is no section and nothing said.
+func TestScheduleHTMLShowsTheSavedHealthReport(t *testing.T) {
+	dir := savedReport(t)
+	out, errs, code := stewardWith(t, map[string]string{"STEWARD_CACHE_DIR": dir}, "schedule", "--format", "html")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{`<section class="support-health"`, "Tickets received a week, by priority", "Example Hub", `<svg role="img"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	plain, _, _ := steward(t, "schedule", "--format", "html")
+	if !strings.HasSuffix(out, plain[strings.Index(plain, "</main>"):]) || !strings.Contains(out, plain[strings.Index(plain, "<body>"):strings.Index(plain, "</main>")]) {
+		t.Error("with the section, the rest of the page is not the page without it")
+	}
+
+	for name, vars := range map[string]map[string]string{
+		"no STEWARD_CACHE_DIR": nil,
+		"no report saved":      {"STEWARD_CACHE_DIR": t.TempDir()},
+	} {
+		out, errs, code := stewardWith(t, vars, "schedule", "--format", "html")
+		if code != 0 || errs != "" || out != plain {
+			t.Errorf("%s: exit %d, stderr %q, the page differs from the plain one: %v", name, code, errs, out != plain)
+		}
+	}
+
+	file := filepath.Join(dir, health.ReportFile)
+	if err := os.WriteFile(file, []byte(`{"version": 1, "weeks": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code = stewardWith(t, map[string]string{"STEWARD_CACHE_DIR": dir}, "schedule", "--format", "html")
+	if code != 0 || out != plain {
+		t.Errorf("a corrupt report: exit %d, and the page is not the page without the section", code)
+	}
+	if !strings.Contains(errs, file) || !strings.Contains(errs, "without its Support health section") {
+		t.Errorf("stderr does not name %s and say what became of the page: %q", file, errs)
 	}
 }

@@ -127,7 +127,7 @@ func cmdSchedule(ctx context.Context, e env, args []string) int {
 	case "markdown":
 		err = s.WriteMarkdown(e.stdout, today)
 	case "html":
-		err = writePage(e.stdout, r, today, from.d, until.d, *engineer, *calURL)
+		err = writePage(e, r, today, from.d, until.d, *engineer, *calURL)
 	default:
 		fmt.Fprintf(e.stdout, "Support Stewards, %s (%s), %s to %s\n\n", r.Team, r.Timezone.Name, from.d, until.d)
 		err = s.WriteTable(e.stdout, today)
