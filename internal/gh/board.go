@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,6 +71,32 @@ var _ port.Board = (*Board)(nil)
 
 // Board is the port to project p.
 func (c *Client) Board(p Project) *Board { return &Board{c: c, p: p} }
+
+// Hold keeps this client's other passes off the project until release.
+func (b *Board) Hold() (release func()) {
+	mu := b.c.holds.of(strings.ToLower(b.p.Owner) + "/" + strconv.Itoa(b.p.Number))
+	mu.Lock()
+	return mu.Unlock
+}
+
+// holds are one mutex per project, for the passes of one client (the
+// server keeps a client per installation).
+type holds struct {
+	mu sync.Mutex
+	m  map[string]*sync.Mutex
+}
+
+func (h *holds) of(key string) *sync.Mutex {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[string]*sync.Mutex{}
+	}
+	if h.m[key] == nil {
+		h.m[key] = &sync.Mutex{}
+	}
+	return h.m[key]
+}
 
 // boardInfo is the project and the ids its fields and options have.
 type boardInfo struct {

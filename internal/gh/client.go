@@ -103,6 +103,8 @@ type Client struct {
 	clock   clock.Clock
 	// lists are the issue lists kept between reads (issue_list.go).
 	lists *issueLists
+	// holds keep board passes one at a time per project (Board.Hold).
+	holds *holds
 }
 
 // New builds a client from c.
@@ -153,7 +155,7 @@ func New(c Config) (*Client, error) {
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk, lists: &issueLists{dir: c.CacheDir}}, nil
+	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk, lists: &issueLists{dir: c.CacheDir}, holds: &holds{}}, nil
 }
 
 // limitsWaited keeps from go-github the waits the transport below already

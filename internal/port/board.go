@@ -20,6 +20,11 @@ type Board interface {
 	// Items lists the board's items in their order, top first; archived
 	// items are not on it.
 	Items(ctx context.Context) ([]BoardItem, error)
+	// Hold keeps other passes of this process off the board until release
+	// is called, so one pass's read and the writes computed from it are
+	// not interleaved with another's (two deliveries for different keys
+	// at once). Other processes are not held: the next pass corrects.
+	Hold() (release func())
 }
 
 // BoardSet is what to change of one item; zero fields stay as they are.

@@ -32,6 +32,7 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, scop
 	if m.Board == nil {
 		return nil, nil
 	}
+	defer m.Board.Hold()()
 	read, err := m.Board.Items(ctx)
 	if err != nil {
 		return nil, []mirror.Outcome{{Kind: KindBoard, Reason: "reading the board", Error: err.Error()}}
