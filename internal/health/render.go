@@ -170,7 +170,9 @@ func (r Report) WriteText(w io.Writer) error {
 func (r Report) notes() string {
 	var b strings.Builder
 	if n := len(r.Weeks); n > 0 {
-		fmt.Fprintf(&b, "* The current week, up to %s.\n", r.Generated.In(r.zone()).Format("2006-01-02 15:04 MST"))
+		// The day, not the time: the dashboard is edited only when its
+		// figures change, not on every run.
+		fmt.Fprintf(&b, "* The current week, so far (to %s).\n", r.Generated.In(r.zone()).Format(time.DateOnly))
 	}
 	b.WriteString("L/M/H/U: Low, Medium, High, Urgent (+ other priorities). Times in working hours (h) and working days (d), Pending excluded from first response.\n")
 	b.WriteString("Updates on time: open, answered, not Pending ticket-days with a public reply within the update target.")

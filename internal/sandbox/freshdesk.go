@@ -370,6 +370,26 @@ func (f *Freshdesk) CustomerReply(ticketID int64, body string) {
 	f.snapshot(t)
 }
 
+// AgentReply is a public reply an agent writes in FreshDesk's UI, now:
+// the ticket's first and latest agent response as FreshDesk's stats keep
+// them.
+func (f *Freshdesk) AgentReply(ticketID int64, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.tickets[ticketID]
+	if !ok {
+		return
+	}
+	now := f.clock.Now().UTC()
+	f.addConversation(t, FDConversation{Body: body, UserID: f.opts.AgentID, Source: 0})
+	if t.Stats.FirstRespondedAt.IsZero() {
+		t.Stats.FirstRespondedAt = now
+	}
+	t.Stats.AgentRespondedAt = now
+	t.UpdatedAt = now
+	f.snapshot(t)
+}
+
 // AgentUpdate changes a ticket as an agent in FreshDesk's UI would.
 func (f *Freshdesk) AgentUpdate(ticketID int64, change func(*FDTicket)) {
 	f.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/support-steward/steward/internal/health"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
@@ -30,6 +31,9 @@ type Triage struct {
 	Roster *roster.Roster
 	Label  string // the support label
 	Now    time.Time
+	// Health, when set, adds the support health report to the dashboard,
+	// from the tickets the dashboard reads anyway.
+	Health *Health
 	memo   *historyMemo
 }
 
@@ -48,6 +52,8 @@ type RemindResult struct {
 	Body     string  `json:"-"`
 	Open     int     `json:"open_tickets"`
 	Overdue  []int64 `json:"overdue,omitempty"`
+	// Health is what the support health report cost (nil: not made).
+	Health *HealthCost `json:"health,omitempty"`
 }
 
 // Remind keeps the dashboard issue and comments once on each lapse.
@@ -87,6 +93,20 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		tickets, err := t.Desk.Changed(ctx, t.Now.AddDate(0, 0, -90), false)
 		if err != nil {
 			return res, fmt.Errorf("listing FreshDesk tickets: %w", err)
+		}
+		if t.Health != nil {
+			// The support health report, from the same read: its weeks
+			// fit in the 90 days listed.
+			r, cost, err := t.Health.Report(ctx, health.DefaultWeeks, tickets)
+			if err != nil {
+				return res, fmt.Errorf("the support health report: %w", err)
+			}
+			res.Health = &cost
+			var md strings.Builder
+			if err := r.WriteMarkdown(&md); err != nil {
+				return res, err
+			}
+			board.Sections = append(board.Sections, md.String())
 		}
 		for _, tk := range tickets {
 			if mirror.Done(tk.Status) || tk.Spam {

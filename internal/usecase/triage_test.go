@@ -15,6 +15,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/freshdesk"
 	"github.com/support-steward/steward/internal/gh"
+	"github.com/support-steward/steward/internal/health"
 	"github.com/support-steward/steward/internal/mirror"
 	"github.com/support-steward/steward/internal/port"
 	"github.com/support-steward/steward/internal/roster"
@@ -490,5 +491,45 @@ func TestTheDashboardOtherPartsUseIsTheOneRemindKeeps(t *testing.T) {
 	n, err := w2.triage().Dashboard(ctx, true)
 	if err != nil || n == 0 || !strings.HasPrefix(w2.g.Issues("open-infra", "support")[n-1].Body, "<!-- steward:dashboard -->") {
 		t.Errorf("opening: #%d %v", n, err)
+	}
+}
+
+// Issue #27: with FreshDesk, the dashboard carries the support health
+// report from the tickets it reads anyway (no second list), with the
+// weekly table and a chart GitHub draws (Mermaid), and the run saves the
+// report and the replies it read in STEWARD_CACHE_DIR for the team page
+// and the next run. A repeated run does not edit the dashboard again.
+func TestTheDashboardShowsSupportHealth(t *testing.T) {
+	w := newTriageWorld(t)
+	w.seed()
+	dir := t.TempDir()
+	run := func() usecase.RemindResult {
+		tr := w.triage()
+		tr.Health = &usecase.Health{Desk: freshdesk.Tickets{C: w.fdc}, Roster: w.r, Now: w.clock.Now(), CacheDir: dir}
+		w.fd.Ledger().Reset()
+		res, err := tr.Remind(context.Background(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := run()
+	if res.Health == nil || res.Health.Listing {
+		t.Fatalf("health: %+v, want made from the dashboard's own read", res.Health)
+	}
+	if n := w.fd.Ledger().Count(sandbox.Route("GET /api/v2/tickets")); n != 1 {
+		t.Errorf("the ticket list was read %d times", n)
+	}
+	for _, want := range []string{"## Support health", "| Week | Received |", "```mermaid\nxychart-beta"} {
+		if !strings.Contains(res.Body, want) {
+			t.Errorf("the dashboard lacks %q:\n%s", want, res.Body)
+		}
+	}
+	if _, ok, err := health.LoadReport(dir); !ok || err != nil {
+		t.Errorf("no saved report: %v", err)
+	}
+	w.clock.Advance(time.Minute)
+	if again := run(); again.DashboardEdits != 0 {
+		t.Errorf("a repeated run edited the dashboard %d times", again.DashboardEdits)
 	}
 }

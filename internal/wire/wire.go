@@ -65,6 +65,9 @@ type Clients struct {
 	// Log hears what the engines do not return: a mirror step that failed
 	// among others that went on.
 	Log *slog.Logger
+	// CacheDir is STEWARD_CACHE_DIR: what is kept between runs ("" for
+	// nothing).
+	CacheDir string
 	// tickets is FreshDesk's ticket list as this run reads it: once,
 	// shared by every part (nil without FreshDesk).
 	tickets *freshdesk.Snapshot
@@ -98,7 +101,7 @@ func Connect(e Env, r *roster.Roster) Clients {
 // roster's), and "not configured" versus "cannot connect". github and
 // freshdesk make (or reuse) the clients themselves.
 func connect(e Env, r *roster.Roster, github func() (*gh.Client, error), newFD func(domain string) (*freshdesk.Client, error)) Clients {
-	c := Clients{Roster: r, Now: e.Now(), Log: e.log()}
+	c := Clients{Roster: r, Now: e.Now(), Log: e.log(), CacheDir: e.Getenv("STEWARD_CACHE_DIR")}
 	ig, fi := r.Integrations.GitHub, r.Integrations.Freshdesk
 	if ig == nil {
 		c.GHErr = NotConfigured{"roster.yaml has no integrations.github"}
@@ -288,8 +291,21 @@ func (c Clients) Triage() (*usecase.Triage, error) {
 	t := &usecase.Triage{Issues: issues, Roster: c.Roster, Label: ig.Label(), Now: c.Now}
 	if c.FD != nil {
 		t.Desk = c.Tickets()
+		t.Health = c.Health()
 	}
 	return t, nil
+}
+
+// Health returns the support health report's engine (nil without
+// FreshDesk), caching in STEWARD_CACHE_DIR.
+func (c Clients) Health() *usecase.Health {
+	if c.FD == nil {
+		return nil
+	}
+	// Not through the run's snapshot: a report that lists (`steward
+	// report`) asks for stats alone, 3 credits a page, not the snapshot's
+	// requester names; in a run, the dashboard hands it its tickets.
+	return &usecase.Health{Desk: freshdesk.Tickets{C: c.FD}, Roster: c.Roster, Now: c.Now, CacheDir: c.CacheDir, Log: c.Log}
 }
 
 // Membership returns the engine keeping the stewards' team and group; the
