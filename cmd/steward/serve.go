@@ -31,7 +31,7 @@ func serveConfig(e env, log *slog.Logger) (server.Config, error) {
 	}
 	cfg := server.Config{
 		Addr: addr, WebhookSecret: []byte(secret), FreshdeskToken: e.getenv("FRESHDESK_WEBHOOK_TOKEN"), Log: log,
-		Backend: backend,
+		Backend: backend, CacheDir: e.getenv("STEWARD_CACHE_DIR"),
 	}
 	// The /steward slash command, when the Slack app's signing secret is given.
 	if s := e.getenv("SLACK_SIGNING_SECRET"); s != "" {

@@ -2,14 +2,21 @@ package server
 
 import (
 	"context"
-	"github.com/support-steward/steward/internal/wire"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/support-steward/steward/internal/health"
 	"github.com/support-steward/steward/internal/roster"
+	"github.com/support-steward/steward/internal/sla"
+	"github.com/support-steward/steward/internal/untrusted"
+	"github.com/support-steward/steward/internal/wire"
+	"github.com/support-steward/steward/internal/workdays"
 )
 
 // fixedRoster serves one roster at one moment.
@@ -84,5 +91,95 @@ func TestTeamPageWithoutARosterSaysSo(t *testing.T) {
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("ETag") != "" {
 		t.Errorf("%d %v", rec.Code, rec.Header())
+	}
+}
+
+// saveReport saves a support health report of r's team at now in dir, as
+// a run leaves one in STEWARD_CACHE_DIR.
+func saveReport(t *testing.T, r *roster.Roster, now time.Time, dir string, hub string) {
+	t.Helper()
+	var tickets []health.Ticket
+	for i := range 10 {
+		created := now.Add(-time.Duration(i) * 33 * time.Hour)
+		tk := health.Ticket{ID: int64(i + 1), Priority: i%4 + 1, Status: 2, Created: created, Updated: created, Hub: untrusted.Of(hub)}
+		if reply := created.Add(time.Duration(2+i*5) * time.Hour); reply.Before(now) {
+			tk.FirstResponded, tk.AgentResponded = reply, reply
+		}
+		tickets = append(tickets, tk)
+	}
+	rep := health.Build(health.Input{
+		Now: now, Weeks: 4, Roster: r, Calendar: workdays.New(r.Location(), r.Holidays),
+		Policy:  sla.Policy{FirstResponse: r.SLA.FirstResponseDays(), UpdateEvery: r.SLA.UpdateEveryDays()},
+		Tickets: tickets,
+	})
+	if err := rep.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// GET / shows the support health report a run saved in the cache
+// directory, and a new one as soon as it is saved (a new ETag). A report
+// that cannot be read is logged, once for that version of the file, and
+// the page is served without the section.
+func TestTeamPageShowsTheSavedHealthReport(t *testing.T) {
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	r := mustRoster()
+	dir := t.TempDir()
+	var logs syncBuffer
+	s, _ := newServer(t, fixedRoster{r, now}, func(c *Config) {
+		c.CacheDir = dir
+		c.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	get := func(etag string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest("GET", "/", nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	const section = `<section class="support-health"`
+
+	plain := get("")
+	if plain.Code != 200 || strings.Contains(plain.Body.String(), section) || logs.String() != "" {
+		t.Fatalf("no report saved: %d, section shown: %v, logs %q", plain.Code, strings.Contains(plain.Body.String(), section), logs.String())
+	}
+
+	saveReport(t, r, now, dir, "Example Hub")
+	first := get(plain.Header().Get("ETag"))
+	if first.Code != 200 || !strings.Contains(first.Body.String(), section) || !strings.Contains(first.Body.String(), "Example Hub") {
+		t.Fatalf("a saved report: %d, the section is not on the page", first.Code)
+	}
+	etag := first.Header().Get("ETag")
+	if again := get(etag); again.Code != http.StatusNotModified {
+		t.Errorf("the same report again: %d, want 304", again.Code)
+	}
+	// A later run's report: another hub, another page.
+	saveReport(t, r, now, dir, "Another Hub With A Longer Name")
+	if next := get(etag); next.Code != 200 || !strings.Contains(next.Body.String(), "Another Hub With A Longer Name") {
+		t.Errorf("a new report: %d, not shown", next.Code)
+	}
+
+	file := filepath.Join(dir, health.ReportFile)
+	if err := os.WriteFile(file, []byte(`{"version": 1, "weeks": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		rec := get("")
+		if rec.Code != 200 || strings.Contains(rec.Body.String(), section) || rec.Body.String() != plain.Body.String() {
+			t.Fatalf("a corrupt report: %d, section shown: %v", rec.Code, strings.Contains(rec.Body.String(), section))
+		}
+	}
+	if n := strings.Count(logs.String(), file); n != 1 || !strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("the corrupt report is named in %d log lines, want one warning:\n%s", n, logs.String())
+	}
+
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(""); rec.Code != 200 || rec.Body.String() != plain.Body.String() || strings.Count(logs.String(), "level=") != 1 {
+		t.Errorf("the report removed: %d, the page or the logs changed:\n%s", rec.Code, logs.String())
 	}
 }

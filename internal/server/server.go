@@ -63,6 +63,9 @@ type Config struct {
 	Slack http.Handler
 	// Handlers do the work of deliveries (default DefaultHandlers(Backend)).
 	Handlers []EventHandler
+	// CacheDir is STEWARD_CACHE_DIR: the team page at GET / shows the
+	// support health report a run saved there; "" shows none.
+	CacheDir string
 	Log      *slog.Logger
 }
 
@@ -89,6 +92,9 @@ type Server struct {
 	probation *semaphore.Weighted
 	// public is the roster read shared by the unauthenticated pages.
 	public publicRoster
+	// health is the team page's support health section, kept while the
+	// saved report does not change (page.go).
+	health savedHealth
 	// onDone, when set (by tests), hears each job's outcome.
 	onDone func(*job, error)
 	// workCtx is the parent of all work: cancelled when a shutdown runs
