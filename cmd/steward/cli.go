@@ -47,6 +47,7 @@ func init() {
 		"route":    {"ask a fairly chosen engineer to take a support issue", cmdRoute},
 		"fairness": {"how support work was spread: shifts, asks, declines and open issues per engineer", cmdFairness},
 		"cost":     {"what running steward costs a month: Actions minutes and requests, by setup", cmdCost},
+		"report":   {"support health, week by week: tickets, first responses, updates, resolutions", cmdReport},
 		"serve":    {"run as a GitHub App webhook target (configured by the environment)", cmdServe},
 		"run":      {"rotate, sync, remind and route in one go, as the scheduled Action does", cmdRun},
 		"action":   {"run as a GitHub Action (inputs from INPUT_* variables)", cmdAction},
