@@ -124,6 +124,9 @@ func Run(ctx context.Context, sample []byte, now time.Time) (Story, *World, erro
 	st.tellTargets(first.Report)
 	st.tellRouting(first.Report)
 	st.tellResolution(w, fix, first.Report, next.Report)
+	if err := st.tellHealth(ctx, again.Clients); err != nil {
+		return st, w, err
+	}
 	if err := st.tellSlack(ctx, w, first, next, again); err != nil {
 		return st, w, err
 	}

@@ -173,3 +173,48 @@ func TestTheDemoPlaysAnyRoster(t *testing.T) {
 		}
 	}
 }
+
+// Issue #27: the demo shows the support health report on the sandbox's
+// tickets: twelve weeks, one with an event and one with a holiday, and
+// the holiday's week answered later than the weeks around it.
+func TestTheDemoShowsSupportHealth(t *testing.T) {
+	sample, err := os.ReadFile("../../roster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)
+	story, _, err := Run(context.Background(), sample, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ch *Chapter
+	for i := range story.Chapters {
+		if story.Chapters[i].Title == "Support health" {
+			ch = &story.Chapters[i]
+		}
+	}
+	if ch == nil {
+		t.Fatal("no Support health chapter")
+	}
+	text := strings.Join(ch.Lines, "\n")
+	rows := 0
+	for _, l := range ch.Lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "2026-") && strings.Contains(l, "%") {
+			rows++
+		}
+	}
+	for _, want := range []string{"event Spring workshop on example-hub", "holiday 2026-11-02", "FreshDesk credit(s)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the chapter does not say %q:\n%s", want, text)
+		}
+	}
+	if rows < 11 {
+		t.Errorf("%d week rows with figures, want 11 or 12:\n%s", rows, text)
+	}
+	// The holiday's week (2026-11-02) waited a day longer for answers.
+	for _, l := range ch.Lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "2026-11-02 ") && strings.Contains(l, "%") && !strings.Contains(l, "(25%)") {
+			t.Errorf("the holiday's week: %s", l)
+		}
+	}
+}

@@ -194,6 +194,7 @@ func seed(sample []byte, now time.Time) (*World, error) {
 		}
 		fd.AddTicket(ft)
 	}
+	seedHistory(r, fd, now)
 	return &World{GitHub: g, Freshdesk: fd, Slack: slackSandbox(r, clock), Roster: r, Place: p, clock: clock}, nil
 }
 
