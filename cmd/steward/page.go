@@ -42,18 +42,8 @@ func writePage(e env, r *roster.Roster, today, from, until civil.Date, engineer,
 // savedHealth is the support health section of the report a run saved in
 // dir: "" when dir is "" or holds none.
 func savedHealth(dir string) (string, error) {
-	if dir == "" {
-		return "", nil
-	}
-	rep, ok, err := health.LoadReport(dir)
-	if !ok || err != nil {
-		return "", err
-	}
-	section, err := rep.HTML()
-	if err != nil {
-		return "", fmt.Errorf("the health report in %s: %w", dir, err)
-	}
-	return string(section), nil
+	section, err := health.PageSection(dir)
+	return string(section), err
 }
 
 // calendarLinks turns --calendar-url, where steward serve answers, into the

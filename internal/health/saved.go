@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"os"
@@ -62,4 +63,26 @@ func LoadReport(dir string) (r Report, ok bool, err error) {
 		return Report{}, false, fmt.Errorf("the health report %s: timezone %q: %v", path, r.Timezone, err)
 	}
 	return r, true, nil
+}
+
+// PageSection is the "Support health" section of the team-roles page from
+// the report saved in dir: "" when none was saved (or dir is ""). The
+// page is not authenticated (`steward serve` answers GET / to anyone), so
+// it shows the team's weekly figures and not the hubs': a hub is a
+// customer, and which customers wrote how often stays on GitHub and in
+// `steward report`.
+func PageSection(dir string) (template.HTML, error) {
+	if dir == "" {
+		return "", nil
+	}
+	r, ok, err := LoadReport(dir)
+	if !ok || err != nil {
+		return "", err
+	}
+	r.Hubs = nil
+	section, err := r.HTML()
+	if err != nil {
+		return "", fmt.Errorf("the health report in %s: %w", dir, err)
+	}
+	return section, nil
 }

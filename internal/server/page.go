@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -19,8 +18,8 @@ import (
 
 // teamPage serves the team-roles page at GET /. The endpoint is not
 // authenticated, so it shows the schedule and, when a run saved one in
-// Config.CacheDir, the support health report: figures over many tickets
-// and the names of the hubs with the most, but no ticket or issue.
+// Config.CacheDir, the support health report's weekly figures over many
+// tickets: no ticket, no issue and no hub (health.PageSection).
 //
 // The page is a function of the roster's content, the day and the saved
 // report, so its hash is the ETag: a new roster version, a new day or a
@@ -103,13 +102,6 @@ func (h *savedHealth) section(dir string, log *slog.Logger) string {
 
 // drawSaved is the section of the report saved in dir, "" when none was.
 func drawSaved(dir string) (string, error) {
-	rep, ok, err := health.LoadReport(dir)
-	if !ok || err != nil {
-		return "", err
-	}
-	section, err := rep.HTML()
-	if err != nil {
-		return "", fmt.Errorf("the health report in %s: %w", dir, err)
-	}
-	return string(section), nil
+	section, err := health.PageSection(dir)
+	return string(section), err
 }
