@@ -103,10 +103,11 @@ func shortDate(w Week) string { return w.Start.UTC().Format("Jan 2") }
 // niceMax is a round axis maximum at or above n: 5, 7, 10, 12, 25, 30...
 // (a multiple of 1, 2 or 5 times a power of ten, at most ten steps).
 func niceMax(n int) int {
-	if n <= 5 {
-		return 5
+	if n <= 4 {
+		return 4
 	}
-	for step := 1; ; step *= 10 {
+	// An even top: the middle grid line of a count is a whole number.
+	for step := 2; ; step *= 10 {
 		for _, m := range []int{1, 2, 5} {
 			if s := m * step; n <= 10*s {
 				return (n + s - 1) / s * s

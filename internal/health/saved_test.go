@@ -82,3 +82,14 @@ func TestAWeekNamesItsHolidays(t *testing.T) {
 		}
 	}
 }
+
+// A chart's count axis tops at an even number not below the most, so its
+// middle line is a whole number of tickets (not "3.5").
+func TestTheCountAxisHasWholeNumbers(t *testing.T) {
+	for n := 0; n <= 5000; n++ {
+		top := niceMax(n)
+		if top < n || top%2 != 0 || (n > 4 && top > 2*n) {
+			t.Fatalf("niceMax(%d) = %d", n, top)
+		}
+	}
+}
