@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"io/fs"
 	"os"
@@ -71,7 +70,7 @@ func LoadReport(dir string) (r Report, ok bool, err error) {
 // it shows the team's weekly figures and not the hubs': a hub is a
 // customer, and which customers wrote how often stays on GitHub and in
 // `steward report`.
-func PageSection(dir string) (template.HTML, error) {
+func PageSection(dir string) (string, error) {
 	if dir == "" {
 		return "", nil
 	}

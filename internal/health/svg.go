@@ -1,11 +1,13 @@
 package health
 
 import (
+	"context"
 	"fmt"
-	"html/template"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // Chart is one picture of the report for the team page: an inline SVG
@@ -18,8 +20,11 @@ import (
 type Chart struct {
 	ID    string
 	Title string
-	SVG   template.HTML
-	Table template.HTML
+	// SVG and Table are HTML to include as they are.
+	SVG, Table string
+
+	chart svgChart
+	table htmlTable
 }
 
 // The charts' frame, in viewBox units.
@@ -76,57 +81,20 @@ type htmlTable struct {
 	Rows    [][]string
 }
 
-var svgTmpl = template.Must(template.New("svg").Parse(`<svg role="img" aria-labelledby="{{.ID}}-title {{.ID}}-desc" viewBox="0 0 {{.W}} {{.H}}" width="100%" font-family="sans-serif" font-size="13" fill="` + inkDark + `">
-<title id="{{.ID}}-title">{{.Title}}</title>
-<desc id="{{.ID}}-desc">{{.Desc}}</desc>
-{{- if .Patterns}}
-<defs>
-<pattern id="{{.ID}}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="` + inkDark + `" stroke-width="2"/></pattern>
-<pattern id="{{.ID}}-dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r="1.2" fill="` + inkDark + `"/></pattern>
-</defs>
-{{- end}}
-{{- range .Grid}}
-<line x1="{{.X1}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y}}" stroke="` + inkPale + `" stroke-width="1"/>
-{{- end}}
-{{- range .Refs}}
-<polyline points="{{.Points}}" fill="none" stroke="` + inkMid + `" stroke-width="{{.Width}}" stroke-dasharray="{{.Dash}}"/>
-{{- end}}
-{{- range .Rects}}
-<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Fill}}" stroke="` + inkDark + `" stroke-width="1"/>
-{{- end}}
-{{- range .Lines}}
-<polyline points="{{.Points}}" fill="none" stroke="` + inkDark + `" stroke-width="{{.Width}}"{{if .Dash}} stroke-dasharray="{{.Dash}}"{{end}}/>
-{{- end}}
-{{- range .Markers}}
-{{- if .Square}}
-<rect x="{{.SX}}" y="{{.SY}}" width="8" height="8" fill="#fff" stroke="` + inkDark + `" stroke-width="2"/>
-{{- else}}
-<circle cx="{{.X}}" cy="{{.Y}}" r="4" fill="` + inkDark + `"/>
-{{- end}}
-{{- end}}
-{{- range .Texts}}
-<text x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}"{{if .Bold}} font-weight="bold"{{end}}>{{.Text}}</text>
-{{- end}}
-</svg>`))
-
-var tableTmpl = template.Must(template.New("table").Parse(`<table>
-<caption>{{.Caption}}</caption>
-<thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
-<tbody>
-{{- range .Rows}}
-<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>
-{{- end}}
-</tbody>
-</table>`))
-
-func render(t *template.Template, data any) (template.HTML, error) {
+// render writes a templ component (section.templ) as a string; templ
+// escaped every value it was given.
+func render(c templ.Component) (string, error) {
 	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
+	if err := c.Render(context.Background(), &b); err != nil {
 		return "", err
 	}
-	// The template escaped every value it was given.
-	return template.HTML(b.String()), nil
+	return b.String(), nil
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// nl ends a line of the section's source.
+var nl = templ.Raw("\n")
 
 func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
@@ -137,15 +105,15 @@ func (r Report) Charts() ([]Chart, error) {
 	var out []Chart
 	for _, mk := range []func() (svgChart, htmlTable){r.ticketsChart, r.onTimeChart, r.timesChart} {
 		c, t := mk()
-		svg, err := render(svgTmpl, c)
+		svg, err := render(svgChartView(c))
 		if err != nil {
 			return nil, fmt.Errorf("drawing %s: %w", c.Title, err)
 		}
-		table, err := render(tableTmpl, t)
+		table, err := render(tableView(t))
 		if err != nil {
 			return nil, fmt.Errorf("tabulating %s: %w", c.Title, err)
 		}
-		out = append(out, Chart{ID: c.ID, Title: c.Title, SVG: svg, Table: table})
+		out = append(out, Chart{ID: c.ID, Title: c.Title, SVG: svg, Table: table, chart: c, table: t})
 	}
 	return out, nil
 }
@@ -335,27 +303,19 @@ func (r Report) timesChart() (svgChart, htmlTable) {
 	return c, t
 }
 
-var sectionTmpl = template.Must(template.New("section").Parse(`<section class="support-health" aria-labelledby="` + idPrefix + `heading">
-<h2 id="` + idPrefix + `heading">Support health</h2>
-<p>{{.Intro}}</p>
-{{- range .Charts}}
-<figure id="{{.ID}}">
-{{.SVG}}
-{{.Table}}
-</figure>
-{{- end}}
-{{- if .Hubs.Rows}}
-{{.HubTable}}
-{{- end}}
-{{- range .Notes}}
-<p><small>{{.}}</small></p>
-{{- end}}
-</section>`))
+// sectionData is what the section shows.
+type sectionData struct {
+	Intro  string
+	Charts []Chart
+	Hubs   htmlTable
+	Notes  []string
+}
 
 // HTML returns the report as the team page's "Support health" section:
 // the three charts, each with its table, and the hubs' table. Hub names
-// are escaped by html/template like every other value.
-func (r Report) HTML() (template.HTML, error) {
+// are escaped by templ like every other value. The result is HTML to
+// include as it is.
+func (r Report) HTML() (string, error) {
 	charts, err := r.Charts()
 	if err != nil {
 		return "", err
@@ -367,19 +327,9 @@ func (r Report) HTML() (template.HTML, error) {
 		hubs.Rows = append(hubs.Rows, []string{clean(h.Name.Unescaped()), strconv.Itoa(f.Received.Total), f.firstShare(), num(f.FirstResponse.MedianHours, " h"),
 			num(f.FirstResponse.P90Hours, " h"), f.updateShare(), strconv.Itoa(f.Resolved.Count), num(f.Resolved.MedianDays, " d")})
 	}
-	hubTable, err := render(tableTmpl, hubs)
-	if err != nil {
-		return "", err
-	}
-	return render(sectionTmpl, struct {
-		Intro    string
-		Charts   []Chart
-		Hubs     htmlTable
-		HubTable template.HTML
-		Notes    []string
-	}{
+	return render(sectionView(sectionData{
 		Intro: fmt.Sprintf("The last %d weeks in %s; first response within %s, an update every %s.",
 			len(r.Weeks), r.Timezone, r.days(r.Targets.FirstResponse), r.days(r.Targets.UpdateEvery)),
-		Charts: charts, Hubs: hubs, HubTable: hubTable, Notes: strings.Split(r.notes(), "\n"),
-	})
+		Charts: charts, Hubs: hubs, Notes: strings.Split(r.notes(), "\n"),
+	}))
 }
