@@ -36,7 +36,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"schedule": {"print the steward schedule (table, json, ics or markdown)", cmdSchedule},
+		"schedule": {"print the steward schedule (table, json, ics, markdown, or the team-roles page as html)", cmdSchedule},
 		"who":      {"show the stewards on duty and the next handoff", cmdWho},
 		"validate": {"check roster.yaml and report every problem at its line", cmdValidate},
 		"sync":     {"mirror FreshDesk tickets as support issues and keep both in step", cmdSync},
