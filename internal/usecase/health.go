@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/support-steward/steward/internal/health"
@@ -16,6 +17,9 @@ import (
 // HealthDesk is the helpdesk as the support health report reads it.
 type HealthDesk interface {
 	Changed(ctx context.Context, since time.Time, withRequester bool) ([]port.Ticket, error)
+	// OpenUnchangedSince lists the open tickets not changed since before.
+	OpenUnchangedSince(ctx context.Context, before time.Time) ([]int64, error)
+	Ticket(ctx context.Context, id int64, requester bool) (port.Ticket, error)
 	Conversations(ctx context.Context, id int64) ([]port.Conversation, error)
 	CompanyName(ctx context.Context, id int64) (string, error)
 }
@@ -34,7 +38,10 @@ type Health struct {
 	Roster   *roster.Roster
 	Now      time.Time
 	CacheDir string
-	Log      *slog.Logger
+	// Publish saves the report in CacheDir for the team page: the
+	// scheduled run's, not a `steward report` of another window or day.
+	Publish bool
+	Log     *slog.Logger
 }
 
 // HealthCost is what a report read of FreshDesk.
@@ -46,6 +53,9 @@ type HealthCost struct {
 	// Conversations and Companies are the reads the report made.
 	Conversations int `json:"conversations"`
 	Companies     int `json:"companies"`
+	// Quiet is how many open tickets unchanged since the list's window
+	// were found (one search) and read one by one.
+	Quiet int `json:"quiet"`
 	// Cached is how many tickets' replies came from the cache.
 	Cached int `json:"cached"`
 	// Unread is how many tickets still need their replies read (the
@@ -53,15 +63,24 @@ type HealthCost struct {
 	Unread int `json:"unread"`
 }
 
-// Credits is what the report cost in FreshDesk credits, at most
-// health.ReportCredits.
+// Credits is what the report cost in FreshDesk credits, or a little more
+// (the account's statuses, once a client, are counted every time); at
+// most health.ReportCredits.
 func (c HealthCost) Credits() int {
-	n := c.Conversations*health.ConversationPageCredits + c.Companies
+	n := c.Conversations*health.ConversationPageCredits + c.Companies + c.Quiet*quietCredits + searchCredits
 	if c.Listing {
-		n += health.ListCredits(c.Listed)
+		n += health.ListCredits(c.Listed - c.Quiet)
 	}
 	return n
 }
+
+// A ticket read with its stats costs 3 credits; the search for quiet open
+// tickets 2: the account's statuses (read once by a client) and one page
+// of 30, the common case.
+const (
+	quietCredits  = 3
+	searchCredits = 2
+)
 
 // ListSince is how far back a report of weeks weeks lists tickets: the
 // first week's start, and at least the 90 days the run reads anyway, so
@@ -82,40 +101,72 @@ func (h *Health) input(weeks int, tickets []health.Ticket) health.Input {
 
 // Report makes the report of the last weeks weeks. listed, when not nil,
 // is the run's own read of the tickets changed since ListSince(weeks) or
-// earlier (the dashboard's): the report then lists nothing itself.
+// earlier (the dashboard's): the report then lists nothing itself. A
+// company FreshDesk will not name, or a conversation it will not give,
+// costs that hub its name or that ticket its replies, not the report: the
+// days stay unknown, and the cache keeps what was read for the next run.
 func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (health.Report, HealthCost, error) {
 	var cost HealthCost
+	since := h.ListSince(weeks)
 	if listed == nil {
 		var err error
-		if listed, err = h.Desk.Changed(ctx, h.ListSince(weeks), false); err != nil {
+		if listed, err = h.Desk.Changed(ctx, since, false); err != nil {
 			return health.Report{}, cost, fmt.Errorf("listing FreshDesk tickets: %w", err)
 		}
 		cost.Listing = true
 	}
+	// A ticket open all along and quiet since before the list's window
+	// counts on every day it is open: found by a search, read by id.
+	quiet, err := h.Desk.OpenUnchangedSince(ctx, since)
+	if err != nil {
+		return health.Report{}, cost, fmt.Errorf("searching FreshDesk for open tickets unchanged since %s: %w", since.Format(time.DateOnly), err)
+	}
+	have := map[int64]bool{}
+	for _, t := range listed {
+		have[t.ID] = true
+	}
+	listed = slices.Clone(listed)
+	for _, id := range quiet {
+		if have[id] {
+			continue
+		}
+		t, err := h.Desk.Ticket(ctx, id, false)
+		if err != nil {
+			return health.Report{}, cost, fmt.Errorf("reading FreshDesk ticket %d, open and unchanged since %s: %w", id, since.Format(time.DateOnly), err)
+		}
+		have[id] = true
+		listed = append(listed, t)
+		cost.Quiet++
+	}
 	cost.Listed = len(listed)
 	cache := health.NewCache()
 	if h.CacheDir != "" {
-		var err error
 		if cache, err = health.LoadCache(h.CacheDir); err != nil {
 			h.log().Warn("the support health cache was not read; the report reads again", "err", err)
 		}
 	}
 	// What the list costs is counted whoever paid for it: what is left of
 	// the report's credits names hubs and reads conversations.
-	left := health.ReportCredits - health.ListCredits(len(listed))
+	left := health.ReportCredits - health.ListCredits(len(listed)-cost.Quiet) - cost.Quiet*quietCredits - searchCredits
 	tickets := make([]health.Ticket, 0, len(listed))
 	for _, t := range listed {
 		hub := ""
 		if t.Company != 0 {
 			name, ok := cache.Hub(t.Company)
 			if !ok && left > 0 {
-				var err error
-				if name, err = h.Desk.CompanyName(ctx, t.Company); err != nil {
-					return health.Report{}, cost, fmt.Errorf("reading FreshDesk company %d: %w", t.Company, err)
-				}
+				name, err = h.Desk.CompanyName(ctx, t.Company)
 				cost.Companies++
 				left--
-				cache.PutHub(t.Company, name)
+				switch {
+				case port.NotFound(err):
+					// Deleted, or not this agent's to see: an unnamed hub,
+					// not asked again.
+					cache.PutHub(t.Company, "")
+				case err != nil:
+					h.log().Warn("a FreshDesk company's name could not be read; its tickets count without a hub this time", "company", t.Company, "err", err)
+				default:
+					cache.PutHub(t.Company, name)
+				}
 			}
 			hub = name
 		}
@@ -129,13 +180,15 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 	read := map[int64][]time.Time{}
 	for _, id := range ids {
 		convs, err := h.Desk.Conversations(ctx, id)
-		if err != nil {
-			return health.Report{}, cost, fmt.Errorf("reading the conversations of FreshDesk ticket %d: %w", id, err)
-		}
 		cost.Conversations++
+		if err != nil {
+			// The rest wait for the next run; what was read is kept.
+			h.log().Warn("reading conversations for the support health report stopped; the next run goes on", "ticket", id, "err", err)
+			break
+		}
 		read[id] = health.PublicReplies(convs)
 	}
-	cost.Unread = needed - len(ids)
+	cost.Unread = needed - len(read)
 	for i, t := range in.Tickets {
 		if replies, ok := read[t.ID]; ok {
 			in.Tickets[i] = t.WithReplies(replies)
@@ -144,12 +197,20 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 	}
 	r := health.Build(in)
 	if h.CacheDir != "" {
-		cache.Prune(health.Start(in))
+		// A shorter report than the dashboard's keeps what the dashboard's
+		// will read.
+		keep := health.Start(in)
+		if dashboard := health.Start(h.input(health.DefaultWeeks, nil)); dashboard.Before(keep) {
+			keep = dashboard
+		}
+		cache.Prune(keep)
 		if err := cache.Save(h.CacheDir); err != nil {
 			h.log().Warn("the support health cache was not saved; the next report reads again", "err", err)
 		}
-		if err := r.Save(h.CacheDir); err != nil {
-			h.log().Warn("the support health report was not saved for the team page", "err", err)
+		if h.Publish {
+			if err := r.Save(h.CacheDir); err != nil {
+				h.log().Warn("the support health report was not saved for the team page", "err", err)
+			}
 		}
 	}
 	return r, cost, nil
