@@ -81,7 +81,7 @@ func (c *Cache) Len() int { return len(c.entries) }
 func LoadCache(dir string) (*Cache, error) {
 	c := NewCache()
 	path := filepath.Join(dir, CacheFile)
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}

@@ -95,16 +95,27 @@ func stewardNames(w Week, esc func(string) string) string {
 // bidirectional overrides in text from outside with U+FFFD, whatever the
 // sink: untrusted's escapers leave them in.
 func clean(s string) string {
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.Is(unicode.Cf, r):
+			// Format characters (zero-width spaces, joiners, byte-order
+			// marks) are invisible: shown, so a name of them is not blank.
 			return '\uFFFD'
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if utf8.RuneCountInString(s) > maxNameRunes {
+		s = string([]rune(s)[:maxNameRunes]) + "…"
+	}
+	return s
 }
+
+// maxNameRunes cuts a name in every rendering: a hub's name is whatever
+// its company was called, and one of 10,000 characters would fill the
+// dashboard issue (GitHub keeps 65,536).
+const maxNameRunes = 100
 
 // terminal makes text safe for a terminal (clean) and cuts it to max runes.
 func terminal(s string, maxRunes int) string {
@@ -138,7 +149,7 @@ func (r Report) WriteText(w io.Writer) error {
 	for _, wk := range r.Weeks {
 		fmt.Fprintf(tw, "  %s\t%s", weekLabel(wk), stewardNames(wk, func(s string) string { return terminal(s, 40) }))
 		for _, e := range wk.Events {
-			fmt.Fprintf(tw, "; event %s on %s, %s to %s", terminal(e.Name, 60), terminal(e.Hub, 60), e.From, e.To)
+			fmt.Fprintf(tw, "; event %s on %s, %s until %s", terminal(e.Name, 60), terminal(e.Hub, 60), e.From, e.To)
 		}
 		for _, h := range wk.Holidays {
 			fmt.Fprintf(tw, "; holiday %s", h)

@@ -37,7 +37,7 @@ func (r Report) Save(dir string) error {
 // error naming it.
 func LoadReport(dir string) (r Report, ok bool, err error) {
 	path := filepath.Join(dir, ReportFile)
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Report{}, false, nil
 	}
@@ -61,7 +61,59 @@ func LoadReport(dir string) (r Report, ok bool, err error) {
 	if r.loc, err = time.LoadLocation(r.Timezone); err != nil {
 		return Report{}, false, fmt.Errorf("the health report %s: timezone %q: %v", path, r.Timezone, err)
 	}
+	if err := r.check(); err != nil {
+		return Report{}, false, fmt.Errorf("the health report %s: %v", path, err)
+	}
 	return r, true, nil
+}
+
+// openRegular opens path for reading if it is a regular file: a named
+// pipe or a device put in the cache directory would block the reader (and
+// the team page with it) forever.
+func openRegular(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return os.Open(path)
+}
+
+// check refuses a saved report no run could have made (edited by hand, or
+// damaged), before anything draws it.
+func (r Report) check() error {
+	if len(r.Weeks) == 0 || len(r.Weeks) > MaxWeeks {
+		return fmt.Errorf("%d weeks, not 1 to %d", len(r.Weeks), MaxWeeks)
+	}
+	figures := []Figures{r.Total}
+	for _, w := range r.Weeks {
+		figures = append(figures, w.Figures)
+	}
+	for _, h := range r.Hubs {
+		figures = append(figures, h.Figures)
+	}
+	for _, f := range figures {
+		for _, n := range []int{f.Received.Total, f.Received.Low, f.Received.Medium, f.Received.High, f.Received.Urgent, f.Received.Other,
+			f.Received.Event, f.Received.HubDown, f.FirstResponse.Met, f.FirstResponse.Missed, f.FirstResponse.NotYetDue,
+			f.FirstResponse.Answered, f.Updates.TicketDays, f.Updates.OnTime, f.Updates.Unknown, f.Resolved.Count} {
+			if n < 0 || n > 1e7 {
+				return fmt.Errorf("a count of %d", n)
+			}
+		}
+		for _, p := range []*float64{f.FirstResponse.PercentMet, f.Updates.PercentOnTime} {
+			if p != nil && !(*p >= 0 && *p <= 100) {
+				return fmt.Errorf("a share of %v%%", *p)
+			}
+		}
+		for _, d := range []*float64{f.FirstResponse.MedianHours, f.FirstResponse.P90Hours, f.Resolved.MedianDays} {
+			if d != nil && !(*d >= 0 && *d <= 1e6) {
+				return fmt.Errorf("a time of %v", *d)
+			}
+		}
+	}
+	return nil
 }
 
 // PageSection is the "Support health" section of the team-roles page from
