@@ -64,7 +64,7 @@ func cmdReport(ctx context.Context, e env, args []string) int {
 func reportWeeks(s string) (int, error) {
 	n, ok := strings.CutSuffix(s, "w")
 	weeks, err := strconv.Atoi(n)
-	if !ok || err != nil || weeks < 1 || weeks > health.MaxWeeks {
+	if !ok || err != nil || strings.HasPrefix(n, "+") || weeks < 1 || weeks > health.MaxWeeks {
 		return 0, usagef("--since %q: give a number of weeks from 1 to %d, like 12w", s, health.MaxWeeks)
 	}
 	return weeks, nil

@@ -26,7 +26,7 @@ func seedHistory(r *roster.Roster, fd *sandbox.Freshdesk, now time.Time) {
 	today := r.Today(now)
 	monday := today.AddDays(-int((today.Weekday() + 6) % 7))
 	eventWeek := monday.AddDays(-21)
-	r.Events = append(r.Events, roster.Event{Name: "Spring workshop", Hub: "example-hub", From: eventWeek.AddDays(1), To: eventWeek.AddDays(4)})
+	r.Events = append(r.Events, roster.Event{Name: "Workshop", Hub: "example-hub", From: eventWeek.AddDays(1), To: eventWeek.AddDays(4)})
 	holiday := monday.AddDays(-35)
 	r.Holidays = append(r.Holidays, holiday)
 	cal := func(d civil.Date, hour int) time.Time { return d.Time(loc).Add(time.Duration(hour) * time.Hour) }
@@ -87,7 +87,7 @@ func (st *Story) tellHealth(ctx context.Context, c wire.Clients) error {
 	ch := st.chapter("Support health")
 	ch.say("Is the team keeping its promise? `steward report` reads FreshDesk's tickets and their stats, and counts in working time (the roster's zone and holidays, Pending left out):")
 	ch.Lines = append(ch.Lines, strings.Split(strings.TrimRight(b.String(), "\n"), "\n")...)
-	ch.say("It cost %d FreshDesk credit(s): %d ticket(s) listed, %d conversation(s) and %d company name(s) read; the scheduled run makes the same report from the tickets it reads anyway, puts it on the dashboard with a chart GitHub draws, and the team page shows it as charts.",
+	ch.say("It cost %d FreshDesk credit(s): %d ticket(s) listed, %d conversation(s) and %d company name(s) read; the scheduled run makes the same report from the tickets it reads anyway, puts it on the dashboard with charts GitHub draws, and the team page shows it as charts.",
 		cost.Credits(), cost.Listed, cost.Conversations, cost.Companies)
 	return nil
 }

@@ -96,7 +96,8 @@
 //	            "partial" (true for the current week),
 //	            FIGURES,
 //	            "stewards": [{"github", "name", "covering"?}],
-//	            "events": [{"name", "hub", "from", "to"}]}],  oldest first
+//	            "events": [{"name", "hub", "from", "to"}],   to: the first day after
+//	            "holidays": ["YYYY-MM-DD"]}],              oldest first
 //	 "total": FIGURES (all the weeks),
 //	 "hubs": [{"name", FIGURES}],  at most 5, most tickets first
 //	 "replies": {"read" (tickets whose replies were known),

@@ -31,7 +31,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	var events []string
 	for _, wk := range r.Weeks {
 		for _, e := range wk.Events {
-			events = append(events, fmt.Sprintf("- %s: %s on %s, %s to %s", wk.Start, mdText(e.Name), mdText(e.Hub), e.From, e.To))
+			events = append(events, fmt.Sprintf("- %s: %s on %s, %s until %s", wk.Start, mdText(e.Name), mdText(e.Hub), e.From, e.To))
 		}
 	}
 	if len(events) > 0 {
