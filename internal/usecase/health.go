@@ -46,15 +46,15 @@ type Health struct {
 
 // HealthCost is what a report read of FreshDesk.
 type HealthCost struct {
-	// Listed is how many tickets the report looked at; Listing is false
-	// when they came from the run's own read (free for the report).
+	// Listed is how many tickets the list gave the report; Listing is
+	// false when they came from the run's own read (free for the report).
 	Listed  int  `json:"listed"`
 	Listing bool `json:"listing"`
 	// Conversations and Companies are the reads the report made.
 	Conversations int `json:"conversations"`
 	Companies     int `json:"companies"`
 	// Quiet is how many open tickets unchanged since the list's window
-	// were found (one search) and read one by one.
+	// were found (one search) and read one by one, at most maxQuiet.
 	Quiet int `json:"quiet"`
 	// Cached is how many tickets' replies came from the cache.
 	Cached int `json:"cached"`
@@ -69,7 +69,7 @@ type HealthCost struct {
 func (c HealthCost) Credits() int {
 	n := c.Conversations*health.ConversationPageCredits + c.Companies + c.Quiet*quietCredits + searchCredits
 	if c.Listing {
-		n += health.ListCredits(c.Listed - c.Quiet)
+		n += health.ListCredits(c.Listed)
 	}
 	return n
 }
@@ -80,6 +80,7 @@ func (c HealthCost) Credits() int {
 const (
 	quietCredits  = 3
 	searchCredits = 2
+	maxQuiet      = health.ReportCredits / 4 / quietCredits
 )
 
 // ListSince is how far back a report of weeks weeks lists tickets: the
@@ -116,11 +117,15 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 		cost.Listing = true
 	}
 	// A ticket open all along and quiet since before the list's window
-	// counts on every day it is open: found by a search, read by id.
+	// counts on every day it is open: found by a search, read by id, at
+	// most maxQuiet of them a report (a quarter of its credits). Like the
+	// rest, what cannot be read this time is left out, said, and not
+	// allowed to stop the report.
 	quiet, err := h.Desk.OpenUnchangedSince(ctx, since)
 	if err != nil {
-		return health.Report{}, cost, fmt.Errorf("searching FreshDesk for open tickets unchanged since %s: %w", since.Format(time.DateOnly), err)
+		h.log().Warn("the support health report leaves out open tickets quiet since before its list: the search failed", "since", since.Format(time.DateOnly), "err", err)
 	}
+	cost.Listed = len(listed)
 	have := map[int64]bool{}
 	for _, t := range listed {
 		have[t.ID] = true
@@ -130,15 +135,22 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 		if have[id] {
 			continue
 		}
+		if cost.Quiet == maxQuiet {
+			h.log().Warn("the support health report reads at most this many quiet open tickets; the rest are left out", "read", maxQuiet, "found", len(quiet))
+			break
+		}
 		t, err := h.Desk.Ticket(ctx, id, false)
+		cost.Quiet++
+		if port.NotFound(err) {
+			continue // deleted since the search's index saw it
+		}
 		if err != nil {
-			return health.Report{}, cost, fmt.Errorf("reading FreshDesk ticket %d, open and unchanged since %s: %w", id, since.Format(time.DateOnly), err)
+			h.log().Warn("reading quiet open tickets for the support health report stopped", "ticket", id, "err", err)
+			break
 		}
 		have[id] = true
 		listed = append(listed, t)
-		cost.Quiet++
 	}
-	cost.Listed = len(listed)
 	cache := health.NewCache()
 	if h.CacheDir != "" {
 		if cache, err = health.LoadCache(h.CacheDir); err != nil {
@@ -147,7 +159,7 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 	}
 	// What the list costs is counted whoever paid for it: what is left of
 	// the report's credits names hubs and reads conversations.
-	left := health.ReportCredits - health.ListCredits(len(listed)-cost.Quiet) - cost.Quiet*quietCredits - searchCredits
+	left := health.ReportCredits - health.ListCredits(cost.Listed) - cost.Quiet*quietCredits - searchCredits
 	tickets := make([]health.Ticket, 0, len(listed))
 	for _, t := range listed {
 		hub := ""

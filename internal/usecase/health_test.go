@@ -210,3 +210,36 @@ func TestTheHealthReportSurvivesWhatFreshDeskWillNotGive(t *testing.T) {
 		t.Error("a report that does not publish replaced the team page's")
 	}
 }
+
+// Quiet open tickets are read one by one, at most a quarter of the
+// report's credits' worth (100 of them): an account full of forgotten
+// tickets does not spend the whole budget on them.
+func TestQuietOpenTicketsHaveTheirShareOfTheCredits(t *testing.T) {
+	r, probs := roster.Parse("roster.yaml", []byte(healthTeam))
+	if r == nil {
+		t.Fatal(probs)
+	}
+	now := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	clock := sandbox.NewManualClock(now.AddDate(0, 0, -120))
+	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "k", Clock: clock})
+	for range 150 {
+		id := fd.AddTicket(sandbox.FDTicket{Subject: "Forgotten", Priority: 2, CreatedAt: clock.Now()})
+		fd.AgentReply(id, "<p>Looking.</p>")
+	}
+	clock.Set(now)
+	srv := httptest.NewServer(fd)
+	t.Cleanup(srv.Close)
+	c, err := freshdesk.New(freshdesk.Config{BaseURL: srv.URL, APIKey: "k", Clock: clock, ListPerMinute: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fd.Credits()
+	h := &usecase.Health{Desk: freshdesk.Tickets{C: c}, Roster: r, Now: now}
+	_, cost, err := h.Report(context.Background(), health.DefaultWeeks, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost.Quiet != 100 || fd.Credits()-before > health.ReportCredits {
+		t.Errorf("cost %+v, %d credits", cost, fd.Credits()-before)
+	}
+}
