@@ -263,3 +263,19 @@ func ticketOf(body string) int64 {
 	fmt.Sscanf(rest, "%d", &id)
 	return id
 }
+
+// A dispatch for a ticket that needs no engineering (the FreshDesk rule
+// fired for another reason) writes nothing and does not read the board:
+// the key has no item to look after.
+func TestADispatchForATicketWithoutAnIssueLeavesTheBoardUnread(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "How do I log in?", Priority: 1, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, r.stdout.String(), r.summary())
+	}
+	if n := r.g.Ledger().Count(sandbox.Route("POST /graphql")); n != 0 || r.g.Ledger().Count(sandbox.Writes) != 0 {
+		t.Errorf("%d GraphQL requests, %d writes:\n%s", n, r.g.Ledger().Count(sandbox.Writes), r.g.Ledger())
+	}
+}

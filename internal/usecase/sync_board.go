@@ -29,8 +29,8 @@ const KindBoard mirror.Kind = "board"
 // scheduled run, so concurrent keys never fight over the same items and a
 // key costs the same on a busy board as on a calm one.
 func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, scope map[int]bool, dryRun bool) ([]mirror.ItemChange, []mirror.Outcome) {
-	if m.Board == nil {
-		return nil, nil
+	if m.Board == nil || (scope != nil && len(scope) == 0) {
+		return nil, nil // no board, or no item of the key's to look after
 	}
 	defer m.Board.Hold()()
 	read, err := m.Board.Items(ctx)
