@@ -38,10 +38,7 @@ type Health struct {
 	Roster   *roster.Roster
 	Now      time.Time
 	CacheDir string
-	// Publish saves the report in CacheDir for the team page: the
-	// scheduled run's, not a `steward report` of another window or day.
-	Publish bool
-	Log     *slog.Logger
+	Log      *slog.Logger
 }
 
 // HealthCost is what a report read of FreshDesk.
@@ -219,13 +216,20 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 		if err := cache.Save(h.CacheDir); err != nil {
 			h.log().Warn("the support health cache was not saved; the next report reads again", "err", err)
 		}
-		if h.Publish {
-			if err := r.Save(h.CacheDir); err != nil {
-				h.log().Warn("the support health report was not saved for the team page", "err", err)
-			}
-		}
 	}
 	return r, cost, nil
+}
+
+// Publish saves r in CacheDir as the report the team page shows. The
+// dashboard's report is published (Triage.Remind), not a `steward report`
+// of another window or a replayed day.
+func (h *Health) Publish(r health.Report) {
+	if h.CacheDir == "" {
+		return
+	}
+	if err := r.Save(h.CacheDir); err != nil {
+		h.log().Warn("the support health report was not saved for the team page", "err", err)
+	}
 }
 
 func countKnown(ts []health.Ticket) int {

@@ -102,6 +102,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 				return res, fmt.Errorf("the support health report: %w", err)
 			}
 			res.Health = &cost
+			t.Health.Publish(r)
 			var md strings.Builder
 			if err := r.WriteMarkdown(&md); err != nil {
 				return res, err

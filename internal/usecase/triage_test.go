@@ -505,7 +505,7 @@ func TestTheDashboardShowsSupportHealth(t *testing.T) {
 	dir := t.TempDir()
 	run := func() usecase.RemindResult {
 		tr := w.triage()
-		tr.Health = &usecase.Health{Desk: freshdesk.Tickets{C: w.fdc}, Roster: w.r, Now: w.clock.Now(), CacheDir: dir, Publish: true}
+		tr.Health = &usecase.Health{Desk: freshdesk.Tickets{C: w.fdc}, Roster: w.r, Now: w.clock.Now(), CacheDir: dir}
 		w.fd.Ledger().Reset()
 		res, err := tr.Remind(context.Background(), false)
 		if err != nil {

@@ -291,9 +291,7 @@ func (c Clients) Triage() (*usecase.Triage, error) {
 	t := &usecase.Triage{Issues: issues, Roster: c.Roster, Label: ig.Label(), Now: c.Now}
 	if c.FD != nil {
 		t.Desk = c.Tickets()
-		// The dashboard's report is the one the team page shows.
 		t.Health = c.Health()
-		t.Health.Publish = true
 	}
 	return t, nil
 }
