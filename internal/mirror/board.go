@@ -101,25 +101,13 @@ func MissingFromBoard(items []ObservedItem, issues []Issue) []Issue {
 	return out
 }
 
-// newerTwins returns the issues that mirror a ticket an older issue (a
-// lower number, as the plan's survivor) mirrors too.
+// newerTwins returns the issues that mirror a ticket an older issue
+// mirrors too: the duplicates Plan closes.
 func newerTwins(issues []Issue) map[int]bool {
-	type key struct {
-		domain string
-		ticket int64
-	}
-	oldest := map[key]int{}
-	for _, is := range issues {
-		if st, ok := parseState(is.Body); ok {
-			k := key{st.Domain, st.Ticket}
-			if n, seen := oldest[k]; !seen || is.Number < n {
-				oldest[k] = is.Number
-			}
-		}
-	}
+	groups, _ := mirrorsByTicket(issues)
 	twins := map[int]bool{}
-	for _, is := range issues {
-		if st, ok := parseState(is.Body); ok && oldest[key{st.Domain, st.Ticket}] != is.Number {
+	for _, g := range groups {
+		for _, is := range g[1:] {
 			twins[is.Number] = true
 		}
 	}

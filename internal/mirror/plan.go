@@ -1,7 +1,6 @@
 package mirror
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -155,24 +154,23 @@ func (c Config) eventNow(hub string, now time.Time) bool {
 
 // Plan computes what to do. It is pure: the same input gives the same plan.
 func Plan(c Config, in Input) []Work {
+	groups, states := mirrorsByTicket(in.Issues)
 	byTicket := map[int64][]Issue{}
-	states := map[int]State{}
+	for k, g := range groups {
+		if k.domain == strings.ToLower(c.Domain) {
+			byTicket[k.ticket] = g
+		}
+	}
 	named := map[int64]Issue{} // the oldest unmirrored issue naming each ticket
 	for _, is := range in.Issues {
-		st, ok := parseState(is.Body)
-		if !ok {
-			if id, ok := TicketRef(is.Body, c.Domain); ok {
-				if prev, seen := named[id]; !seen || is.Number < prev.Number {
-					named[id] = is
-				}
+		if _, mirrors := states[is.Number]; mirrors {
+			continue
+		}
+		if id, ok := TicketRef(is.Body, c.Domain); ok {
+			if prev, seen := named[id]; !seen || is.Number < prev.Number {
+				named[id] = is
 			}
-			continue
 		}
-		if !strings.EqualFold(st.Domain, c.Domain) {
-			continue
-		}
-		states[is.Number] = st
-		byTicket[st.Ticket] = append(byTicket[st.Ticket], is)
 	}
 	changed := map[int64]Ticket{}
 	for _, t := range in.Tickets {
@@ -192,7 +190,6 @@ func Plan(c Config, in Input) []Work {
 	var works []Work
 	for _, id := range ids {
 		issues := byTicket[id]
-		slices.SortFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
 		t, hasTicket := changed[id]
 		var tp *Ticket
 		if hasTicket {

@@ -8,9 +8,11 @@
 package mirror
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -91,6 +93,39 @@ func StatusName(s int) string {
 		return "Closed"
 	}
 	return fmt.Sprintf("Status %d", s)
+}
+
+// mirrorKey is the ticket an issue's marker names: its account (case
+// folded) and its id.
+type mirrorKey struct {
+	domain string
+	ticket int64
+}
+
+// mirrorsByTicket groups the issues whose marker names a ticket, each group
+// oldest (lowest number) first: the first is the ticket's issue, the rest
+// its duplicates, which Plan closes and the board leaves out. states holds
+// each grouped issue's marker. The one place that rule is decided.
+func mirrorsByTicket(issues []Issue) (groups map[mirrorKey][]Issue, states map[int]State) {
+	groups, states = map[mirrorKey][]Issue{}, map[int]State{}
+	for _, is := range issues {
+		if st, ok := parseState(is.Body); ok {
+			k := mirrorKey{strings.ToLower(st.Domain), st.Ticket}
+			groups[k] = append(groups[k], is)
+			states[is.Number] = st
+		}
+	}
+	for _, g := range groups {
+		slices.SortFunc(g, func(a, b Issue) int { return cmp.Compare(a.Number, b.Number) })
+	}
+	return groups, states
+}
+
+// MirrorsOf returns the issues that mirror ticket of the account domain,
+// oldest first (the first is the ticket's issue).
+func MirrorsOf(issues []Issue, domain string, ticket int64) []Issue {
+	groups, _ := mirrorsByTicket(issues)
+	return groups[mirrorKey{strings.ToLower(domain), ticket}]
 }
 
 // TicketOf returns the ticket a support issue mirrors, from its marker.

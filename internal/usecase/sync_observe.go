@@ -170,10 +170,8 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 // of the ticket looks after.
 func ticketScope(issues []mirror.Issue, domain string, id int64) map[int]bool {
 	scope := map[int]bool{}
-	for _, is := range issues {
-		if mirror.Mirrored([]mirror.Issue{is}, domain, id) {
-			scope[is.Number] = true
-		}
+	for _, is := range mirror.MirrorsOf(issues, domain, id) {
+		scope[is.Number] = true
 	}
 	return scope
 }
