@@ -27,6 +27,27 @@ integrations:
   freshdesk: {domain: acme}
 `
 
+func healthRoster(t testing.TB) *roster.Roster {
+	t.Helper()
+	r, probs := roster.Parse("roster.yaml", []byte(healthTeam))
+	if r == nil {
+		t.Fatal(probs)
+	}
+	return r
+}
+
+// deskOver is the FreshDesk port over the sandbox fd, on clock.
+func deskOver(t testing.TB, fd *sandbox.Freshdesk, clock *sandbox.ManualClock) freshdesk.Tickets {
+	t.Helper()
+	srv := httptest.NewServer(fd)
+	t.Cleanup(srv.Close)
+	c, err := freshdesk.New(freshdesk.Config{BaseURL: srv.URL, APIKey: "k", Clock: clock, ListPerMinute: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return freshdesk.Tickets{C: c}
+}
+
 type healthWorld struct {
 	fd    *sandbox.Freshdesk
 	clock *sandbox.ManualClock
@@ -40,10 +61,7 @@ type healthWorld struct {
 // public replies days apart (their conversations settle the "updates on
 // time" figure); the rest one reply, resolved the next day.
 func newHealthWorld(t testing.TB, perWeek int) *healthWorld {
-	r, probs := roster.Parse("roster.yaml", []byte(healthTeam))
-	if r == nil {
-		t.Fatal(probs)
-	}
+	r := healthRoster(t)
 	now := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
 	clock := sandbox.NewManualClock(now)
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "k", Clock: clock})
@@ -73,13 +91,7 @@ func newHealthWorld(t testing.TB, perWeek int) *healthWorld {
 		}
 	}
 	clock.Set(now)
-	srv := httptest.NewServer(fd)
-	t.Cleanup(srv.Close)
-	c, err := freshdesk.New(freshdesk.Config{BaseURL: srv.URL, APIKey: "k", Clock: clock, ListPerMinute: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &healthWorld{fd: fd, clock: clock, r: r, desk: freshdesk.Tickets{C: c}, now: now}
+	return &healthWorld{fd: fd, clock: clock, r: r, desk: deskOver(t, fd, clock), now: now}
 }
 
 func (w *healthWorld) report(t testing.TB, dir string) (health.Report, usecase.HealthCost, int, int) {
@@ -152,10 +164,7 @@ func TestTheHealthReportKeepsToItsCredits(t *testing.T) {
 // days unknown. And a ticket open all along but quiet since before the
 // list's 90 days still counts on every day of the report it is open.
 func TestTheHealthReportSurvivesWhatFreshDeskWillNotGive(t *testing.T) {
-	r, probs := roster.Parse("roster.yaml", []byte(healthTeam))
-	if r == nil {
-		t.Fatal(probs)
-	}
+	r := healthRoster(t)
 	now := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
 	clock := sandbox.NewManualClock(now.AddDate(0, 0, -120))
 	faults := sandbox.NewFaults(1, sandbox.Fault{Route: "GET /api/v2/tickets/{id}/conversations", Rate: 1, Kinds: []sandbox.FaultKind{sandbox.ServerError}})
@@ -174,14 +183,8 @@ func TestTheHealthReportSurvivesWhatFreshDeskWillNotGive(t *testing.T) {
 		clock.Advance(4 * 24 * time.Hour)
 	}
 	clock.Set(now)
-	srv := httptest.NewServer(fd)
-	t.Cleanup(srv.Close)
-	c, err := freshdesk.New(freshdesk.Config{BaseURL: srv.URL, APIKey: "k", Clock: clock, ListPerMinute: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	h := &usecase.Health{Desk: freshdesk.Tickets{C: c}, Roster: r, Now: now, CacheDir: dir}
+	h := &usecase.Health{Desk: deskOver(t, fd, clock), Roster: r, Now: now, CacheDir: dir}
 	rep, cost, err := h.Report(context.Background(), health.DefaultWeeks, nil)
 	if err != nil {
 		t.Fatalf("the report failed: %v", err)
@@ -215,10 +218,7 @@ func TestTheHealthReportSurvivesWhatFreshDeskWillNotGive(t *testing.T) {
 // report's credits' worth (100 of them): an account full of forgotten
 // tickets does not spend the whole budget on them.
 func TestQuietOpenTicketsHaveTheirShareOfTheCredits(t *testing.T) {
-	r, probs := roster.Parse("roster.yaml", []byte(healthTeam))
-	if r == nil {
-		t.Fatal(probs)
-	}
+	r := healthRoster(t)
 	now := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
 	clock := sandbox.NewManualClock(now.AddDate(0, 0, -120))
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "k", Clock: clock})
@@ -227,14 +227,8 @@ func TestQuietOpenTicketsHaveTheirShareOfTheCredits(t *testing.T) {
 		fd.AgentReply(id, "<p>Looking.</p>")
 	}
 	clock.Set(now)
-	srv := httptest.NewServer(fd)
-	t.Cleanup(srv.Close)
-	c, err := freshdesk.New(freshdesk.Config{BaseURL: srv.URL, APIKey: "k", Clock: clock, ListPerMinute: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
 	before := fd.Credits()
-	h := &usecase.Health{Desk: freshdesk.Tickets{C: c}, Roster: r, Now: now}
+	h := &usecase.Health{Desk: deskOver(t, fd, clock), Roster: r, Now: now}
 	_, cost, err := h.Report(context.Background(), health.DefaultWeeks, nil)
 	if err != nil {
 		t.Fatal(err)
