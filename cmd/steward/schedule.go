@@ -14,6 +14,7 @@ import (
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
+	"github.com/support-steward/steward/internal/usecase"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -277,15 +278,5 @@ func boardProblems(ctx context.Context, e env, r *roster.Roster, path string) ro
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	setting, err := c.CheckBoard(ctx)
-	if err == nil {
-		return nil
-	}
-	line, col := r.Line(setting)
-	p := roster.Problem{File: path, Line: line, Col: col, Path: setting, Severity: roster.Error,
-		Message: strings.TrimPrefix(strings.TrimPrefix(err.Error(), setting), ": ")}
-	if setting == "integrations.github.project" && !strings.HasPrefix(err.Error(), setting+".") {
-		p.Severity, p.Message = roster.Warning, "the board could not be read to check these settings: "+err.Error()
-	}
-	return roster.Problems{p}
+	return usecase.BoardProblems(c.CheckBoard(ctx), r, path)
 }

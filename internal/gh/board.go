@@ -199,8 +199,8 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 		if f, ok := fields[strings.ToLower(name)]; ok {
 			return f, nil
 		}
-		return nil, fmt.Errorf("integrations.github.project.%s: project %s/%d has no field %q; its fields are: %s",
-			setting, p.Owner, p.Number, name, strings.Join(names, ", "))
+		return nil, &port.SettingError{Setting: "integrations.github.project." + setting,
+			Message: fmt.Sprintf("project %s/%d has no field %q; its fields are: %s", p.Owner, p.Number, name, strings.Join(names, ", "))}
 	}
 	var err error
 	if info.status, err = get("status_field", p.StatusField); err != nil {
@@ -211,8 +211,8 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 			continue
 		}
 		if _, ok := info.status.options[strings.ToLower(o.name)]; !ok {
-			return nil, nil, fmt.Errorf("integrations.github.project.%s: field %q has no option %q; its options are: %s",
-				o.setting, info.status.name, o.name, optionNames(info.status))
+			return nil, nil, &port.SettingError{Setting: "integrations.github.project." + o.setting,
+				Message: fmt.Sprintf("field %q has no option %q; its options are: %s", info.status.name, o.name, optionNames(info.status))}
 		}
 	}
 	if info.priority, err = get("priority_field", p.PriorityField); err != nil {

@@ -62,3 +62,14 @@ type BoardItem struct {
 	// has none.
 	SprintEnd civil.Date
 }
+
+// SettingError is a board setting of roster.yaml the board does not have
+// (a field, an option), named by the setting's path
+// ("integrations.github.project.status_option"): the roster is wrong, not
+// the connection.
+type SettingError struct {
+	Setting string
+	Message string
+}
+
+func (e *SettingError) Error() string { return e.Setting + ": " + e.Message }

@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -111,4 +112,22 @@ func (r *Rotator) keepComment(ctx context.Context, number int, body string) (int
 		}
 	}
 	return r.GitHub.AddComment(ctx, number, body)
+}
+
+// BoardProblems is what validate says of the board check's err: a setting
+// the board lacks (port.SettingError) is an error at that setting's line,
+// as every run would meet it; a board that could not be read is a warning
+// at integrations.github.project, since the roster may well be right.
+func BoardProblems(err error, r *roster.Roster, path string) roster.Problems {
+	if err == nil {
+		return nil
+	}
+	p := roster.Problem{File: path, Path: "integrations.github.project", Severity: roster.Warning,
+		Message: "the board could not be read to check these settings: " + err.Error()}
+	var setting *port.SettingError
+	if errors.As(err, &setting) {
+		p.Path, p.Severity, p.Message = setting.Setting, roster.Error, setting.Message
+	}
+	p.Line, p.Col = r.Line(p.Path)
+	return roster.Problems{p}
 }

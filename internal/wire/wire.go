@@ -184,22 +184,16 @@ func (c Clients) board(b *mirror.Board) *gh.Board {
 }
 
 // CheckBoard reads the board integrations.github.project names, as every
-// board pass does first, and says what of its settings the board does not
-// have (a field or option), with the setting's path: for validate, when
-// GitHub can be reached. Without a board or GitHub it checks nothing.
-func (c Clients) CheckBoard(ctx context.Context) (setting string, err error) {
+// board pass does first: a *port.SettingError names a setting the board
+// does not have (a field or option); another error, a board that could not
+// be read. For validate, when GitHub can be reached; without a board or
+// GitHub it checks nothing.
+func (c Clients) CheckBoard(ctx context.Context) error {
 	b := mirror.BoardOf(c.Roster.Integrations.GitHub)
 	if b == nil || c.GH == nil {
-		return "", nil
+		return nil
 	}
-	if err := c.board(b).Check(ctx); err != nil {
-		setting, _, _ = strings.Cut(err.Error(), ":")
-		if !strings.HasPrefix(setting, "integrations.github.project") {
-			setting = "integrations.github.project"
-		}
-		return setting, err
-	}
-	return "", nil
+	return c.board(b).Check(ctx)
 }
 
 // Mirror returns the mirror's applier, or why there is none.
