@@ -106,3 +106,26 @@ func TestATicketsWorkIsOnTheBoardOnce(t *testing.T) {
 		t.Errorf("the survivor changed: %+v", byItem["i5"])
 	}
 }
+
+// Duplicates plans what Plan plans for duplicates, alone: each open newer
+// issue of a ticket closed as a duplicate of the oldest, another
+// account's tickets apart.
+func TestDuplicatesAreWhatPlanCloses(t *testing.T) {
+	now := time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)
+	issue := func(n int, domain string, ticket int64, state string) Issue {
+		return Issue{Number: n, State: state, Body: "Work\n\n" + State{Domain: domain, Ticket: ticket, Status: 2}.marker(), Created: now}
+	}
+	issues := []Issue{issue(9, "acme.freshdesk.com", 42, "open"), issue(5, "ACME.freshdesk.com", 42, "open"), issue(7, "acme.freshdesk.com", 42, "closed"),
+		issue(8, "acme.freshdesk.com", 43, "open"), issue(6, "other.freshdesk.com", 43, "open")}
+	c := Config{Domain: "acme.freshdesk.com", Location: time.UTC}
+	var fromPlan []Work
+	for _, w := range Plan(c, Input{Now: now, Issues: issues}) {
+		if len(w.Actions) > 0 && w.Actions[0].Kind == CloseDuplicate {
+			fromPlan = append(fromPlan, w)
+		}
+	}
+	got := Duplicates(c, issues)
+	if len(got) != 1 || got[0].Issue != 9 || got[0].Actions[0].Survivor != 5 || len(fromPlan) != 1 || fromPlan[0].Issue != got[0].Issue {
+		t.Errorf("Duplicates %+v, Plan's %+v: want #9 closed as a duplicate of #5", got, fromPlan)
+	}
+}

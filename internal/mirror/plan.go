@@ -1,6 +1,7 @@
 package mirror
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -152,6 +153,37 @@ func (c Config) eventNow(hub string, now time.Time) bool {
 	return false
 }
 
+// closeDuplicates is the work of closing the open issues of ticket id
+// after its first (issues oldest first): duplicates of it.
+func closeDuplicates(id int64, issues []Issue, states map[int]State) []Work {
+	var works []Work
+	survivor := issues[0]
+	for _, dup := range issues[1:] {
+		if dup.State == "open" {
+			works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, URL: dup.URL, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
+				Actions: []Action{{Kind: CloseDuplicate, Survivor: survivor.Number,
+					Reason:  fmt.Sprintf("ticket %d has two issues; #%d is the oldest", id, survivor.Number),
+					Comment: fmt.Sprintf("Duplicate of #%d: steward found two issues for the same support ticket and keeps the oldest.", survivor.Number)}}})
+		}
+	}
+	return works
+}
+
+// Duplicates is the part of Plan that closes duplicates, alone: for a run
+// that has just written and read the issues again, without planning every
+// ticket's issue anew. In ticket order.
+func Duplicates(c Config, issues []Issue) []Work {
+	groups, states := mirrorsByTicket(issues)
+	var works []Work
+	for k, g := range groups {
+		if k.domain == strings.ToLower(c.Domain) {
+			works = append(works, closeDuplicates(k.ticket, g, states)...)
+		}
+	}
+	slices.SortFunc(works, func(a, b Work) int { return cmp.Or(cmp.Compare(a.Ticket, b.Ticket), cmp.Compare(a.Issue, b.Issue)) })
+	return works
+}
+
 // Plan computes what to do. It is pure: the same input gives the same plan.
 func Plan(c Config, in Input) []Work {
 	groups, states := mirrorsByTicket(in.Issues)
@@ -204,14 +236,7 @@ func Plan(c Config, in Input) []Work {
 			continue
 		}
 		survivor := issues[0]
-		for _, dup := range issues[1:] {
-			if dup.State == "open" {
-				works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, URL: dup.URL, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
-					Actions: []Action{{Kind: CloseDuplicate, Survivor: survivor.Number,
-						Reason:  fmt.Sprintf("ticket %d has two issues; #%d is the oldest", id, survivor.Number),
-						Comment: fmt.Sprintf("Duplicate of #%d: steward found two issues for the same support ticket and keeps the oldest.", survivor.Number)}}})
-			}
-		}
+		works = append(works, closeDuplicates(id, issues, states)...)
 		if w, ok := c.reconcile(in, survivor, states[survivor.Number], tp); ok {
 			works = append(works, w)
 		}

@@ -195,8 +195,8 @@ func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mi
 		return issues, nil
 	}
 	var works []mirror.Work
-	for _, w := range mirror.Plan(c, mirror.Input{Now: m.Now, Issues: issues, Hubs: map[int64]string{}}) {
-		if created[w.Issue] && len(w.Actions) == 1 && w.Actions[0].Kind == mirror.CloseDuplicate {
+	for _, w := range mirror.Duplicates(c, issues) {
+		if created[w.Issue] {
 			works = append(works, w)
 		}
 	}
