@@ -12,8 +12,6 @@ import (
 	"github.com/support-steward/steward/internal/workdays"
 )
 
-// HubDownTag is the FreshDesk tag that marks a hub that is down.
-const HubDownTag = "hub-down"
 
 // FreshDesk's statuses the report reads.
 const (
@@ -59,7 +57,7 @@ func FromPort(t port.Ticket, hub string) Ticket {
 		FirstResponded: t.FirstResponded, AgentResponded: t.AgentResponded,
 		PendingSince: t.PendingSince, StatusUpdated: t.StatusUpdated,
 		Resolved: t.ResolvedAt, Hub: untrusted.Of(hub),
-		HubDown: slices.ContainsFunc(t.Tags, func(tag string) bool { return strings.EqualFold(tag, HubDownTag) }),
+		HubDown: slices.ContainsFunc(t.Tags, func(tag string) bool { return strings.EqualFold(tag, sla.HubDownTag) }),
 	}
 }
 

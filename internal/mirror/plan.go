@@ -260,7 +260,7 @@ func (c Config) target(in Input, r State, t *Ticket) State {
 	s.Domain = c.Domain
 	if t != nil {
 		s.Ticket, s.Subject, s.Priority, s.Created = t.ID, c.subject(t.Subject), t.Priority, t.Created
-		s.HubDown = t.HasTag("hub-down")
+		s.HubDown = t.HasTag(sla.HubDownTag)
 		company := t.Company
 		if company != r.Company || s.Hub == "" {
 			s.Hub = in.Hubs[company]

@@ -11,6 +11,10 @@ const (
 	PriorityUrgent = 4
 )
 
+// HubDownTag is the FreshDesk tag of a ticket whose hub is down: it goes
+// first on the dashboard, in the mirror and in the health report.
+const HubDownTag = "hub-down"
+
 // PriorityName names a priority.
 func PriorityName(p int) string {
 	switch p {

@@ -113,7 +113,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 			if mirror.Done(tk.Status) || tk.Spam {
 				continue
 			}
-			ot := sla.OpenTicket{Ticket: slaTicket(tk), Priority: tk.Priority, HubDown: hasTag(tk.Tags, "hub-down"), URL: t.Desk.AgentURL(tk.ID), Issue: mirrored[tk.ID]}
+			ot := sla.OpenTicket{Ticket: slaTicket(tk), Priority: tk.Priority, HubDown: hasTag(tk.Tags, sla.HubDownTag), URL: t.Desk.AgentURL(tk.ID), Issue: mirrored[tk.ID]}
 			if tk.Company != 0 {
 				name, ok := hubs[tk.Company]
 				if !ok {
