@@ -36,6 +36,6 @@ func BenchmarkBuild500AWeek(b *testing.B) {
 		if r.Total.Received.Total == 0 {
 			b.Fatal("no tickets")
 		}
-		in.ToRead(ReadLimit(ReportCredits, len(in.Tickets)))
+		in.ToRead((ReportCredits - ListCredits(len(in.Tickets))) / ConversationPageCredits)
 	}
 }

@@ -92,14 +92,15 @@ func TestCreditArithmetic(t *testing.T) {
 	if got := ListCredits(6000); got != 180 {
 		t.Errorf("ListCredits(6000) = %d", got)
 	}
-	if got := ReadLimit(ReportCredits, 6000); got != 1020 {
-		t.Errorf("ReadLimit = %d", got)
+	if got := (ReportCredits - ListCredits(6000)) / ConversationPageCredits; got != 1020 {
+		t.Errorf("conversations left to read: %d", got)
 	}
 	if got := ListCredits(101); got != 6 {
 		t.Errorf("ListCredits(101) = %d", got)
 	}
-	if got := ReadLimit(100, 6000); got != 0 {
-		t.Errorf("an overspent budget reads %d", got)
+	// An overspent budget (a negative limit) reads nothing.
+	if ids, _ := quarterInput(t).ToRead(100 - ListCredits(6000)); len(ids) != 0 {
+		t.Errorf("an overspent budget reads %d", len(ids))
 	}
 }
 

@@ -105,8 +105,7 @@ func (in Input) NeedsReplies(t Ticket) bool {
 // A 12-week report for a team of 500 tickets a week lists 6,000 tickets:
 // 60 pages, 180 credits. ReportCredits, a tenth of an hour on the
 // smallest paid plan (Growth: 200 credits a minute, 12,000 an hour), leaves
-// 1,020 credits: ReadLimit(ReportCredits, 6000) = 1,020 tickets' replies
-// on a cold cache. NeedsReplies keeps most tickets out of that (one reply,
+// 1,020 credits: 1,020 tickets' replies on a cold cache. NeedsReplies keeps most tickets out of that (one reply,
 // or replies close together); the rest are read on the following runs,
 // oldest change first, the cache keeping what was read, and until then
 // their unsettled days are reported as unknown. Naming hubs costs 1 credit
@@ -121,12 +120,6 @@ const (
 // ListCredits is what listing n tickets with their stats costs.
 func ListCredits(n int) int {
 	return (max(n, 0) + ListPageTickets - 1) / ListPageTickets * ListPageCredits
-}
-
-// ReadLimit is how many tickets' conversations a report may read within
-// budget credits after listing listed tickets; never negative.
-func ReadLimit(budget, listed int) int {
-	return max(budget-ListCredits(listed), 0) / ConversationPageCredits
 }
 
 // ToRead returns the tickets whose conversations to read, at most limit
