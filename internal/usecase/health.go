@@ -38,7 +38,11 @@ type Health struct {
 	Roster   *roster.Roster
 	Now      time.Time
 	CacheDir string
-	Log      *slog.Logger
+	// Hubs, when set, are company names already known (the dashboard's,
+	// from its issues); the report adds those it reads, so a run names
+	// each company once.
+	Hubs map[int64]string
+	Log  *slog.Logger
 }
 
 // HealthCost is what a report read of FreshDesk.
@@ -161,7 +165,10 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 	for _, t := range listed {
 		hub := ""
 		if t.Company != 0 {
-			name, ok := cache.Hub(t.Company)
+			name, ok := h.Hubs[t.Company]
+			if !ok {
+				name, ok = cache.Hub(t.Company)
+			}
 			if !ok && left > 0 {
 				name, err = h.Desk.CompanyName(ctx, t.Company)
 				cost.Companies++
@@ -171,11 +178,16 @@ func (h *Health) Report(ctx context.Context, weeks int, listed []port.Ticket) (h
 					// Deleted, or not this agent's to see: an unnamed hub,
 					// not asked again.
 					cache.PutHub(t.Company, "")
+					ok = true
 				case err != nil:
 					h.log().Warn("a FreshDesk company's name could not be read; its tickets count without a hub this time", "company", t.Company, "err", err)
 				default:
 					cache.PutHub(t.Company, name)
+					ok = true
 				}
+			}
+			if ok && h.Hubs != nil {
+				h.Hubs[t.Company] = name
 			}
 			hub = name
 		}

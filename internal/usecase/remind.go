@@ -97,6 +97,7 @@ func (t *Triage) Remind(ctx context.Context, dryRun bool) (RemindResult, error) 
 		if t.Health != nil {
 			// The support health report, from the same read: its weeks
 			// fit in the 90 days listed.
+			t.Health.Hubs = hubs // named from the issues; the report adds what it reads
 			r, cost, err := t.Health.Report(ctx, health.DefaultWeeks, tickets)
 			if err != nil {
 				return res, fmt.Errorf("the support health report: %w", err)

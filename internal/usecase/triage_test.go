@@ -520,6 +520,16 @@ func TestTheDashboardShowsSupportHealth(t *testing.T) {
 	if n := w.fd.Ledger().Count(sandbox.Route("GET /api/v2/tickets")); n != 1 {
 		t.Errorf("the ticket list was read %d times", n)
 	}
+	// A company is named once a run, whether the dashboard or the report
+	// needed it first.
+	named := map[string]int{}
+	for _, r := range w.fd.Ledger().Requests() {
+		if r.Route == "GET /api/v2/companies/{id}" {
+			if named[r.Path]++; named[r.Path] > 1 {
+				t.Errorf("%s read twice in one run", r.Path)
+			}
+		}
+	}
 	for _, want := range []string{"## Support health", "| Week | Received |", "```mermaid\nxychart-beta"} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("the dashboard lacks %q:\n%s", want, res.Body)
