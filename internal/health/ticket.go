@@ -12,7 +12,6 @@ import (
 	"github.com/support-steward/steward/internal/workdays"
 )
 
-
 // FreshDesk's statuses the report reads.
 const (
 	statusPending  = 3
