@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/support-steward/steward/internal/cachedir"
 	"github.com/support-steward/steward/internal/port"
 )
 
@@ -67,7 +67,7 @@ func (l *issueLists) get(key string) (issueList, bool) {
 	if l.dir == "" {
 		return issueList{}, false
 	}
-	data, err := os.ReadFile(l.file(key))
+	data, err := cachedir.Read(l.file(key), maxKeptList)
 	var s issueList
 	if err != nil || json.Unmarshal(data, &s) != nil {
 		return issueList{}, false // losing it costs a whole read, never correctness
@@ -85,19 +85,13 @@ func (l *issueLists) put(key string, s issueList) {
 	if l.dir == "" {
 		return
 	}
-	data, err := json.Marshal(s)
-	if err != nil || os.MkdirAll(l.dir, 0o700) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(l.dir, "issues-*.tmp")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), l.file(key)) != nil {
-		os.Remove(tmp.Name())
+	if data, err := json.Marshal(s); err == nil {
+		cachedir.Write(l.dir, filepath.Base(l.file(key)), data) // losing it costs a whole read
 	}
 }
+
+// maxKeptList bounds a kept list read back: 50,000 issues of 4 KiB.
+const maxKeptList = 200 << 20
 
 // listAll returns every issue with label, open or closed, from the kept
 // list and the changes since its watermark, or whole. The watermark is

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/support-steward/steward/internal/cachedir"
 )
 
 // CacheFile is the reply cache's file in STEWARD_CACHE_DIR.
@@ -81,20 +81,12 @@ func (c *Cache) Len() int { return len(c.entries) }
 func LoadCache(dir string) (*Cache, error) {
 	c := NewCache()
 	path := filepath.Join(dir, CacheFile)
-	f, err := openRegular(path)
+	data, err := cachedir.Read(path, maxCacheBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
 	if err != nil {
-		return c, fmt.Errorf("reading the reply cache: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheBytes+1))
-	if err != nil {
-		return c, fmt.Errorf("reading the reply cache %s: %w", path, err)
-	}
-	if len(data) > maxCacheBytes {
-		return c, fmt.Errorf("the reply cache %s is over %d MiB: ignored, it will be rewritten", path, maxCacheBytes>>20)
+		return c, fmt.Errorf("reading the reply cache (ignored, it will be rewritten): %w", err)
 	}
 	var file cacheFile
 	if err := json.Unmarshal(data, &file); err != nil {
@@ -185,40 +177,12 @@ func (c *Cache) Save(dir string) error {
 	}
 	data, err := json.Marshal(file)
 	if err == nil {
-		err = writeAtomic(dir, CacheFile, data)
+		err = cachedir.Write(dir, CacheFile, data)
 	}
 	if err != nil {
 		return fmt.Errorf("saving the reply cache: %w", err)
 	}
 	return nil
-}
-
-// writeAtomic writes name in dir through a temporary file renamed over
-// the old one, so a run that stops half way leaves the old file whole.
-func writeAtomic(dir, name string, data []byte) (err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+name+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }
 
 // Apply returns ts with the replies of every ticket the cache holds as new

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/support-steward/steward/internal/cachedir"
 )
 
 // ReportFile is the last report, kept in STEWARD_CACHE_DIR by the run that
@@ -26,7 +26,7 @@ func (r Report) Save(dir string) error {
 	if err := r.WriteJSON(&b); err != nil {
 		return fmt.Errorf("saving the health report: %w", err)
 	}
-	if err := writeAtomic(dir, ReportFile, b.Bytes()); err != nil {
+	if err := cachedir.Write(dir, ReportFile, b.Bytes()); err != nil {
 		return fmt.Errorf("saving the health report: %w", err)
 	}
 	return nil
@@ -37,20 +37,12 @@ func (r Report) Save(dir string) error {
 // error naming it.
 func LoadReport(dir string) (r Report, ok bool, err error) {
 	path := filepath.Join(dir, ReportFile)
-	f, err := openRegular(path)
+	data, err := cachedir.Read(path, maxReportBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Report{}, false, nil
 	}
 	if err != nil {
 		return Report{}, false, fmt.Errorf("reading the health report: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxReportBytes+1))
-	if err != nil {
-		return Report{}, false, fmt.Errorf("reading the health report %s: %w", path, err)
-	}
-	if len(data) > maxReportBytes {
-		return Report{}, false, fmt.Errorf("the health report %s is over %d MiB", path, maxReportBytes>>20)
 	}
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Report{}, false, fmt.Errorf("the health report %s is not valid JSON: %v", path, err)
@@ -65,20 +57,6 @@ func LoadReport(dir string) (r Report, ok bool, err error) {
 		return Report{}, false, fmt.Errorf("the health report %s: %v", path, err)
 	}
 	return r, true, nil
-}
-
-// openRegular opens path for reading if it is a regular file: a named
-// pipe or a device put in the cache directory would block the reader (and
-// the team page with it) forever.
-func openRegular(path string) (*os.File, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	return os.Open(path)
 }
 
 // check refuses a saved report no run could have made (edited by hand, or

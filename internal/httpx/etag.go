@@ -11,7 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
+
+	"github.com/support-steward/steward/internal/cachedir"
 )
 
 // The defaults of ETagCache's bounds.
@@ -141,7 +144,8 @@ func (t *ETagCache) lookup(key string) (*etagEntry, bool) {
 	if t.Dir == "" {
 		return nil, false
 	}
-	data, err := os.ReadFile(t.path(key))
+	_, maxBytes := t.limits()
+	data, err := cachedir.Read(t.path(key), maxBytes/4) // remember keeps none bigger
 	if err != nil {
 		return nil, false
 	}
@@ -186,21 +190,9 @@ func (t *ETagCache) store(e *etagEntry) {
 	if !t.remember(e) || t.Dir == "" {
 		return
 	}
-	// Written whole then renamed, so a reader never sees half an entry.
-	if err := os.MkdirAll(t.Dir, 0o700); err != nil {
+	if cachedir.Write(t.Dir, filepath.Base(t.path(e.key)), append(append([]byte(e.etag), '\n'), e.response...)) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(t.Dir, ".etag-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(append(append([]byte(e.etag), '\n'), e.response...))
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	os.Rename(tmp.Name(), t.path(e.key))
 	t.mu.Lock()
 	t.stored++
 	prune := t.stored >= 64
@@ -213,7 +205,10 @@ func (t *ETagCache) store(e *etagEntry) {
 	}
 }
 
-// prune keeps the directory within the same bounds as memory, by age.
+// prune keeps its entries in the directory within the same bounds as
+// memory, by age. The directory is STEWARD_CACHE_DIR, which holds other
+// stores' files too (the kept issue lists, the health report's): only
+// entries, named by path, are counted and removed.
 func (t *ETagCache) prune() {
 	maxEntries, maxBytes := t.limits()
 	dir, err := os.ReadDir(t.Dir)
@@ -228,7 +223,7 @@ func (t *ETagCache) prune() {
 	var files []file
 	for _, d := range dir {
 		info, err := d.Info()
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || !isEntryName(d.Name()) {
 			continue
 		}
 		files = append(files, file{d.Name(), info.Size(), info.ModTime().UnixNano()})
@@ -241,6 +236,16 @@ func (t *ETagCache) prune() {
 			os.Remove(filepath.Join(t.Dir, f.name))
 		}
 	}
+}
+
+// isEntryName reports whether a file name is an entry's, as path makes
+// them: 64 lower-case hexadecimal digits.
+func isEntryName(name string) bool {
+	if len(name) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil && strings.ToLower(name) == name
 }
 
 func (t *ETagCache) path(key string) string {

@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -274,5 +277,46 @@ func TestAServiceThatKeepsRefusingIsNotWaitedOnAgain(t *testing.T) {
 	get(t, tr)
 	if clock.Slept() != 60*time.Second {
 		t.Errorf("after recovery a limit was not waited on: slept %s", clock.Slept())
+	}
+}
+
+// The answers kept on disk share STEWARD_CACHE_DIR with other stores (the
+// kept issue lists, the health report's files): pruning keeps the
+// entries within bounds and never touches a file that is not one.
+func TestPruningLeavesOtherStoresFilesAlone(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"`+r.URL.Path+`"`)
+		fmt.Fprint(w, "x")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	others := []string{"health-report.json", "health-replies.json", "issues-0123456789abcdef.json"}
+	old := time.Now().Add(-time.Hour)
+	for _, name := range others {
+		os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o600)
+		os.Chtimes(filepath.Join(dir, name), old, old)
+	}
+	c := &http.Client{Transport: &httpx.ETagCache{Dir: dir, MaxEntries: 5, MaxBytes: 1 << 20}}
+	for i := range 130 { // pruning runs every 64 stores
+		resp, err := c.Get(fmt.Sprintf("%s/%d", srv.URL, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if !slices.Contains(others, e.Name()) {
+			n++
+		}
+	}
+	if n > 5+63 {
+		t.Errorf("%d entries on disk, bounds 5 (plus the stores since the last prune)", n)
+	}
+	for _, name := range others {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("pruning removed %s", name)
+		}
 	}
 }
