@@ -80,6 +80,20 @@ type slackHook struct {
 	posts  []SlackResponse
 }
 
+// SlackSignedRequest is body (a form) posted to /webhooks/slack as Slack
+// posts it, signed with Slack's v0 signature (HMAC-SHA256 of
+// "v0:TIMESTAMP:BODY" with the app's signing secret) at at.
+func SlackSignedRequest(body, signingSecret string, at time.Time) *http.Request {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(signingSecret))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/slack", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return req
+}
+
 // Command plays Slack sending cmd to app, the slash command's endpoint: a
 // form (command, text, team_id, user_id, channel_id, response_url, ...)
 // signed with Slack's v0 signature at the wall clock's time, as the app's
@@ -104,15 +118,8 @@ func (s *Slack) Command(app http.Handler, cmd SlashCommand) SlashAnswer {
 		"channel_id": {cmd.ChannelID}, "channel_name": {"support-freshdesk"}, "user_id": {cmd.UserID}, "user_name": {"asker"},
 		"command": {cmd.Command}, "text": {cmd.Text}, "api_app_id": {"A0STEWARD1"}, "response_url": {responseURL},
 		"trigger_id": {fmt.Sprintf("%d.1.%x", n, n)}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(cmd.SigningSecret))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-
 	ctx, cancel := context.WithCancel(context.Background())
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/webhooks/slack", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req := SlackSignedRequest(body, cmd.SigningSecret, time.Now()).WithContext(ctx)
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	rec := httptest.NewRecorder()
 	done := make(chan struct{})

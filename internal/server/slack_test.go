@@ -2,15 +2,11 @@ package server
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -40,14 +36,7 @@ func commandBody(text, team string) string {
 
 // signedRequest is body posted as Slack would, signed with sigSecret at at.
 func signedRequest(body, sigSecret string, at time.Time) *http.Request {
-	ts := strconv.FormatInt(at.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(sigSecret))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	req := httptest.NewRequest(http.MethodPost, "/webhooks/slack", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	return req
+	return sandbox.SlackSignedRequest(body, sigSecret, at)
 }
 
 func signedCommand(text, team, sigSecret string, at time.Time) *http.Request {

@@ -2,9 +2,6 @@ package usecase_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -27,13 +24,7 @@ const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 func ask(t *testing.T, h http.Handler, text string) (int, string) {
 	t.Helper()
 	body := url.Values{"command": {"/steward"}, "text": {text}, "team_id": {"T0TEAM0001"}, "user_id": {"U0ADA00001"}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(signingSecret))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	req := httptest.NewRequest(http.MethodPost, "/webhooks/slack", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req := sandbox.SlackSignedRequest(body, signingSecret, time.Now())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var out struct{ Text string }
