@@ -74,7 +74,7 @@ func (c *Client) Board(p Project) *Board { return &Board{c: c, p: p} }
 
 // Hold keeps this client's other passes off the project until release.
 func (b *Board) Hold() (release func()) {
-	mu := b.c.holds.of(strings.ToLower(b.p.Owner) + "/" + strconv.Itoa(b.p.Number))
+	mu := b.c.holds.of(b.key())
 	mu.Lock()
 	return mu.Unlock
 }
@@ -150,36 +150,47 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 	}
 	p := b.p
 	var q struct {
-		Organization struct {
-			ProjectV2 struct {
-				ID     string
-				Items  itemsPage
-				Fields struct {
-					Nodes []struct {
-						ID            string
-						Name          string
-						DataType      string
-						Options       []struct{ ID, Name string }
-						Configuration struct {
-							Iterations []struct {
-								ID, Title, StartDate string
-								Duration             int
-							}
-						}
-					}
-				}
-			}
-		}
+		Organization struct{ ProjectV2 projectNode }
 	}
 	vars := fieldNames(p.StatusField, p.PriorityField, p.IterationField)
 	vars["owner"], vars["number"] = p.Owner, p.Number
 	if err := b.c.GraphQL(ctx, QueryFindProject, vars, &q); err != nil {
 		return nil, nil, fmt.Errorf("integrations.github.project %s/%d: %w", p.Owner, p.Number, err)
 	}
-	info := &boardInfo{id: q.Organization.ProjectV2.ID}
+	return b.learn(&q.Organization.ProjectV2)
+}
+
+// projectNode is what projectSelection reads of a project.
+type projectNode struct {
+	ID     string
+	Items  itemsPage
+	Fields struct {
+		Nodes []struct {
+			ID            string
+			Name          string
+			DataType      string
+			Options       []struct{ ID, Name string }
+			Configuration struct {
+				Iterations []struct {
+					ID, Title, StartDate string
+					Duration             int
+				}
+			}
+		}
+	}
+}
+
+// learn checks a project read by projectSelection against the settings,
+// naming a field or option it lacks, and keeps what it found: in b.info,
+// and the project's id in STEWARD_CACHE_DIR for AddAndRead. It returns the
+// page of items read with it, nil when that page cannot be trusted. b.mu
+// is held.
+func (b *Board) learn(n *projectNode) (*boardInfo, *itemsPage, error) {
+	p := b.p
+	info := &boardInfo{id: n.ID}
 	var names []string
 	fields := map[string]*field{}
-	for _, n := range q.Organization.ProjectV2.Fields.Nodes {
+	for _, n := range n.Fields.Nodes {
 		f := &field{id: n.ID, name: n.Name, options: map[string]string{}, names: map[string]string{}}
 		for _, o := range n.Options {
 			f.options[strings.ToLower(o.Name)] = o.ID
@@ -222,7 +233,8 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 		return nil, nil, err
 	}
 	b.info = info
-	page := &q.Organization.ProjectV2.Items
+	b.c.projects.put(b.key(), info.id)
+	page := &n.Items
 	if info.status.name != p.StatusField || info.priority.name != p.PriorityField || info.iteration.name != p.IterationField {
 		// The settings name a field in other capitals than the board:
 		// fieldValueByName may not have found it, so read again by the
@@ -231,6 +243,9 @@ func (b *Board) findWithItems(ctx context.Context) (*boardInfo, *itemsPage, erro
 	}
 	return info, page, nil
 }
+
+// key names the project among the ones a client keeps.
+func (b *Board) key() string { return strings.ToLower(b.p.Owner) + "/" + strconv.Itoa(b.p.Number) }
 
 // optionNames lists a field's options as the board names and orders them.
 func optionNames(f *field) string {
@@ -606,6 +621,12 @@ func (b *Board) Items(ctx context.Context) ([]port.BoardItem, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b.items(ctx, info, page)
+}
+
+// items lists the board's items from page on (nil: from the first page,
+// read now), reading the pages after it.
+func (b *Board) items(ctx context.Context, info *boardInfo, page *itemsPage) ([]port.BoardItem, error) {
 	var out []port.BoardItem
 	var cursor any
 	for range 100 { // 10,000 items: far more than a support board holds

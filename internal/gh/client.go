@@ -105,6 +105,8 @@ type Client struct {
 	lists *issueLists
 	// holds keep board passes one at a time per project (Board.Hold).
 	holds *holds
+	// projects keeps the boards' node ids (AddAndRead).
+	projects *projectIDs
 }
 
 // New builds a client from c.
@@ -155,7 +157,8 @@ func New(c Config) (*Client, error) {
 	if strings.HasSuffix(strings.TrimSuffix(api, "/"), "/api/v3") { // GitHub Enterprise Server
 		gql = strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/v3") + "/graphql"
 	}
-	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk, lists: &issueLists{dir: c.CacheDir}, holds: &holds{}}, nil
+	return &Client{rest: rest, http: hc, graphql: gql, web: web, clock: clk, lists: &issueLists{dir: c.CacheDir}, holds: &holds{},
+		projects: &projectIDs{dir: c.CacheDir}}, nil
 }
 
 // limitsWaited keeps from go-github the waits the transport below already

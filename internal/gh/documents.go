@@ -13,7 +13,15 @@ const (
 	QueryFindProject = `query FindProject($owner: String!, $number: Int!, $cursor: String, $statusField: String!, $priorityField: String!, $iterationField: String!) {
   organization(login: $owner) {
     projectV2(number: $number) {
-      id
+      ` + projectSelection + `
+    }
+  }
+}`
+
+	// projectSelection selects what a pass needs of a project: its id, its
+	// fields with their options and iterations, and the first page of its
+	// items (itemsSelection). Text, like itemsSelection.
+	projectSelection = `id
       title
       fields(first: 50) {
         nodes {
@@ -27,10 +35,7 @@ const (
           }
         }
       }
-      ` + itemsSelection + `
-    }
-  }
-}`
+      ` + itemsSelection
 
 	// itemsSelection selects one page of a project's items with the three
 	// values steward keeps, each by its field's name: fieldValues lists
@@ -56,6 +61,45 @@ const (
 	MutationAddItem = `mutation AddItem($projectId: ID!, $contentId: ID!) {
   addProjectV2ItemById(input: {projectId: $projectId, contentId: $contentId}) {
     item { id isArchived }
+  }
+}`
+
+	// MutationAddItemAndRead adds an issue to a project, as AddItem, and
+	// reads back in the same answer what a pass that has just created the
+	// issue needs next: the project (fields, first page of items) and the
+	// newest issues of the issue's repository that carry $labels, as they
+	// are after the add. A dispatched new ticket's run then reads nothing
+	// else before it sets the item's fields and place.
+	MutationAddItemAndRead = `mutation AddItemAndRead($projectId: ID!, $contentId: ID!, $labels: [String!]!, $recent: Int!, $cursor: String, $statusField: String!, $priorityField: String!, $iterationField: String!) {
+  addProjectV2ItemById(input: {projectId: $projectId, contentId: $contentId}) {
+    item {
+      id
+      isArchived
+      content {
+        ... on Issue {
+          repository {
+            issues(first: $recent, labels: $labels, states: [OPEN, CLOSED], orderBy: {field: CREATED_AT, direction: DESC}) {
+              nodes {
+                id
+                number
+                title
+                body
+                state
+                stateReason(enableDuplicate: true)
+                createdAt
+                updatedAt
+                closedAt
+                url
+                labels(first: 20) { nodes { name } }
+              }
+            }
+          }
+        }
+      }
+      project {
+        ` + projectSelection + `
+      }
+    }
   }
 }`
 
@@ -104,14 +148,15 @@ const QueryClosingPulls = `query ClosingPulls($owner: String!, $repo: String!, $
 // Documents returns every GraphQL document steward sends, by name.
 func Documents() map[string]string {
 	return map[string]string{
-		"FindProject":   QueryFindProject,
-		"AddItem":       MutationAddItem,
-		"UnarchiveItem": MutationUnarchiveItem,
-		"SetField":      MutationSetField,
-		"MoveToTop":     MutationMoveToTop,
-		"SetItems":      setItemsSample(),
-		"ListItems":     QueryListItems,
-		"ClosingPulls":  QueryClosingPulls,
+		"FindProject":    QueryFindProject,
+		"AddItem":        MutationAddItem,
+		"AddItemAndRead": MutationAddItemAndRead,
+		"UnarchiveItem":  MutationUnarchiveItem,
+		"SetField":       MutationSetField,
+		"MoveToTop":      MutationMoveToTop,
+		"SetItems":       setItemsSample(),
+		"ListItems":      QueryListItems,
+		"ClosingPulls":   QueryClosingPulls,
 	}
 }
 

@@ -27,6 +27,21 @@ type Board interface {
 	Hold() (release func())
 }
 
+// BoardAddReader is a board whose add reads back, in the same request,
+// what a pass that has just created an issue needs next: the board and the
+// newest issues of the issue's repository carrying labels, as they are
+// after the add. Such a pass then reads nothing else.
+type BoardAddReader interface {
+	AddAndRead(ctx context.Context, issueNodeID string, labels []string) (AddedItem, error)
+}
+
+// AddedItem is what AddAndRead answers.
+type AddedItem struct {
+	Item   string      // the issue's item
+	Items  []BoardItem // the board after the add, top first, archived items left out
+	Recent []Issue     // the newest issues carrying the labels, open or closed, newest first
+}
+
 // BoardSet is what to change of one item; zero fields stay as they are.
 type BoardSet struct {
 	// Status is an option of the status field by name ("" leaves it;

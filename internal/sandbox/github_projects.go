@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -388,6 +389,52 @@ func (g *GitHub) gqlField(f *ghField) *gqlObject {
 func (g *GitHub) gqlRepository(r *ghRepo) *gqlObject {
 	return obj("Repository", map[string]func(map[string]any) (any, error){
 		"id": val(nodeID("R", r.id)), "nameWithOwner": val(r.fullName()),
+		// issues lists the repository's issues (no pull requests) with
+		// every one of labels, in states, ordered by creation or update.
+		"issues": func(a map[string]any) (any, error) {
+			var labels []string
+			for _, l := range anyList(a["labels"]) {
+				labels = append(labels, fmt.Sprint(l))
+			}
+			states := anyList(a["states"])
+			var list []*ghIssue
+			for _, is := range r.issues {
+				if is.pull != nil || !hasAll(is.labels, labels) {
+					continue
+				}
+				if len(states) > 0 && !slices.Contains(states, any(strings.ToUpper(is.state))) {
+					continue
+				}
+				list = append(list, is)
+			}
+			order, _ := a["orderBy"].(map[string]any)
+			key := func(is *ghIssue) time.Time { return is.created }
+			switch argString(order, "field") {
+			case "", "CREATED_AT":
+			case "UPDATED_AT":
+				key = func(is *ghIssue) time.Time { return is.updated }
+			default:
+				return nil, fmt.Errorf("the sandbox does not order issues by %s", argString(order, "field"))
+			}
+			slices.SortStableFunc(list, func(x, y *ghIssue) int {
+				if c := key(x).Compare(key(y)); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.number, y.number)
+			})
+			if argString(order, "direction") == "DESC" {
+				slices.Reverse(list)
+			}
+			lo, hi, err := paginate(a, "issues", len(list))
+			if err != nil {
+				return nil, err
+			}
+			var nodes []*gqlObject
+			for _, is := range list[lo:hi] {
+				nodes = append(nodes, g.gqlIssue(r, is))
+			}
+			return obj("IssueConnection", map[string]func(map[string]any) (any, error){"nodes": val(nodes)}), nil
+		},
 		"issue": func(a map[string]any) (any, error) {
 			n, _ := argInt(a, "number")
 			if n < 1 || int(n) > len(r.issues) || r.issues[n-1].pull != nil {
@@ -401,6 +448,32 @@ func (g *GitHub) gqlRepository(r *ghRepo) *gqlObject {
 func (g *GitHub) gqlIssue(r *ghRepo, is *ghIssue) *gqlObject {
 	return obj("Issue", map[string]func(map[string]any) (any, error){
 		"id": val(nodeID("I", is.id)), "number": val(is.number), "repository": val(g.gqlRepository(r)),
+		"title": val(is.title), "body": val(is.body), "state": val(strings.ToUpper(is.state)),
+		"createdAt": val(ghTime(is.created)), "updatedAt": val(ghTime(is.updated)), "closedAt": val(ghTime(is.closed)),
+		"url": val(fmt.Sprintf("%s/%s/issues/%d", g.web(), r.fullName(), is.number)),
+		// stateReason says DUPLICATE only when asked to (enableDuplicate);
+		// otherwise a duplicate reads as not planned.
+		"stateReason": func(a map[string]any) (any, error) {
+			reason := strings.ToUpper(is.stateReason)
+			if enable, _ := a["enableDuplicate"].(bool); reason == "DUPLICATE" && !enable {
+				reason = "NOT_PLANNED"
+			}
+			if reason == "" {
+				return nil, nil
+			}
+			return reason, nil
+		},
+		"labels": func(a map[string]any) (any, error) {
+			lo, hi, err := paginate(a, "labels", len(is.labels))
+			if err != nil {
+				return nil, err
+			}
+			var nodes []*gqlObject
+			for _, name := range is.labels[lo:hi] {
+				nodes = append(nodes, obj("Label", map[string]func(map[string]any) (any, error){"name": val(name)}))
+			}
+			return obj("LabelConnection", map[string]func(map[string]any) (any, error){"nodes": val(nodes)}), nil
+		},
 		"closedByPullRequestsReferences": func(a map[string]any) (any, error) {
 			var prs []*gqlObject
 			for _, n := range is.closedByPulls {
@@ -427,6 +500,7 @@ func (g *GitHub) gqlItem(p *ghProject, it *ghItem) *gqlObject {
 	return obj("ProjectV2Item", map[string]func(map[string]any) (any, error){
 		"id":         val(it.id),
 		"isArchived": val(it.archived),
+		"project":    val(g.gqlProject(p)),
 		"content":    val(g.gqlIssue(it.repo, it.issue)),
 		// fieldValues lists the values set, by field position, and honours
 		// first: a board with more fields than first leaves late ones out.
@@ -671,4 +745,16 @@ func (g *GitHub) graphql(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, r, status, out)
+}
+
+// anyList is a list argument; a single value stands for a list of one, as
+// GraphQL's input coercion has it.
+func anyList(v any) []any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return x
+	}
+	return []any{v}
 }
