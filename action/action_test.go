@@ -10,10 +10,13 @@ import (
 	"encoding/pem"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -319,26 +322,44 @@ func TestAMissingRosterSaysSo(t *testing.T) {
 // Issue #26: a workflow_dispatch naming a ticket (what a FreshDesk
 // automation rule sends) reconciles that ticket and nothing else: its
 // issue made, on the board, its link note left; the other tickets, the
-// rotation, the dashboard and routing wait for the scheduled run.
+// rotation, the dashboard and routing wait for the scheduled run. Measured
+// as a job runs it: after a scheduled run has kept what it read in
+// STEWARD_CACHE_DIR, with a token of its own (kept ETags earn nothing).
 func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	const second = "ghs_SecondJobToken789"
+	r := newRunnerWith(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"},
+		func(o *sandbox.GitHubOptions) { o.Tokens[second] = "github-actions[bot]" })
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
 	other := r.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: 2, Tags: []string{"engineering"}, CreatedAt: now.Add(-2 * time.Hour)})
+	if code := r.run(); code != 0 {
+		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+	}
+	otherNotes := len(r.fd.Conversations(other))
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
-	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.vars["INPUT_TICKET"], r.vars["INPUT_GITHUB-TOKEN"] = fmt.Sprint(id), second
+	r.stdout.Reset()
+	os.Remove(r.sumFile)
 	r.g.Ledger().Reset()
 	r.fd.Ledger().Reset()
 	if code := r.run(); code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, r.stdout.String(), r.summary())
 	}
-	issues := r.g.Issues("open-infra", "support")
-	if len(issues) != 1 || !strings.Contains(issues[0].Body, fmt.Sprintf(`"ticket":%d`, id)) {
-		t.Fatalf("issues: %+v", issues)
+	var mine []sandbox.Issue
+	for _, is := range r.g.Issues("open-infra", "support") {
+		if strings.Contains(is.Body, fmt.Sprintf(`"ticket":%d`, id)) {
+			mine = append(mine, is)
+		}
 	}
-	if b := r.g.ProjectItems("open-infra", 12); len(b) != 1 || b[0].Values["Priority"] != "Urgent" || b[0].Values["Status"] != "Todo" {
-		t.Errorf("board: %+v", b)
+	if len(mine) != 1 {
+		t.Fatalf("issues of the dispatched ticket: %+v", mine)
 	}
-	if len(r.fd.Conversations(id)) != 1 || len(r.fd.Conversations(other)) != 0 {
-		t.Errorf("notes: %d on the dispatched ticket, %d on the other", len(r.fd.Conversations(id)), len(r.fd.Conversations(other)))
+	items := r.g.ProjectItems("open-infra", 12)
+	if len(items) != 2 || items[0].Issue != fmt.Sprintf("open-infra/support#%d", mine[0].Number) || items[0].Values["Priority"] != "Urgent" || items[0].Values["Status"] != "Todo" {
+		t.Errorf("board (the urgent ticket's item first, with its fields): %+v", items)
+	}
+	if len(r.fd.Conversations(id)) != 1 || len(r.fd.Conversations(other)) != otherNotes {
+		t.Errorf("notes: %d on the dispatched ticket, %d on the other (was %d)", len(r.fd.Conversations(id)), len(r.fd.Conversations(other)), otherNotes)
 	}
 	if !strings.Contains(r.summary(), fmt.Sprintf("| ticket | ✅ ticket %d in step |", id)) || strings.Contains(r.summary(), "| rotate |") {
 		t.Errorf("summary:\n%s", r.summary())
@@ -347,6 +368,12 @@ func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
 	t.Logf("a dispatched new ticket: %d FreshDesk and %d GitHub requests:\n%s%s", fd, gh, r.fd.Ledger(), r.g.Ledger())
 	if fd > 2 {
 		t.Errorf("%d FreshDesk requests, want the ticket's read and its link note", fd)
+	}
+	// The support issues changed since the kept list, the issue created,
+	// the item added reading back the board and the newest support issues,
+	// the item's fields and place.
+	if gh > 4 {
+		t.Errorf("%d GitHub requests, want 4", gh)
 	}
 	// A ticket and an issue at once, or a ticket that is no number, is a
 	// wrong command line.
@@ -358,5 +385,53 @@ func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
 		if code := bad.run(); code != 2 {
 			t.Errorf("%v: exit %d", in, code)
 		}
+	}
+}
+
+// The request that adds a dispatched ticket's new issue to the board and
+// reads the board back is answered 502 after GitHub made the item (its
+// answer lost): the run reads the list and the board itself, finds the
+// item, and sets its fields; one issue, one item, in the same run.
+func TestADispatchWhoseBoardAnswerWasLostStillPlacesTheItem(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	if code := r.run(); code != 0 { // keeps the project's id
+		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+	}
+	var lost atomic.Int32
+	gate := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte("mutation AddItemAndRead")) && lost.Add(1) == 1 {
+			r.g.ServeHTTP(httptest.NewRecorder(), req) // made, answer lost
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+			return
+		}
+		r.g.ServeHTTP(w, req)
+	})
+	srv := httptest.NewServer(gate)
+	t.Cleanup(srv.Close)
+	r.vars["GITHUB_API_URL"] = srv.URL
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, r.stdout.String(), r.summary())
+	}
+	if lost.Load() != 1 {
+		t.Fatalf("the add-and-read request was sent %d times, want once", lost.Load())
+	}
+	items := r.g.ProjectItems("open-infra", 12)
+	if len(items) != 1 || items[0].Values["Priority"] != "Urgent" || items[0].Values["Status"] != "Todo" {
+		t.Errorf("board: %+v", items)
+	}
+	var mirrors int
+	for _, is := range r.g.Issues("open-infra", "support") {
+		if strings.Contains(is.Body, fmt.Sprintf(`"ticket":%d`, id)) {
+			mirrors++
+		}
+	}
+	if mirrors != 1 {
+		t.Errorf("%d issues mirror the ticket, want 1", mirrors)
 	}
 }

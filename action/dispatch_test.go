@@ -250,6 +250,15 @@ func TestTwentyDispatchesBesideAFullRunLeaveOneItemPerTicket(t *testing.T) {
 	// dispatch's writes are spaced a second apart, the rest is
 	// milliseconds.
 	t.Logf("GitHub requests in the burst:\n%s", r.g.Ledger())
+	// GitHub's secondary limit counts requests that make content, 80 a
+	// minute: every write, and every GraphQL mutation.
+	creating := r.g.Ledger().Count(func(q sandbox.Request) bool {
+		if q.Route == "POST /graphql" {
+			return strings.Contains(string(q.Body), "mutation ")
+		}
+		return q.Method != http.MethodGet
+	})
+	t.Logf("%d content-creating requests in the burst", creating)
 	t.Logf("%d duplicates made by the race and closed within their run", len(closedAsDuplicate))
 }
 

@@ -15,6 +15,8 @@ type Outcome struct {
 	Kind   Kind   `json:"kind"`
 	Reason string `json:"reason"`
 	Error  string `json:"error,omitempty"`
+	// NodeID is a created issue's GraphQL id (CreateIssue), for the board.
+	NodeID string `json:"-"`
 }
 
 // Report is what a sync run planned and did.

@@ -90,6 +90,9 @@ func (m *Mirror) apply(ctx context.Context, w mirror.Work) []mirror.Outcome {
 	for _, act := range w.Actions {
 		err := m.do(ctx, &w, act, &st, &p)
 		o := mirror.Outcome{Ticket: w.Ticket, Issue: w.Issue, Kind: act.Kind, Reason: act.Reason}
+		if act.Kind == mirror.CreateIssue {
+			o.NodeID = w.NodeID
+		}
 		if err != nil {
 			o.Error = err.Error()
 			m.warn(w, act.Kind, err)

@@ -37,6 +37,12 @@ func (m *Mirror) reconcileBoard(ctx context.Context, issues []mirror.Issue, scop
 	if err != nil {
 		return nil, []mirror.Outcome{{Kind: KindBoard, Reason: "reading the board", Error: err.Error()}}
 	}
+	return m.followRules(ctx, read, issues, scope, dryRun)
+}
+
+// followRules is reconcileBoard's work on the board as read: the writes
+// that make it follow the rules, within scope. The caller holds the board.
+func (m *Mirror) followRules(ctx context.Context, read []port.BoardItem, issues []mirror.Issue, scope map[int]bool, dryRun bool) ([]mirror.ItemChange, []mirror.Outcome) {
 	items := make([]mirror.ObservedItem, len(read))
 	other := map[string]string{} // items that are not this repository's issues, by what they are
 	for i, it := range read {

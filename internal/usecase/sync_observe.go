@@ -1,6 +1,7 @@
 package usecase
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -147,23 +148,104 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 		return mirror.Report{}, err
 	}
 	r, err := m.syncTicket(ctx, c, id, issues)
-	if err != nil {
+	if err != nil || len(r.Planned) == 0 {
+		if err == nil {
+			_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
+			r.Outcomes = append(r.Outcomes, board...)
+		}
 		return r, err
 	}
-	if len(r.Planned) > 0 {
-		// Read the list again after writing: the board pass sees the issue
-		// as it now is, and a run that mirrored the ticket at the same
-		// moment is found.
-		if issues, err = m.listIssues(ctx, label); err != nil {
-			return r, err
+	// Read what the writes changed: the board pass sees the issue as it
+	// now is, and a run that mirrored the ticket at the same moment is
+	// found. An issue this pass created goes on the board by a request
+	// that reads both back; otherwise the list is read again, and the
+	// board by the pass.
+	if m.Board != nil {
+		release := m.Board.Hold()
+		added, ok := m.addCreated(ctx, label, r.Outcomes)
+		if ok {
+			issues = withRecent(issues, added.Recent)
+			var twins, board []mirror.Outcome
+			issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
+			_, board = m.followRules(ctx, added.Items, issues, ticketScope(issues, c.Domain, id), false)
+			release()
+			r.Outcomes = append(append(r.Outcomes, twins...), board...)
+			return r, nil
 		}
-		var twins []mirror.Outcome
-		issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
-		r.Outcomes = append(r.Outcomes, twins...)
+		release()
 	}
+	if issues, err = m.listIssues(ctx, label); err != nil {
+		return r, err
+	}
+	var twins []mirror.Outcome
+	issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
+	r.Outcomes = append(r.Outcomes, twins...)
 	_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
 	r.Outcomes = append(r.Outcomes, board...)
 	return r, nil
+}
+
+// addCreated puts the issue outcomes say this pass created on the board,
+// reading back the board and the newest support issues in the same
+// request, when the board can (port.BoardAddReader) and the issue is open
+// (the board takes open issues only). It reports false when it did not,
+// or the answer did not show the issue: the caller then reads both
+// itself, and a failed add is made by its board pass.
+func (m *Mirror) addCreated(ctx context.Context, label string, outcomes []mirror.Outcome) (port.AddedItem, bool) {
+	ar, ok := m.Board.(port.BoardAddReader)
+	if !ok {
+		return port.AddedItem{}, false
+	}
+	i := slices.IndexFunc(outcomes, func(o mirror.Outcome) bool {
+		return o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 && o.NodeID != ""
+	})
+	if i < 0 {
+		return port.AddedItem{}, false
+	}
+	created := outcomes[i]
+	if slices.ContainsFunc(outcomes, func(o mirror.Outcome) bool {
+		return o.Issue == created.Issue && o.Kind == mirror.CloseIssue && o.Error == ""
+	}) {
+		return port.AddedItem{}, false // created closed: the board takes open issues only
+	}
+	added, err := ar.AddAndRead(ctx, created.NodeID, []string{label})
+	if err != nil {
+		if m.Log != nil {
+			m.Log.Info("adding a new issue to the board failed; the board pass adds it", "issue", created.Issue, "err", err)
+		}
+		return port.AddedItem{}, false
+	}
+	if !slices.ContainsFunc(added.Recent, func(is port.Issue) bool { return is.Number == created.Issue }) {
+		return port.AddedItem{}, false
+	}
+	return added, true
+}
+
+// withRecent is issues brought up to date with recent, a read of the
+// newest of them: an issue in both is replaced (keeping who closed it,
+// which recent does not say, when its state is unchanged), a new one is
+// added.
+func withRecent(issues []mirror.Issue, recent []port.Issue) []mirror.Issue {
+	out := slices.Clone(issues)
+	at := map[int]int{}
+	for i, is := range out {
+		at[is.Number] = i
+	}
+	for _, is := range recent {
+		n := mirrorIssue(is)
+		i, ok := at[is.Number]
+		if !ok {
+			at[is.Number] = len(out)
+			out = append(out, n)
+			continue
+		}
+		if out[i].State == n.State {
+			n.ClosedBy = out[i].ClosedBy
+		}
+		out[i] = n
+	}
+	slices.SortFunc(out, func(a, b mirror.Issue) int { return cmp.Compare(a.Number, b.Number) })
+	return out
 }
 
 // ticketScope is the issues that mirror ticket id: the items a reconcile
