@@ -94,7 +94,7 @@ func TestAThreadFollowsATicketsWholeLifeThroughTheSlackRun(t *testing.T) {
 		t.Errorf("the issue reply does not name who was asked: %q", got[0])
 	}
 	parent := w.slack.Parents(slackTickets)
-	if len(parent) != 1 || strings.Contains(parent[0].Text, "555") || !strings.Contains(parent[0].Text, "Priority: *High*") {
+	if len(parent) != 1 || strings.Contains(parent[0].Text, "555 0100") || !strings.Contains(parent[0].Text, "Priority: *High*") {
 		t.Errorf("parent: %+v", parent)
 	}
 }
