@@ -295,8 +295,39 @@ func ghFaultBody(kind FaultKind, status int) []byte {
 	return []byte(fmt.Sprintf(`{"message":%q,"status":"%d"}`, http.StatusText(status), status))
 }
 
-// contentCreating reports whether a request counts toward the secondary
-// limits on content creation.
+// takeContent counts one content-creating request at now against the
+// secondary limits (ContentPerMinute, ContentPerHour), or reports false
+// when they are spent. g.mu is held.
+func (g *GitHub) takeContent(now time.Time) bool {
+	var minute, hour int
+	kept := g.content[:0]
+	for _, t := range g.content {
+		if now.Sub(t) < time.Hour {
+			kept = append(kept, t)
+			hour++
+			if now.Sub(t) < time.Minute {
+				minute++
+			}
+		}
+	}
+	g.content = kept
+	if minute >= g.opts.ContentPerMinute || hour >= g.opts.ContentPerHour {
+		return false
+	}
+	g.content = append(g.content, now)
+	return true
+}
+
+// contentLimited answers a request refused by the limits on content
+// creation, as GitHub does.
+func contentLimited(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "60")
+	ghErrorDoc(w, http.StatusForbidden, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", secondaryDoc)
+}
+
+// contentCreating reports whether a REST request counts toward the
+// secondary limits on content creation (a GraphQL document does when it
+// is a mutation: graphql).
 func contentCreating(r *http.Request) bool {
 	return r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut || r.Method == http.MethodDelete
 }
@@ -345,26 +376,10 @@ func (g *GitHub) limited(resource string, perHour int, fn func(http.ResponseWrit
 				"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limits")
 			return
 		}
-		if contentCreating(r) {
-			var minute, hour int
-			kept := g.content[:0]
-			for _, t := range g.content {
-				if now.Sub(t) < time.Hour {
-					kept = append(kept, t)
-					hour++
-					if now.Sub(t) < time.Minute {
-						minute++
-					}
-				}
-			}
-			g.content = kept
-			if minute >= g.opts.ContentPerMinute || hour >= g.opts.ContentPerHour {
-				g.mu.Unlock()
-				w.Header().Set("Retry-After", "60")
-				ghErrorDoc(w, http.StatusForbidden, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", secondaryDoc)
-				return
-			}
-			g.content = append(g.content, now)
+		if contentCreating(r) && !g.takeContent(now) {
+			g.mu.Unlock()
+			contentLimited(w)
+			return
 		}
 		b.used++
 		setHeaders()

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // ProjectField describes a Projects v2 field for AddProject.
@@ -727,6 +730,13 @@ func (g *GitHub) graphql(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("API rate limit exceeded for %s.", c.login)}}})
 		return
 	}
+	// GitHub's limits on content creation count what is done through
+	// GraphQL too ("Rate limits for the REST API", secondary limits): a
+	// mutation document counts as one request.
+	if isMutation(req.Query, req.OperationName) && !g.takeContent(now) {
+		contentLimited(w)
+		return
+	}
 	b.used++
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(limit-b.used))
 	w.Header().Set("X-RateLimit-Used", strconv.Itoa(b.used))
@@ -757,4 +767,19 @@ func anyList(v any) []any {
 		return x
 	}
 	return []any{v}
+}
+
+// isMutation reports whether the operation a document runs is a mutation;
+// a document that does not parse is not (its answer is the parse error).
+func isMutation(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if operationName == "" || op.Name == operationName {
+			return op.Operation == ast.Mutation
+		}
+	}
+	return false
 }

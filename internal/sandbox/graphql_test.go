@@ -323,3 +323,27 @@ func TestMergingAPullRequestClosesTheIssuesItFixes(t *testing.T) {
 		t.Errorf("main after the merge lacks b.txt")
 	}
 }
+
+// GitHub's limits on content creation count GraphQL mutations as well as
+// REST writes; GraphQL reads are not content.
+func TestGraphQLMutationsCountAsContentCreation(t *testing.T) {
+	_, client, _, _ := newGH(t, GitHubOptions{ContentPerMinute: 2})
+	base := strings.TrimSuffix(client.BaseURL.String(), "/")
+	mutation := `mutation { addProjectV2ItemById(input: {projectId: "PVT_none", contentId: "I_none"}) { item { id } } }`
+	for i := range 2 {
+		if status, r := gqlPost(t, base, mutation, nil); status != 200 || len(r.Errors) != 1 || r.Errors[0].Type != "NOT_FOUND" {
+			t.Fatalf("mutation %d within the limit: %d %+v", i, status, r.Errors)
+		}
+	}
+	for range 3 {
+		if status, r := gqlPost(t, base, `query { organization(login: "nobody") { id } }`, nil); status != 200 || len(r.Errors) != 1 || r.Errors[0].Type != "NOT_FOUND" {
+			t.Fatalf("a read past the content limit: %d %+v", status, r.Errors)
+		}
+	}
+	if status, _ := gqlPost(t, base, mutation, nil); status != http.StatusForbidden {
+		t.Errorf("a third mutation within the minute: %d, want 403", status)
+	}
+	if _, _, err := client.Issues.Create(context.Background(), "acme", "widgets", &github.IssueRequest{Title: github.String("x")}); err == nil || !strings.Contains(err.Error(), "secondary rate limit") {
+		t.Errorf("a REST write after two mutations: %v", err)
+	}
+}
