@@ -19,6 +19,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/support-steward/steward/internal/clock"
 	"github.com/support-steward/steward/internal/roster"
 	"github.com/support-steward/steward/internal/rotation"
 	"github.com/support-steward/steward/internal/run"
@@ -44,8 +45,13 @@ var inputsToEnv = []struct {
 
 // Run runs the Action and returns its exit status.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer, now func() time.Time) int {
+	return runOn(ctx, getenv, out, now, nil)
+}
+
+// runOn is Run with the clock the clients wait on (nil: the wall clock).
+func runOn(ctx context.Context, getenv func(string) string, out io.Writer, now func() time.Time, clk clock.Clock) int {
 	a := &act{Action: githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(out)), getenv: getenv, out: out}
-	code := runAction(ctx, a, getenv, now)
+	code := runAction(ctx, a, getenv, now, clk)
 	if a.fileErr != nil {
 		// Outputs or the summary were lost: the run cannot be called a success.
 		a.Errorf("%v", a.fileErr)
@@ -91,7 +97,7 @@ func (a *act) guard(file string, f func()) {
 	f()
 }
 
-func runAction(ctx context.Context, a *act, getenv func(string) string, now func() time.Time) int {
+func runAction(ctx context.Context, a *act, getenv func(string) string, now func() time.Time, clk clock.Clock) int {
 	overlay := map[string]string{}
 	for _, m := range inputsToEnv {
 		v := a.GetInput(m.input)
@@ -175,7 +181,7 @@ func runAction(ctx context.Context, a *act, getenv func(string) string, now func
 	}
 
 	log := slog.New(slog.NewTextHandler(&githubLogWriter{a: a}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c := wire.Connect(wire.Env{Getenv: env, Now: now, Log: log}, r)
+	c := wire.Connect(wire.Env{Getenv: env, Now: now, Log: log, Clock: clk}, r)
 	opts := run.Options{DryRun: dry, Ticket: ticket, Issue: issue}
 	if command == "run" && ticket == 0 && issue == 0 {
 		if err := run.EventFromEnv(getenv, &opts); err != nil {

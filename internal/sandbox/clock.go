@@ -66,3 +66,37 @@ func (c *ManualClock) Slept() time.Duration {
 	defer c.mu.Unlock()
 	return c.slept
 }
+
+// ScaledClock is time running scale times faster than the wall clock,
+// from start: a minute of it passes in a second of real time at 60. Jobs
+// that run at once and share it wait alongside one another, as they would
+// on real time (a ManualClock adds up every sleeper's waits instead),
+// while a 60-second Retry-After costs a real second.
+type ScaledClock struct {
+	start, real time.Time
+	scale       float64
+}
+
+// NewScaledClock returns a clock at start, running scale times faster
+// than real time.
+func NewScaledClock(start time.Time, scale float64) *ScaledClock {
+	return &ScaledClock{start: start, real: time.Now(), scale: scale}
+}
+
+// Now returns the clock's time.
+func (c *ScaledClock) Now() time.Time {
+	return c.start.Add(time.Duration(float64(time.Since(c.real)) * c.scale))
+}
+
+// Sleep waits d of the clock's time (d/scale of real time), or until ctx
+// is done.
+func (c *ScaledClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(time.Duration(float64(d) / c.scale))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
