@@ -40,7 +40,7 @@ type runner struct {
 	outFile, sumFile string
 	// jobClock is what runAs's jobs wait on (nil: the wall clock).
 	jobClock sandbox.Clock
-	clock            *sandbox.ManualClock
+	clock    *sandbox.ManualClock
 }
 
 // newRunner lays out what a GitHub runner gives a Docker action: a
