@@ -19,9 +19,10 @@ import (
 
 var _ port.BoardAddReader = (*Board)(nil)
 
-// recentIssues is how many of the newest support issues AddAndRead reads
-// back: a twin made by another run at the same moment was created within
-// seconds of the issue just added, far fewer than this many issues ago.
+// recentIssues is how many of the support issues that changed last
+// AddAndRead reads back: enough to reach, on most repositories, back past
+// the list the pass read before it created the issue, so a twin another
+// run made or adopted since shows in it (the caller checks it does).
 const recentIssues = 50
 
 // projectIDs keeps, by project, the node id a board read found, in memory
@@ -85,10 +86,11 @@ func (p *projectIDs) put(key, id string) {
 }
 
 // AddAndRead puts the issue on the board, as Add, and reads back in the
-// same request the board and the newest issues (open or closed) of the
-// issue's repository that carry labels, as they are after the add: what a
-// pass that has just created the issue needs to find a twin another run
-// made and to place the item, with no read of its own. It needs the
+// same request the board and the issues (open or closed) of the issue's
+// repository that carry labels and changed last, as they are after the
+// add: what a pass that has just created the issue needs to find a twin
+// another run made or adopted and to place the item, with no read of its
+// own. It needs the
 // project's id: known from an earlier read in this process or a kept one,
 // else read first (one request more). A kept id GitHub no longer knows is
 // forgotten and the project read again.
@@ -175,11 +177,24 @@ func (b *Board) addAndRead(ctx context.Context, projectID, issueNodeID string, l
 	if err != nil {
 		return port.AddedItem{}, err
 	}
-	out := port.AddedItem{Item: it.ID, Items: items}
-	for _, n := range it.Content.Repository.Issues.Nodes {
+	nodes := it.Content.Repository.Issues.Nodes
+	out := port.AddedItem{Item: it.ID, Items: items, Whole: len(nodes) < recentIssues}
+	for _, n := range nodes {
 		out.Recent = append(out.Recent, n.issue())
 	}
 	return out, nil
+}
+
+// Remove deletes an item from the project (not archived: it leaves no
+// trace on the board).
+func (b *Board) Remove(ctx context.Context, item string) error {
+	info, err := b.find(ctx)
+	if err != nil {
+		return err
+	}
+	return b.write(ctx, func() error {
+		return b.c.GraphQL(ctx, MutationDeleteItem, map[string]any{"projectId": info.id, "itemId": item}, nil)
+	})
 }
 
 // gqlIssue is an issue as MutationAddItemAndRead reads it.

@@ -67,8 +67,8 @@ const (
 	// MutationAddItemAndRead adds an issue to a project, as AddItem, and
 	// reads back in the same answer what a pass that has just created the
 	// issue needs next: the project (fields, first page of items) and the
-	// newest issues of the issue's repository that carry $labels, as they
-	// are after the add. A dispatched new ticket's run then reads nothing
+	// issues of the issue's repository that carry $labels and changed
+	// last, as they are after the add. A dispatched new ticket's run then reads nothing
 	// else before it sets the item's fields and place.
 	MutationAddItemAndRead = `mutation AddItemAndRead($projectId: ID!, $contentId: ID!, $labels: [String!]!, $recent: Int!, $cursor: String, $statusField: String!, $priorityField: String!, $iterationField: String!) {
   addProjectV2ItemById(input: {projectId: $projectId, contentId: $contentId}) {
@@ -78,7 +78,7 @@ const (
       content {
         ... on Issue {
           repository {
-            issues(first: $recent, labels: $labels, states: [OPEN, CLOSED], orderBy: {field: CREATED_AT, direction: DESC}) {
+            issues(first: $recent, labels: $labels, states: [OPEN, CLOSED], orderBy: {field: UPDATED_AT, direction: DESC}) {
               nodes {
                 id
                 number
@@ -100,6 +100,14 @@ const (
         ` + projectSelection + `
       }
     }
+  }
+}`
+
+	// MutationDeleteItem takes an item off a project for good (not
+	// archived): an item added for an issue found to be a duplicate.
+	MutationDeleteItem = `mutation DeleteItem($projectId: ID!, $itemId: ID!) {
+  deleteProjectV2Item(input: {projectId: $projectId, itemId: $itemId}) {
+    deletedItemId
   }
 }`
 
@@ -151,6 +159,7 @@ func Documents() map[string]string {
 		"FindProject":    QueryFindProject,
 		"AddItem":        MutationAddItem,
 		"AddItemAndRead": MutationAddItemAndRead,
+		"DeleteItem":     MutationDeleteItem,
 		"UnarchiveItem":  MutationUnarchiveItem,
 		"SetField":       MutationSetField,
 		"MoveToTop":      MutationMoveToTop,

@@ -65,6 +65,8 @@ type Issue struct {
 	ClosedAt    time.Time
 	ClosedBy    string
 	Created     time.Time
+	// Updated is when GitHub last saw the issue change.
+	Updated time.Time
 	// URL is the issue's html_url: links are built from it, never by
 	// formatting https://github.com/... (GitHub Enterprise Server).
 	URL string

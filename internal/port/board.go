@@ -29,17 +29,23 @@ type Board interface {
 
 // BoardAddReader is a board whose add reads back, in the same request,
 // what a pass that has just created an issue needs next: the board and the
-// newest issues of the issue's repository carrying labels, as they are
-// after the add. Such a pass then reads nothing else.
+// issues of the issue's repository carrying labels that changed last, as
+// they are after the add. Such a pass then reads nothing else.
 type BoardAddReader interface {
 	AddAndRead(ctx context.Context, issueNodeID string, labels []string) (AddedItem, error)
+	// Remove takes an item off the board for good (deleted, not
+	// archived): one added for an issue then found to be a duplicate.
+	Remove(ctx context.Context, item string) error
 }
 
 // AddedItem is what AddAndRead answers.
 type AddedItem struct {
-	Item   string      // the issue's item
-	Items  []BoardItem // the board after the add, top first, archived items left out
-	Recent []Issue     // the newest issues carrying the labels, open or closed, newest first
+	Item  string      // the issue's item
+	Items []BoardItem // the board after the add, top first, archived items left out
+	// Recent is the issues carrying the labels, open or closed, that
+	// changed last, the last changed first; Whole when it is all of them.
+	Recent []Issue
+	Whole  bool
 }
 
 // BoardSet is what to change of one item; zero fields stay as they are.

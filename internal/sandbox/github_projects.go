@@ -688,6 +688,20 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 			return obj("UpdateProjectV2ItemPositionPayload", map[string]func(map[string]any) (any, error){
 				"clientMutationId": val(in["clientMutationId"])}), nil
 		},
+		"deleteProjectV2Item": func(a map[string]any) (any, error) {
+			in := input(a)
+			p, err := project(in)
+			if err != nil {
+				return nil, err
+			}
+			i, err := item(p, in)
+			if err != nil {
+				return nil, err
+			}
+			id := p.items[i].id
+			p.items = slices.Delete(p.items, i, i+1)
+			return obj("DeleteProjectV2ItemPayload", map[string]func(map[string]any) (any, error){"deletedItemId": val(id)}), nil
+		},
 		"archiveProjectV2Item":   archive(true, "ArchiveProjectV2ItemPayload"),
 		"unarchiveProjectV2Item": archive(false, "UnarchiveProjectV2ItemPayload"),
 	})

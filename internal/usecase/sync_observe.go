@@ -108,7 +108,7 @@ func (m *Mirror) listIssues(ctx context.Context, label string) ([]mirror.Issue, 
 
 func mirrorIssue(is port.Issue) mirror.Issue {
 	return mirror.Issue{Number: is.Number, NodeID: is.NodeID, Title: is.Title, Body: is.Body, State: is.State, StateReason: is.StateReason,
-		Labels: is.Labels, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy, Created: is.Created, URL: is.URL}
+		Labels: is.Labels, ClosedAt: is.ClosedAt, ClosedBy: is.ClosedBy, Created: is.Created, Updated: is.Updated, URL: is.URL}
 }
 
 // Sync observes, plans and (unless dryRun) applies one run.
@@ -158,16 +158,23 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	// Read what the writes changed: the board pass sees the issue as it
 	// now is, and a run that mirrored the ticket at the same moment is
 	// found. An issue this pass created goes on the board by a request
-	// that reads both back; otherwise the list is read again, and the
-	// board by the pass.
+	// that reads both back; otherwise, or when that answer does not reach
+	// back to the list read before, the list is read again (and the board
+	// by the pass).
 	if m.Board != nil {
 		release := m.Board.Hold()
-		added, ok := m.addCreated(ctx, label, r.Outcomes)
+		added, created, ok := m.addCreated(ctx, label, r.Outcomes)
 		if ok {
-			issues = withRecent(issues, added.Recent)
+			if covers(issues, added, created.Issue) {
+				issues = withRecent(issues, added.Recent)
+			} else if issues, err = m.listIssues(ctx, label); err != nil {
+				release()
+				return r, err
+			}
 			var twins, board []mirror.Outcome
 			issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
-			_, board = m.followRules(ctx, added.Items, issues, ticketScope(issues, c.Domain, id), false)
+			items := m.takeBack(ctx, added, created, twins)
+			_, board = m.followRules(ctx, items, issues, ticketScope(issues, c.Domain, id), false)
 			release()
 			r.Outcomes = append(append(r.Outcomes, twins...), board...)
 			return r, nil
@@ -186,39 +193,86 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 }
 
 // addCreated puts the issue outcomes say this pass created on the board,
-// reading back the board and the newest support issues in the same
-// request, when the board can (port.BoardAddReader) and the issue is open
-// (the board takes open issues only). It reports false when it did not,
-// or the answer did not show the issue: the caller then reads both
-// itself, and a failed add is made by its board pass.
-func (m *Mirror) addCreated(ctx context.Context, label string, outcomes []mirror.Outcome) (port.AddedItem, bool) {
+// reading back the board and the support issues that changed last in the
+// same request, when the board can (port.BoardAddReader) and the issue is
+// open (the board takes open issues only). It reports false when it did
+// not: the caller then reads both itself, and a failed add is made by its
+// board pass.
+func (m *Mirror) addCreated(ctx context.Context, label string, outcomes []mirror.Outcome) (port.AddedItem, mirror.Outcome, bool) {
 	ar, ok := m.Board.(port.BoardAddReader)
 	if !ok {
-		return port.AddedItem{}, false
+		return port.AddedItem{}, mirror.Outcome{}, false
 	}
 	i := slices.IndexFunc(outcomes, func(o mirror.Outcome) bool {
 		return o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 && o.NodeID != ""
 	})
 	if i < 0 {
-		return port.AddedItem{}, false
+		return port.AddedItem{}, mirror.Outcome{}, false
 	}
 	created := outcomes[i]
 	if slices.ContainsFunc(outcomes, func(o mirror.Outcome) bool {
 		return o.Issue == created.Issue && o.Kind == mirror.CloseIssue && o.Error == ""
 	}) {
-		return port.AddedItem{}, false // created closed: the board takes open issues only
+		return port.AddedItem{}, created, false // created closed: the board takes open issues only
 	}
 	added, err := ar.AddAndRead(ctx, created.NodeID, []string{label})
 	if err != nil {
 		if m.Log != nil {
 			m.Log.Info("adding a new issue to the board failed; the board pass adds it", "issue", created.Issue, "err", err)
 		}
-		return port.AddedItem{}, false
+		return port.AddedItem{}, created, false
 	}
-	if !slices.ContainsFunc(added.Recent, func(is port.Issue) bool { return is.Number == created.Issue }) {
-		return port.AddedItem{}, false
+	return added, created, true
+}
+
+// covers reports whether recent, the support issues that changed last as
+// an add read them back, holds every issue changed since before was read:
+// the one created, and either all of them (Whole) or one before shows
+// unchanged, with an older one after it. An issue unchanged since before
+// was read changed no later than that read, so every issue changed after
+// it, a twin another run made or adopted meanwhile among them, is newer
+// than the oldest of recent and in it.
+func covers(before []mirror.Issue, added port.AddedItem, created int) bool {
+	if !slices.ContainsFunc(added.Recent, func(is port.Issue) bool { return is.Number == created }) {
+		return false
 	}
-	return added, true
+	if added.Whole {
+		return true
+	}
+	if len(added.Recent) == 0 {
+		return false
+	}
+	oldest := added.Recent[len(added.Recent)-1].Updated
+	seen := map[int]time.Time{}
+	for _, is := range before {
+		seen[is.Number] = is.Updated
+	}
+	for _, is := range added.Recent {
+		if u, ok := seen[is.Number]; ok && !u.IsZero() && u.Equal(is.Updated) && oldest.Before(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// takeBack is the board as the add read it, without the created issue's
+// item when twins closed that issue as a duplicate: the item is deleted
+// (the scheduled run never adds a newer twin, so neither path leaves one
+// behind, even archived). When the delete fails the item stays, and the
+// board pass archives it, as every closed duplicate's.
+func (m *Mirror) takeBack(ctx context.Context, added port.AddedItem, created mirror.Outcome, twins []mirror.Outcome) []port.BoardItem {
+	if !slices.ContainsFunc(twins, func(o mirror.Outcome) bool {
+		return o.Issue == created.Issue && o.Kind == mirror.CloseDuplicate && o.Error == ""
+	}) {
+		return added.Items
+	}
+	if err := m.Board.(port.BoardAddReader).Remove(ctx, added.Item); err != nil {
+		if m.Log != nil {
+			m.Log.Info("taking a duplicate's item off the board failed; the board pass archives it", "issue", created.Issue, "err", err)
+		}
+		return added.Items
+	}
+	return slices.DeleteFunc(slices.Clone(added.Items), func(it port.BoardItem) bool { return it.ID == added.Item })
 }
 
 // withRecent is issues brought up to date with recent, a read of the

@@ -1,0 +1,204 @@
+package action_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/support-steward/steward/internal/sandbox"
+)
+
+func mirrorsOf(r *runner, id int64) (open, all []sandbox.Issue) {
+	for _, is := range r.g.Issues("open-infra", "support") {
+		if strings.Contains(is.Body, fmt.Sprintf(`"ticket":%d`, id)) {
+			all = append(all, is)
+			if is.State == "open" {
+				open = append(open, is)
+			}
+		}
+	}
+	return
+}
+
+// gated serves r.g, calling after(req) once right after the dispatch's
+// issue create was answered.
+func gated(t *testing.T, r *runner, before, after func(body []byte)) {
+	var once sync.Once
+	gate := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		create := req.Method == http.MethodPost && req.URL.Path == "/repos/open-infra/support/issues"
+		if create && before != nil {
+			once.Do(func() { before(body) })
+		}
+		r.g.ServeHTTP(w, req)
+		if create && after != nil {
+			once.Do(func() { after(body) })
+		}
+	})
+	srv := httptest.NewServer(gate)
+	t.Cleanup(srv.Close)
+	r.vars["GITHUB_API_URL"] = srv.URL
+}
+
+func rest(r *runner, method, path string, v any) {
+	data, _ := json.Marshal(v)
+	req := httptest.NewRequest(method, path, bytes.NewReader(data))
+	req.Header.Set("Authorization", "token ghp_ActionSecretToken123")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	r.g.ServeHTTP(rec, req)
+	if rec.Code >= 300 {
+		panic(fmt.Sprintf("%s %s: %d %s", method, path, rec.Code, rec.Body))
+	}
+}
+
+// Another run adopts, for the dispatched ticket, an older issue a person
+// opened (it just got the support label and steward's block) while the
+// dispatch creates one: the twin was created before the 55 other support
+// issues, yet it changed last, and the dispatch's add reads it back and
+// closes its own issue as its duplicate. (Found by review: the read-back
+// first took the 50 newest-created.)
+func TestADispatchFindsATwinAnotherRunAdoptedMeanwhile(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	old := r.g.CreateIssue("open-infra", "support", "ada-l", "Hub down on our side", "we see it too")
+	for i := range 55 {
+		r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
+	}
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	gated(t, r, nil, func([]byte) {
+		_, all := mirrorsOf(r, id) // the dispatch's new issue
+		rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", old), map[string]any{"body": all[0].Body})
+		rest(r, http.MethodPost, fmt.Sprintf("/repos/open-infra/support/issues/%d/labels", old), map[string]any{"labels": []string{"support"}})
+	})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	if open, _ := mirrorsOf(r, id); len(open) != 1 {
+		var ns []int
+		for _, is := range open {
+			ns = append(ns, is.Number)
+		}
+		t.Errorf("ticket %d has %d open issues %v after the dispatch, want 1 (the dispatch's own closed as #%d's duplicate)", id, len(open), ns, old)
+	}
+}
+
+// The scheduled run creates the ticket's issue just before the dispatch
+// does: the dispatch's is the newer twin, closed as a duplicate in its own
+// run, and its item, added before the twin was found, is deleted: as on
+// the scheduled path, which never adds a newer twin (the board's rule
+// Once), no item of it is left, not even archived. (Found by review.)
+func TestADispatchsNewerTwinLeavesNoItemBehind(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	if code := r.run(); code != 0 {
+		t.Fatalf("scheduled run: exit %d\n%s", code, r.summary())
+	}
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	gated(t, r, func(body []byte) {
+		var n struct {
+			Title, Body string
+			Labels      []string
+		}
+		json.Unmarshal(body, &n)
+		r.g.CreateIssue("open-infra", "support", "github-actions[bot]", n.Title, n.Body, n.Labels...)
+	}, nil)
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	open, all := mirrorsOf(r, id)
+	if len(all) != 2 || len(open) != 1 || open[0].Number != all[0].Number {
+		t.Fatalf("mirrors: %+v", all)
+	}
+	dup := all[1].Number
+	for _, it := range r.g.ProjectItems("open-infra", 12) {
+		if it.Issue == fmt.Sprintf("open-infra/support#%d", dup) {
+			t.Errorf("the closed duplicate #%d has an item: %+v", dup, it)
+		}
+	}
+	if items := r.g.ProjectItems("open-infra", 12); len(items) != 1 || items[0].Issue != fmt.Sprintf("open-infra/support#%d", open[0].Number) {
+		t.Errorf("board: %+v, want the older issue's item alone", items)
+	}
+	mut := r.g.Ledger().Count(func(q sandbox.Request) bool { return strings.Contains(string(q.Body), "mutation ") })
+	t.Logf("%d GraphQL mutations, %d GitHub requests", mut, r.g.Ledger().Len())
+}
+
+// On a repository with more support issues than the add reads back, the
+// answer still reaches back past the list read first (an issue unchanged
+// since then is in it, with older ones after it): 4 GitHub requests. When
+// more than that many changed in between, a twin among them could be
+// missed, so the list is read again (one request more) and the twin is
+// found.
+func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	// Sixty questions people opened and closed: in the list, off the
+	// board, nobody to route them to.
+	var quiet []int
+	for i := range 60 {
+		n := r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
+		rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", n), map[string]any{"state": "closed"})
+		quiet = append(quiet, n)
+		r.clock.Advance(time.Second)
+	}
+	r.clock.Advance(time.Minute) // GitHub's limit on content creation counts a minute
+	if code := r.run(); code != 0 {
+		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+	}
+	lists := func() int {
+		return r.g.Ledger().Count(func(q sandbox.Request) bool { return q.Route == "GET /repos/{owner}/{repo}/issues" })
+	}
+
+	// Quiet: nothing changed in between.
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	if n := r.g.Ledger().Len(); n != 4 || lists() != 1 {
+		t.Errorf("a quiet busy repository: %d GitHub requests (%d lists), want 4 (1):\n%s", n, lists(), r.g.Ledger())
+	}
+
+	// Busy: right before the dispatch creates its issue, another run
+	// creates the same ticket's, then 55 issues change.
+	r.clock.Advance(time.Minute)
+	id = r.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: 3, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	gated(t, r, func(body []byte) {
+		var n struct {
+			Title, Body string
+			Labels      []string
+		}
+		json.Unmarshal(body, &n)
+		r.g.CreateIssue("open-infra", "support", "github-actions[bot]", n.Title, n.Body, n.Labels...)
+		for _, q := range quiet[:55] {
+			r.clock.Advance(time.Second)
+			rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", q), map[string]any{"title": fmt.Sprintf("question #%d, retitled", q)})
+		}
+	}, nil)
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	if open, all := mirrorsOf(r, id); len(open) != 1 || len(all) != 2 || open[0].Number != all[0].Number {
+		t.Errorf("ticket %d: %d open of %d mirrors, want the older alone open", id, len(open), len(all))
+	}
+	if lists() != 2 {
+		t.Errorf("%d list reads, want 2 (the answer could not vouch for what changed meanwhile)", lists())
+	}
+}
