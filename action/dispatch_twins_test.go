@@ -48,6 +48,17 @@ func gated(t *testing.T, r *runner, before, after func(body []byte)) {
 	r.vars["GITHUB_API_URL"] = srv.URL
 }
 
+// sameIssue creates, as another run of steward would, the issue a create
+// request's body asks for.
+func sameIssue(r *runner, body []byte) {
+	var n struct {
+		Title, Body string
+		Labels      []string
+	}
+	json.Unmarshal(body, &n)
+	r.g.CreateIssue("open-infra", "support", "github-actions[bot]", n.Title, n.Body, n.Labels...)
+}
+
 func rest(r *runner, method, path string, v any) {
 	data, _ := json.Marshal(v)
 	req := httptest.NewRequest(method, path, bytes.NewReader(data))
@@ -106,14 +117,7 @@ func TestADispatchsNewerTwinLeavesNoItemBehind(t *testing.T) {
 		t.Fatalf("scheduled run: exit %d\n%s", code, r.summary())
 	}
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
-	gated(t, r, func(body []byte) {
-		var n struct {
-			Title, Body string
-			Labels      []string
-		}
-		json.Unmarshal(body, &n)
-		r.g.CreateIssue("open-infra", "support", "github-actions[bot]", n.Title, n.Body, n.Labels...)
-	}, nil)
+	gated(t, r, func(body []byte) { sameIssue(r, body) }, nil)
 	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
 	r.g.Ledger().Reset()
 	if code := r.run(); code != 0 {
@@ -179,12 +183,7 @@ func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T)
 	r.clock.Advance(time.Minute)
 	id = r.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: 3, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 	gated(t, r, func(body []byte) {
-		var n struct {
-			Title, Body string
-			Labels      []string
-		}
-		json.Unmarshal(body, &n)
-		r.g.CreateIssue("open-infra", "support", "github-actions[bot]", n.Title, n.Body, n.Labels...)
+		sameIssue(r, body)
 		for _, q := range quiet[:55] {
 			r.clock.Advance(time.Second)
 			rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", q), map[string]any{"title": fmt.Sprintf("question #%d, retitled", q)})

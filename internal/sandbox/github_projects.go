@@ -594,14 +594,20 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 		}
 		return i, err
 	}
+	// located is the project and the index of the item a mutation's
+	// input names.
+	located := func(a map[string]any) (*ghProject, int, error) {
+		in := input(a)
+		p, err := project(in)
+		if err != nil {
+			return nil, 0, err
+		}
+		i, err := item(p, in)
+		return p, i, err
+	}
 	archive := func(archived bool, payload string) func(map[string]any) (any, error) {
 		return func(a map[string]any) (any, error) {
-			in := input(a)
-			p, err := project(in)
-			if err != nil {
-				return nil, err
-			}
-			i, err := item(p, in)
+			p, i, err := located(a)
 			if err != nil {
 				return nil, err
 			}
@@ -689,12 +695,7 @@ func (g *GitHub) gqlMutation(login string) *gqlObject {
 				"clientMutationId": val(in["clientMutationId"])}), nil
 		},
 		"deleteProjectV2Item": func(a map[string]any) (any, error) {
-			in := input(a)
-			p, err := project(in)
-			if err != nil {
-				return nil, err
-			}
-			i, err := item(p, in)
+			p, i, err := located(a)
 			if err != nil {
 				return nil, err
 			}
