@@ -23,7 +23,7 @@ func TestRemindAndRouteCommands(t *testing.T) {
 	}
 	n := g.CreateIssue("open-infra", "support", "grace", "Storage full on a hub", "", "support", "storage")
 	fd := sandbox.NewFreshdesk(sandbox.FreshdeskOptions{APIKey: "k"})
-	fd.AddTicket(sandbox.FDTicket{Subject: "s", Priority: 4, CreatedAt: systemNow().Add(-72 * time.Hour)})
+	fd.AddTicket(sandbox.FDTicket{Subject: "s", Priority: 4, CreatedAt: systemNow().Add(-14 * 24 * time.Hour)})
 	ghSrv, fdSrv := httptest.NewServer(g), httptest.NewServer(fd)
 	defer ghSrv.Close()
 	defer fdSrv.Close()

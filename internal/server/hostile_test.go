@@ -151,7 +151,9 @@ func TestBytesInFlightAreCapped(t *testing.T) {
 type issueWorkBackend struct {
 	running, most, runs atomic.Int64
 	hold                time.Duration
-	fail                atomic.Bool
+	// failures is how many of the next runs fail: each run decides for
+	// itself, so no flag flipped by the test can race with a run.
+	failures atomic.Int64
 }
 
 func (b *issueWorkBackend) Clients(ctx context.Context, i int64) (*wire.Clients, error) {
@@ -165,7 +167,7 @@ func (b *issueWorkBackend) Clients(ctx context.Context, i int64) (*wire.Clients,
 	}
 	b.runs.Add(1)
 	time.Sleep(b.hold)
-	if b.fail.Load() {
+	if b.failures.Add(-1) >= 0 {
 		return nil, errors.New("GitHub is down")
 	}
 	return nullBackend{}.Clients(ctx, i)
@@ -220,13 +222,12 @@ func TestAReplayedDeliveryIsDoneOnce(t *testing.T) {
 		t.Errorf("one delivery replayed 250 times was worked on %d times", b.runs.Load())
 	}
 	// Work that fails is forgotten, so its redelivery is done.
-	b.fail.Store(true)
+	b.failures.Store(1)
 	other := issueDelivery("open-infra/support", 8, "opened")
 	deliver(s.Handler(), "issues", "fails", other, sign(secret, other))
 	for deadline := time.Now().Add(5 * time.Second); b.runs.Load() < 2 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
-	b.fail.Store(false)
 	// Until the failed work is over, the id is still in hand (200).
 	code := 0
 	for deadline := time.Now().Add(5 * time.Second); code != 202 && time.Now().Before(deadline); time.Sleep(time.Millisecond) {

@@ -238,7 +238,7 @@ func TestTheTokenIsNeverLoggedNorInAnError(t *testing.T) {
 		t.Errorf("a user token: %v", err)
 	}
 	all := strings.Join(errs, "\n") + r.logs.String()
-	if strings.Contains(all, "secret-token") || strings.Contains(all, "1234") {
+	if strings.Contains(all, "secret-token") || strings.Contains(all, "xoxb-1234") {
 		t.Errorf("the token leaked:\n%s", all)
 	}
 	if !strings.Contains(r.logs.String(), "waiting before a retry") {

@@ -44,15 +44,17 @@ func TestEmailAddressesAndPhoneNumbersInSubjectsStayOffGitHub(t *testing.T) {
 	}
 	// Nothing steward sent to GitHub (issue, marker, board, comments) nor
 	// logged holds the address or the number.
+	// The ticket's link holds the sandbox's port, which may hold "555".
 	for _, q := range w.gh.Ledger().Requests() {
+		sent := bytes.ReplaceAll(q.Body, []byte(w.fdURL), nil)
 		for _, p := range personal {
-			if bytes.Contains(q.Body, []byte(p)) {
+			if bytes.Contains(sent, []byte(p)) {
 				t.Errorf("%s %s sent %q to GitHub:\n%s", q.Method, q.Path, p, q.Body)
 			}
 		}
 	}
 	for _, p := range personal {
-		if strings.Contains(logs.String(), p) || strings.Contains(w.issues()[0].Body, p) {
+		if strings.Contains(logs.String(), p) || strings.Contains(strings.ReplaceAll(w.issues()[0].Body, w.fdURL, ""), p) {
 			t.Errorf("%q is in the logs or the issue body", p)
 		}
 	}
@@ -79,7 +81,7 @@ func TestAnIssueRecordedBeforeScrubbingIsScrubbedOnce(t *testing.T) {
 	if n := w.settle(3); n != 2 {
 		t.Errorf("%d runs to settle; want one that scrubs, one that finds nothing to do", n)
 	}
-	if is := w.issues()[0]; is.Title != "Call [phone]" || strings.Contains(is.Body, "7946") {
+	if is := w.issues()[0]; is.Title != "Call [phone]" || strings.Contains(strings.ReplaceAll(is.Body, w.fdURL, ""), "7946") {
 		t.Errorf("title %q, body:\n%s", is.Title, is.Body)
 	}
 }
