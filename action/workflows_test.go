@@ -14,7 +14,8 @@ type workflow struct {
 		Group string `yaml:"group"`
 	} `yaml:"concurrency"`
 	Jobs map[string]struct {
-		TimeoutMinutes int `yaml:"timeout-minutes"`
+		If             string `yaml:"if"`
+		TimeoutMinutes int    `yaml:"timeout-minutes"`
 		Steps          []struct {
 			Name string            `yaml:"name"`
 			Uses string            `yaml:"uses"`
@@ -114,6 +115,40 @@ func TestEachThingHasItsOwnConcurrencyGroup(t *testing.T) {
 			contexts: map[string]string{"github.event_name": c.event, "github.event.issue.number": c.number}}
 		if got := j.expand(group); got != c.want {
 			t.Errorf("%s (ticket %q, issue %q, #%s): group %q, want %q", c.event, c.ticket, c.issue, c.number, got, c.want)
+		}
+	}
+}
+
+// An event steward caused itself, as its App (a bot), starts no job: the
+// run that made the change reconciled it, and a job costs a billed
+// minute. A person's change to an issue starts one, which writes once
+// STEWARD_WRITE is true. Found by a fresh-eye review of the README.
+func TestOnlyAPersonsChangeToAnIssueStartsAJob(t *testing.T) {
+	w := readWorkflow(t, "steward.yml")
+	run := w.Jobs["run"]
+	var with map[string]string
+	for _, s := range run.Steps {
+		if s.Uses == "./" {
+			with = s.With
+		}
+	}
+	for _, c := range []struct {
+		event, sender, write string
+		runs, dry            bool
+	}{
+		{"issues", "User", "true", true, false},
+		{"issues", "User", "", true, true},
+		{"issues", "Bot", "true", false, false},
+		{"workflow_dispatch", "Bot", "true", true, true},
+		{"schedule", "", "true", true, false},
+	} {
+		j := &job{t: t, inputs: map[string]string{"ticket": "", "issue": "", "dry-run": "true"},
+			contexts: map[string]string{"github.event_name": c.event, "github.event.sender.type": c.sender, "vars.STEWARD_WRITE": c.write}}
+		if got := truthy(j.eval(run.If)); got != c.runs {
+			t.Errorf("%s by a %s: the job runs: %v, want %v", c.event, c.sender, got, c.runs)
+		}
+		if got := j.expand(with["dry-run"]) == "true"; c.runs && got != c.dry {
+			t.Errorf("%s with STEWARD_WRITE=%q: dry-run %q", c.event, c.write, j.expand(with["dry-run"]))
 		}
 	}
 }

@@ -8,10 +8,11 @@ import (
 )
 
 func cmdCost(_ context.Context, e env, args []string) int {
-	fs := flags(e, "cost", "[--tickets N] [--engineering N] [--dispatches N] [--format text|json]")
+	fs := flags(e, "cost", "[--tickets N] [--engineering N] [--dispatches N] [--issue-events N] [--format text|json]")
 	tickets := fs.Int("tickets", 100, "tickets a week")
 	engineering := fs.Int("engineering", 30, "of them, tickets a week that need engineering (the automation rule fires only for these)")
 	dispatches := fs.Float64("dispatches", 3, "times the rule fires for one such ticket over its life")
+	events := fs.Float64("issue-events", 1, "changes people make to such a ticket's support issue over its life (closing, relabelling, unassigning), each a run")
 	format := fs.String("format", "text", "text or json")
 	if code := parse(fs, e, args); code >= 0 {
 		return code
@@ -19,7 +20,7 @@ func cmdCost(_ context.Context, e env, args []string) int {
 	if err := oneOf("format", *format, "text", "json"); err != nil {
 		return fail(e, "cost", err)
 	}
-	f, err := cost.Month(cost.Team{TicketsPerWeek: *tickets, Engineering: *engineering, DispatchesPerTicket: *dispatches})
+	f, err := cost.Month(cost.Team{TicketsPerWeek: *tickets, Engineering: *engineering, DispatchesPerTicket: *dispatches, IssueEventsPerTicket: *events})
 	if err != nil {
 		return fail(e, "cost", usagef("%v", err))
 	}

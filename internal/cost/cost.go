@@ -22,6 +22,11 @@ type Team struct {
 	// ticket over its life (created or tagged, priority and status
 	// changes): 3 by default.
 	DispatchesPerTicket float64
+	// IssueEventsPerTicket is how many changes people make to such a
+	// ticket's support issue that start a run of their own (closing it,
+	// relabelling it, unassigning themselves): 1 by default. steward's own
+	// changes start none (the workflow skips events a bot caused).
+	IssueEventsPerTicket float64
 }
 
 // Assumptions of the shipped workflow and of a run's cost, measured with
@@ -73,9 +78,17 @@ func Month(t Team) (Figures, error) {
 	if t.DispatchesPerTicket < 0 || t.DispatchesPerTicket > 100 || math.IsNaN(t.DispatchesPerTicket) {
 		return Figures{}, fmt.Errorf("dispatches a ticket %g: want 0 to 100", t.DispatchesPerTicket)
 	}
+	if t.IssueEventsPerTicket == 0 {
+		t.IssueEventsPerTicket = 1
+	}
+	if t.IssueEventsPerTicket < 0 || t.IssueEventsPerTicket > 100 || math.IsNaN(t.IssueEventsPerTicket) {
+		return Figures{}, fmt.Errorf("issue events a ticket %g: want 0 to 100", t.IssueEventsPerTicket)
+	}
 	month := func(perWeek float64) int { return int(math.Ceil(perWeek * weeksPerMonth)) }
 	runs := float64(weekdayRunsPerWeek + weekendRunsPerWeek)
-	dispatches := float64(t.Engineering) * t.DispatchesPerTicket
+	// A run per dispatch and per person's change to a support issue, each
+	// for that one thing.
+	dispatches := float64(t.Engineering) * (t.DispatchesPerTicket + t.IssueEventsPerTicket)
 	f := Figures{Team: t,
 		ScheduleMinutes:    month(runs * minutesPerRun),
 		DispatchMinutes:    month(dispatches * minutesPerRun),
@@ -96,13 +109,13 @@ func (f Figures) WriteText(w io.Writer) error {
 	if !f.WithinFree {
 		within = "over"
 	}
-	_, err := fmt.Fprintf(w, `For %d tickets a week, %d of them needing engineering (%.0f dispatches each):
+	_, err := fmt.Fprintf(w, `For %d tickets a week, %d of them needing engineering (%.0f dispatches and %.0f people's changes to its issue each):
   Actions minutes a month, the hourly catch-up schedule alone:   %5d (a change waits up to an hour, four at weekends)
-  the catch-up plus a dispatch per ticket change:                %5d (a ticket reaches GitHub in about a minute; %s GitHub Free's %d)
+  the catch-up plus a run per ticket or issue change:            %5d (a ticket reaches GitHub in about a minute; %s GitHub Free's %d)
   with steward serve (the catch-up still runs the rotation):     %5d, and the server's own hosting
   the every-15-minutes schedule shipped before:                  %5d
 Requests a day, schedule plus dispatches: GitHub about %d (an App installation may make 5,000 an hour), FreshDesk about %d (Growth plans 200 a minute).
-`, f.Team.TicketsPerWeek, f.Team.Engineering, f.Team.DispatchesPerTicket, f.ScheduleMinutes, f.ScheduleDispatch, within, FreeMinutes,
+`, f.Team.TicketsPerWeek, f.Team.Engineering, f.Team.DispatchesPerTicket, f.Team.IssueEventsPerTicket, f.ScheduleMinutes, f.ScheduleDispatch, within, FreeMinutes,
 		f.ServeActionMinutes, f.OldScheduleMinutes, f.GitHubRequestsDay, f.FreshdeskRequestsDay)
 	return err
 }

@@ -14,7 +14,7 @@ func TestTheDefaultSetupFitsTheFreeMinutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !small.WithinFree || small.ScheduleMinutes != 574 || small.DispatchMinutes != 392 || small.OldScheduleMinutes != 2192 {
+	if !small.WithinFree || small.ScheduleMinutes != 574 || small.DispatchMinutes != 522 || small.OldScheduleMinutes != 2192 {
 		t.Errorf("100 a week: %+v", small)
 	}
 	big, _ := Month(Team{TicketsPerWeek: 500, Engineering: 150})
@@ -28,9 +28,20 @@ func TestTheDefaultSetupFitsTheFreeMinutes(t *testing.T) {
 }
 
 func TestImpossibleTeamsAreRefused(t *testing.T) {
-	for _, team := range []Team{{TicketsPerWeek: 10, Engineering: 11}, {TicketsPerWeek: -1}, {TicketsPerWeek: 10, DispatchesPerTicket: -2}} {
+	for _, team := range []Team{{TicketsPerWeek: 10, Engineering: 11}, {TicketsPerWeek: -1}, {TicketsPerWeek: 10, DispatchesPerTicket: -2}, {TicketsPerWeek: 10, IssueEventsPerTicket: -1}} {
 		if _, err := Month(team); err == nil {
 			t.Errorf("%+v was accepted", team)
 		}
+	}
+}
+
+// A person's change to a support issue starts a run too (closing it,
+// unassigning themselves): counted, one a ticket unless told.
+func TestPeoplesChangesToIssuesAreRunsToo(t *testing.T) {
+	none, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 0.0001})
+	one, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30})
+	two, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 2})
+	if !(none.DispatchMinutes < one.DispatchMinutes && one.DispatchMinutes < two.DispatchMinutes) || one.Team.IssueEventsPerTicket != 1 {
+		t.Errorf("minutes for 0, 1 and 2 issue changes a ticket: %d, %d, %d", none.DispatchMinutes, one.DispatchMinutes, two.DispatchMinutes)
 	}
 }

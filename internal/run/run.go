@@ -125,9 +125,11 @@ func (r Report) Configured() bool {
 }
 
 // Run does everything steward does on a schedule: the event that started
-// it if any, then rotate, sync, remind and routing. Each part that is not
-// configured is skipped with its reason; a failed part does not stop the
-// others.
+// it if any, then rotate, sync, remind and routing. A run started by an
+// issues event reconciles that issue alone, as a dispatch naming it does:
+// the full run is the catch-up's, in a concurrency group of its own. Each
+// part that is not configured is skipped with its reason; a failed part
+// does not stop the others.
 func Run(ctx context.Context, c wire.Clients, o Options) Report {
 	today := c.Roster.Today(c.Now)
 	r := Report{Today: today, Status: rotation.Who(c.Roster, today), DryRun: o.DryRun}
@@ -146,6 +148,9 @@ func Run(ctx context.Context, c wire.Clients, o Options) Report {
 				msg = "nothing to do for this " + o.Event + " event"
 			}
 			r.add("event", msg, err)
+		}
+		if o.Event == "issues" {
+			return r
 		}
 	}
 
