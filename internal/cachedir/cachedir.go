@@ -8,10 +8,12 @@
 package cachedir
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Read returns the content of path, a regular file of at most max bytes.
@@ -66,4 +68,30 @@ func Write(dir, name string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+}
+
+// Mark is a moment kept in dir/name (port.Mark).
+type Mark struct {
+	Dir, Name string
+}
+
+// Get returns the kept moment; a missing or unreadable file keeps none.
+func (m Mark) Get() (time.Time, bool) {
+	data, err := Read(filepath.Join(m.Dir, m.Name), 1<<10)
+	if err != nil {
+		return time.Time{}, false
+	}
+	var kept struct {
+		At time.Time `json:"at"`
+	}
+	if json.Unmarshal(data, &kept) != nil || kept.At.IsZero() {
+		return time.Time{}, false
+	}
+	return kept.At, true
+}
+
+// Set keeps t.
+func (m Mark) Set(t time.Time) {
+	data, _ := json.Marshal(map[string]time.Time{"at": t})
+	Write(m.Dir, m.Name, data) // losing it costs a read over the usual window only
 }

@@ -50,7 +50,19 @@ type Mirror struct {
 	// Roster, when set, gives communication.resolved: the message to the
 	// requester when a ticket's issue is closed as completed.
 	Roster *roster.Roster
+	// Mark, when set, keeps when a sync last finished with every step
+	// done: a later sync reads the tickets changed since then, whatever
+	// its window, so a ticket tagged while runs failed (or did not run)
+	// for longer than the window is still mirrored (back to CatchUpLimit).
+	Mark port.Mark
 }
+
+// CatchUpLimit is how far back a sync reads, whatever its Mark says.
+const CatchUpLimit = 30 * 24 * time.Hour
+
+// markOverlap re-reads the changes just before the mark: FreshDesk's
+// times are whole seconds, and a write may land as the list is read.
+const markOverlap = 5 * time.Minute
 
 // Apply carries out every work item. A failed step is reported and left for
 // the next run; the issue's recorded state says only what succeeded.

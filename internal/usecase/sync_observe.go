@@ -113,7 +113,16 @@ func mirrorIssue(is port.Issue) mirror.Issue {
 
 // Sync observes, plans and (unless dryRun) applies one run.
 func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string, window time.Duration, dryRun bool) (mirror.Report, error) {
-	in, err := m.Observe(ctx, c, supportLabel, m.Now.Add(-window))
+	since := m.Now.Add(-window)
+	if m.Mark != nil {
+		if last, ok := m.Mark.Get(); ok && last.Add(-markOverlap).Before(since) {
+			since = last.Add(-markOverlap)
+			if limit := m.Now.Add(-CatchUpLimit); since.Before(limit) {
+				since = limit
+			}
+		}
+	}
+	in, err := m.Observe(ctx, c, supportLabel, since)
 	if err != nil {
 		return mirror.Report{DryRun: dryRun}, err
 	}
@@ -137,6 +146,9 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 	var board []mirror.Outcome
 	r.Board, board = m.reconcileBoard(ctx, issues, nil, dryRun)
 	r.Outcomes = append(r.Outcomes, board...)
+	if m.Mark != nil && !dryRun && r.Failed() == 0 {
+		m.Mark.Set(m.Now) // every step done: the next sync need not read before this one
+	}
 	return r, nil
 }
 

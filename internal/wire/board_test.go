@@ -52,3 +52,28 @@ func TestTheBoardIsWiredFromTheRostersProjectSettings(t *testing.T) {
 		t.Errorf("a board without Done: %v", err)
 	}
 }
+
+// With STEWARD_CACHE_DIR, the mirror keeps its sync mark there, one per
+// account, repository and label; without it, none.
+func TestTheSyncMarkIsKeptInTheCacheDirectory(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"GITHUB_TOKEN": "t", "FRESHDESK_API_KEY": "k", "STEWARD_CACHE_DIR": dir}
+	e := Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now}
+	m, _, err := Connect(e, mustRoster(t, configured)).Mirror()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Mark == nil {
+		t.Fatal("no mark with STEWARD_CACHE_DIR set")
+	}
+	at := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	m.Mark.Set(at)
+	again, _, _ := Connect(e, mustRoster(t, configured)).Mirror()
+	if got, ok := again.Mark.Get(); !ok || !got.Equal(at) {
+		t.Errorf("the next run's mark: %v %v", got, ok)
+	}
+	vars["STEWARD_CACHE_DIR"] = ""
+	if m, _, _ := Connect(e, mustRoster(t, configured)).Mirror(); m.Mark != nil {
+		t.Errorf("a mark without STEWARD_CACHE_DIR: %+v", m.Mark)
+	}
+}

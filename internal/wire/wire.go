@@ -11,6 +11,8 @@ package wire
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/support-steward/steward/internal/cachedir"
 	"github.com/support-steward/steward/internal/civil"
 	"github.com/support-steward/steward/internal/clock"
 	"github.com/support-steward/steward/internal/comms"
@@ -215,6 +218,11 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 		return nil, s, err
 	}
 	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster, Resync: SnapshotWindow}
+	if c.CacheDir != "" {
+		// One account's tickets into one repository's label: its own mark.
+		sum := sha256.Sum256([]byte(strings.ToLower(s.FreshdeskDomain + " " + s.Owner + "/" + s.Repo + " " + s.Label)))
+		m.Mark = cachedir.Mark{Dir: c.CacheDir, Name: "sync-" + hex.EncodeToString(sum[:8]) + ".json"}
+	}
 	if b := s.Board; b != nil {
 		m.Board = c.board(b)
 		m.BoardStatus, m.BoardDone, m.BoardArchiveAfter = b.StatusOption, b.DoneOption, b.ArchiveAfter
