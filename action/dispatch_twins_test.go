@@ -201,3 +201,36 @@ func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T)
 		t.Errorf("%d list reads, want 2 (the answer could not vouch for what changed meanwhile)", lists())
 	}
 }
+
+// A dry-run dispatch (the README's "Check it", before STEWARD_WRITE) reads
+// what a real one reads and says what it would do, writing nothing: so
+// it proves the App, the FreshDesk key and the ticket. With a FreshDesk
+// key that is wrong, its ticket row fails, saying so.
+func TestADryRunDispatchSaysWhatItWouldDoAndWritesNothing(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"], r.vars["INPUT_DRY-RUN"] = fmt.Sprint(id), "true"
+	r.g.Ledger().Reset()
+	r.fd.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	if s := r.summary(); !strings.Contains(s, fmt.Sprintf("ticket %d would get: create-issue", id)) || !strings.Contains(s, "nothing written") {
+		t.Errorf("summary:\n%s", s)
+	}
+	writes := func(l *sandbox.Ledger) int {
+		return l.Count(func(q sandbox.Request) bool { return q.Method != http.MethodGet && q.Route != "POST /graphql" })
+	}
+	if n := writes(r.g.Ledger()) + writes(r.fd.Ledger()); n != 0 || len(r.g.Issues("open-infra", "support")) != 0 {
+		t.Errorf("a dry run wrote %d time(s):\n%s%s", n, r.g.Ledger(), r.fd.Ledger())
+	}
+	if r.fd.Ledger().Count(sandbox.Route("GET /api/v2/tickets/{id}")) != 1 {
+		t.Errorf("the ticket was not read:\n%s", r.fd.Ledger())
+	}
+
+	bad := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "not-the-key"})
+	bad.vars["INPUT_TICKET"], bad.vars["INPUT_DRY-RUN"] = "1", "true"
+	if code := bad.run(); code != 1 || !strings.Contains(bad.summary(), "| ticket | ❌") {
+		t.Errorf("a wrong FreshDesk key: exit %d\n%s", code, bad.summary())
+	}
+}

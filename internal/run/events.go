@@ -176,6 +176,30 @@ func HandleEvent(ctx context.Context, c wire.Clients, event string, e Envelope) 
 	return "", nil
 }
 
+// PlanTicket says what reconciling ticket id would do, and does none of
+// it: a dry-run dispatch reads what a real one reads (the support issues,
+// the ticket), so it proves the credentials and the ticket too.
+func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
+	a, setup, err := c.Mirror()
+	if err != nil {
+		return "", err
+	}
+	r, err := a.PlanTicket(ctx, setup.Config, setup.Label, id)
+	if err != nil {
+		return "", err
+	}
+	var steps []string
+	for _, w := range r.Planned {
+		for _, act := range w.Actions {
+			steps = append(steps, fmt.Sprintf("%s (%s)", act.Kind, act.Reason))
+		}
+	}
+	if len(steps) == 0 {
+		return fmt.Sprintf("ticket %d and its issue are in step: nothing to do", id), nil
+	}
+	return fmt.Sprintf("ticket %d would get: %s", id, strings.Join(steps, "; ")), nil
+}
+
 // HandleTicket reconciles one ticket, as a FreshDesk delivery asks.
 func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 	a, setup, err := c.Mirror()

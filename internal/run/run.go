@@ -180,12 +180,17 @@ func (r *Report) key(ctx context.Context, c wire.Clients, o Options) {
 		name, what = "issue", fmt.Sprintf("issue #%d", o.Issue)
 	}
 	switch {
-	case o.DryRun:
+	case o.DryRun && o.Ticket == 0:
 		r.skip(name, "a dry run does not act on "+what+"; set STEWARD_WRITE to true for dispatched runs to write")
 	case c.GH == nil:
 		r.cannot(name, c.GHErr)
 	case o.Ticket != 0 && c.FD == nil:
 		r.cannot(name, c.FDErr)
+	case o.DryRun:
+		// Read as a real dispatch reads, write nothing: the check the
+		// README's "Instant without a server" asks for.
+		msg, err := PlanTicket(ctx, c, o.Ticket)
+		r.add(name, "dry run, nothing written: "+msg+"; set STEWARD_WRITE to true for dispatched runs to write", err)
 	case o.Ticket != 0:
 		msg, err := HandleTicket(ctx, c, o.Ticket)
 		r.add(name, msg, err)

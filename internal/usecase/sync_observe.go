@@ -371,6 +371,29 @@ func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mi
 // issue, or, for a delivery about an issue that mirrors the ticket, that
 // issue alone (a duplicate is the scheduled sync's to find).
 func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
+	r, err := m.planTicket(ctx, c, id, issues)
+	if err != nil {
+		return r, err
+	}
+	r.Outcomes = m.Apply(ctx, r.Planned)
+	return r, nil
+}
+
+// PlanTicket is what SyncTicket would do for ticket id, done nothing of:
+// the same reads (the support issues, the ticket, its hub), so a dry run
+// proves the credentials and the ticket too.
+func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
+	issues, err := m.listIssues(ctx, label)
+	if err != nil {
+		return mirror.Report{DryRun: true}, err
+	}
+	r, err := m.planTicket(ctx, c, id, issues)
+	r.DryRun = true
+	return r, err
+}
+
+// planTicket reads ticket id and plans its work with the issues given.
+func (m *Mirror) planTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
 	pt, err := m.Desk.Ticket(ctx, id, c.IncludeRequester)
 	if err != nil {
 		return mirror.Report{}, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
@@ -396,7 +419,6 @@ func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issu
 	if r.Planned == nil {
 		r.Planned = []mirror.Work{}
 	}
-	r.Outcomes = m.Apply(ctx, works)
 	return r, nil
 }
 
