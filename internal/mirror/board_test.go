@@ -107,9 +107,11 @@ func TestATicketsWorkIsOnTheBoardOnce(t *testing.T) {
 	}
 }
 
-// Duplicates plans what Plan plans for duplicates, alone: each open newer
-// issue of a ticket closed as a duplicate of the oldest, another
-// account's tickets apart.
+// Duplicates plans what Plan plans for duplicates, alone: each newer issue
+// of a ticket, open or closed otherwise than as a duplicate, closed as a
+// duplicate of the oldest, another account's tickets apart. (A closed one
+// is what two runs make at once for a ticket already resolved: the model
+// test's at-once mode found it left as a second issue for the ticket.)
 func TestDuplicatesAreWhatPlanCloses(t *testing.T) {
 	now := time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)
 	issue := func(n int, domain string, ticket int64, state string) Issue {
@@ -125,7 +127,12 @@ func TestDuplicatesAreWhatPlanCloses(t *testing.T) {
 		}
 	}
 	got := Duplicates(c, issues)
-	if len(got) != 1 || got[0].Issue != 9 || got[0].Actions[0].Survivor != 5 || len(fromPlan) != 1 || fromPlan[0].Issue != got[0].Issue {
-		t.Errorf("Duplicates %+v, Plan's %+v: want #9 closed as a duplicate of #5", got, fromPlan)
+	if len(got) != 2 || got[0].Issue != 7 || got[1].Issue != 9 || got[0].Actions[0].Survivor != 5 || got[1].Actions[0].Survivor != 5 ||
+		len(fromPlan) != 2 || fromPlan[0].Issue != 7 || fromPlan[1].Issue != 9 {
+		t.Errorf("Duplicates %+v, Plan's %+v: want #7 and #9 closed as duplicates of #5", got, fromPlan)
+	}
+	issues[2].StateReason = "duplicate"
+	if got := Duplicates(c, issues); len(got) != 1 || got[0].Issue != 9 {
+		t.Errorf("a twin already closed as a duplicate is planned again: %+v", got)
 	}
 }

@@ -161,7 +161,9 @@ func closeDuplicates(id int64, issues []Issue, states map[int]State) []Work {
 	var works []Work
 	survivor := issues[0]
 	for _, dup := range issues[1:] {
-		if dup.State == "open" {
+		// Open, or closed otherwise than as a duplicate: a twin two runs
+		// made at once for a ticket already resolved is created closed.
+		if dup.State == "open" || dup.StateReason != "duplicate" {
 			works = append(works, Work{Ticket: id, Issue: dup.Number, NodeID: dup.NodeID, URL: dup.URL, Body: dup.Body, Recorded: states[dup.Number], Target: states[dup.Number],
 				Actions: []Action{{Kind: CloseDuplicate, Survivor: survivor.Number,
 					Reason:  fmt.Sprintf("ticket %d has two issues; #%d is the oldest", id, survivor.Number),

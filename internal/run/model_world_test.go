@@ -74,7 +74,9 @@ func priorityLabel(name string) string { return "priority: " + strings.ToLower(n
 // people did (which issue a hand-made key names, what must never reach
 // GitHub).
 type world struct {
-	t          testing.TB
+	t testing.TB
+	// racing is the at-once mode's: separate processes reconcile at once.
+	racing     bool
 	clock      *sandbox.ManualClock
 	gh         *sandbox.GitHub
 	fd         *sandbox.Freshdesk
