@@ -174,8 +174,19 @@ func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T)
 	if code := r.run(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, r.summary())
 	}
-	if n := r.g.Ledger().Len(); n != 4 || lists() != 1 {
-		t.Errorf("a quiet busy repository: %d GitHub requests (%d lists), want 4 (1):\n%s", n, lists(), r.g.Ledger())
+	// What mirroring took, before routing the new issue: up to the
+	// item's fields and place, the second GraphQL request.
+	reqs, n, l := r.g.Ledger().Requests(), 0, 0
+	for graphql := 0; n < len(reqs) && graphql < 2; n++ {
+		if reqs[n].Route == "POST /graphql" {
+			graphql++
+		}
+		if reqs[n].Route == "GET /repos/{owner}/{repo}/issues" {
+			l++
+		}
+	}
+	if n != 4 || l != 1 {
+		t.Errorf("a quiet busy repository: %d GitHub requests (%d lists) to mirror, want 4 (1):\n%s", n, l, r.g.Ledger())
 	}
 
 	// Busy: right before the dispatch creates its issue, another run
@@ -232,5 +243,17 @@ func TestADryRunDispatchSaysWhatItWouldDoAndWritesNothing(t *testing.T) {
 	bad.vars["INPUT_TICKET"], bad.vars["INPUT_DRY-RUN"] = "1", "true"
 	if code := bad.run(); code != 1 || !strings.Contains(bad.summary(), "| ticket | ❌") {
 		t.Errorf("a wrong FreshDesk key: exit %d\n%s", code, bad.summary())
+	}
+}
+
+// A dry-run dispatch for a ticket that needs no issue says so, rather
+// than that its issue is in step (review: a wrong ticket number passed
+// the check that way).
+func TestADryRunDispatchForATicketThatNeedsNoIssueSaysSo(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Billing", Priority: 1, Tags: []string{"billing"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"], r.vars["INPUT_DRY-RUN"] = fmt.Sprint(id), "true"
+	if code := r.run(); code != 0 || !strings.Contains(r.summary(), fmt.Sprintf("ticket %d needs no issue: it carries none of the mirrored tags", id)) {
+		t.Errorf("exit %d\n%s", code, r.summary())
 	}
 }

@@ -24,8 +24,9 @@ type Team struct {
 	DispatchesPerTicket float64
 	// IssueEventsPerTicket is how many changes people make to such a
 	// ticket's support issue that start a run of their own (closing it,
-	// relabelling it, unassigning themselves): 1 by default. steward's own
-	// changes start none (the workflow skips events a bot caused).
+	// relabelling it, unassigning themselves); steward cost's default is 1.
+	// steward's own changes start none (the workflow skips events a bot
+	// caused).
 	IssueEventsPerTicket float64
 }
 
@@ -77,9 +78,6 @@ func Month(t Team) (Figures, error) {
 	}
 	if t.DispatchesPerTicket < 0 || t.DispatchesPerTicket > 100 || math.IsNaN(t.DispatchesPerTicket) {
 		return Figures{}, fmt.Errorf("dispatches a ticket %g: want 0 to 100", t.DispatchesPerTicket)
-	}
-	if t.IssueEventsPerTicket == 0 {
-		t.IssueEventsPerTicket = 1
 	}
 	if t.IssueEventsPerTicket < 0 || t.IssueEventsPerTicket > 100 || math.IsNaN(t.IssueEventsPerTicket) {
 		return Figures{}, fmt.Errorf("issue events a ticket %g: want 0 to 100", t.IssueEventsPerTicket)

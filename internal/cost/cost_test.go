@@ -10,14 +10,14 @@ import (
 // minutes for 100 tickets a week, 30 of them needing engineering; 500 a
 // week with 150 is over it, where steward serve is the better choice.
 func TestTheDefaultSetupFitsTheFreeMinutes(t *testing.T) {
-	small, err := Month(Team{TicketsPerWeek: 100, Engineering: 30})
+	small, err := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !small.WithinFree || small.ScheduleMinutes != 574 || small.DispatchMinutes != 522 || small.OldScheduleMinutes != 2192 {
 		t.Errorf("100 a week: %+v", small)
 	}
-	big, _ := Month(Team{TicketsPerWeek: 500, Engineering: 150})
+	big, _ := Month(Team{TicketsPerWeek: 500, Engineering: 150, IssueEventsPerTicket: 1})
 	if big.WithinFree || big.ScheduleDispatch <= FreeMinutes {
 		t.Errorf("500 a week: %+v", big)
 	}
@@ -36,12 +36,13 @@ func TestImpossibleTeamsAreRefused(t *testing.T) {
 }
 
 // A person's change to a support issue starts a run too (closing it,
-// unassigning themselves): counted, one a ticket unless told.
+// unassigning themselves): counted as told, none when told none (review:
+// 0 was taken for the default).
 func TestPeoplesChangesToIssuesAreRunsToo(t *testing.T) {
-	none, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 0.0001})
-	one, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30})
+	none, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30})
+	one, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 1})
 	two, _ := Month(Team{TicketsPerWeek: 100, Engineering: 30, IssueEventsPerTicket: 2})
-	if !(none.DispatchMinutes < one.DispatchMinutes && one.DispatchMinutes < two.DispatchMinutes) || one.Team.IssueEventsPerTicket != 1 {
+	if !(none.DispatchMinutes < one.DispatchMinutes && one.DispatchMinutes < two.DispatchMinutes) || none.DispatchMinutes != 392 {
 		t.Errorf("minutes for 0, 1 and 2 issue changes a ticket: %d, %d, %d", none.DispatchMinutes, one.DispatchMinutes, two.DispatchMinutes)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/mirror"
+	"github.com/support-steward/steward/internal/sla"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -184,7 +185,7 @@ func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r, err := a.PlanTicket(ctx, setup.Config, setup.Label, id)
+	r, mirrored, err := a.PlanTicket(ctx, setup.Config, setup.Label, id)
 	if err != nil {
 		return "", err
 	}
@@ -194,30 +195,70 @@ func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 			steps = append(steps, fmt.Sprintf("%s (%s)", act.Kind, act.Reason))
 		}
 	}
-	if len(steps) == 0 {
-		return fmt.Sprintf("ticket %d and its issue are in step: nothing to do", id), nil
+	switch {
+	case len(steps) == 0 && mirrored:
+		return fmt.Sprintf("ticket %d and its issue are in step: nothing to do (its board item is the real run's to check)", id), nil
+	case len(steps) == 0:
+		why := fmt.Sprintf("it carries none of the mirrored tags (%s)", strings.Join(setup.Config.Tags, ", "))
+		if p := setup.Config.MinPriority; p > 0 {
+			why += fmt.Sprintf(" and its priority is below %s", sla.PriorityName(p))
+		}
+		return fmt.Sprintf("ticket %d needs no issue: %s", id, why), nil
 	}
 	return fmt.Sprintf("ticket %d would get: %s", id, strings.Join(steps, "; ")), nil
 }
 
 // HandleTicket reconciles one ticket, as a FreshDesk delivery asks.
 func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
+	msg, _, err := reconcileTicket(ctx, c, id)
+	return msg, err
+}
+
+// DispatchTicket reconciles one ticket as HandleTicket does, and routes
+// the issue it created: a dispatched run does what the issue's labelled
+// event did when its own run started for it (the workflow now skips
+// events steward caused, which saves that run's billed minute).
+func DispatchTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
+	msg, created, err := reconcileTicket(ctx, c, id)
+	if err != nil || created == 0 {
+		return msg, err
+	}
+	tr, err := c.Triage()
+	if err != nil {
+		return msg, nil // routing is not configured: the issue waits for a person
+	}
+	res, err := tr.Route(ctx, created, false)
+	if res.Message != "" {
+		msg += "; " + res.Message
+	}
+	return msg, err
+}
+
+// reconcileTicket is HandleTicket, reporting the open issue it created (0
+// for none).
+func reconcileTicket(ctx context.Context, c wire.Clients, id int64) (string, int, error) {
 	a, setup, err := c.Mirror()
 	if err != nil {
-		return "ticket ignored: " + err.Error(), nil
+		return "ticket ignored: " + err.Error(), 0, nil
 	}
 	r, err := a.SyncTicket(ctx, setup.Config, setup.Label, id)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if r.Failed() > 0 {
 		for _, o := range r.Outcomes {
 			if o.Error != "" {
-				return "", fmt.Errorf("%d step(s) failed for ticket %d, the first %s (%s): %s", r.Failed(), id, o.Kind, o.Reason, o.Error)
+				return "", 0, fmt.Errorf("%d step(s) failed for ticket %d, the first %s (%s): %s", r.Failed(), id, o.Kind, o.Reason, o.Error)
 			}
 		}
 	}
-	return fmt.Sprintf("ticket %d in step", id), nil
+	created := 0
+	for _, o := range r.Outcomes {
+		if o.Kind == mirror.CreateIssue && o.Error == "" && !closedIn(r.Outcomes, o.Issue) {
+			created = o.Issue
+		}
+	}
+	return fmt.Sprintf("ticket %d in step", id), created, nil
 }
 
 // onIssue reconciles the support issue a delivery names, whatever its
@@ -315,4 +356,12 @@ func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 		return fmt.Sprintf("stewards: %s", strings.Join(res.Stewards, ", ")), err
 	}
 	return "", nil
+}
+
+// closedIn reports whether outcomes closed issue n (as the ticket is done,
+// or as a duplicate of another run's).
+func closedIn(outcomes []mirror.Outcome, n int) bool {
+	return slices.ContainsFunc(outcomes, func(o mirror.Outcome) bool {
+		return o.Issue == n && o.Error == "" && (o.Kind == mirror.CloseIssue || o.Kind == mirror.CloseDuplicate)
+	})
 }

@@ -57,7 +57,8 @@ type Mirror struct {
 	Mark port.Mark
 }
 
-// CatchUpLimit is how far back a sync reads, whatever its Mark says.
+// CatchUpLimit is how far back a sync reads, whatever its Mark says (or
+// its Resync window, when longer).
 const CatchUpLimit = 30 * 24 * time.Hour
 
 // markOverlap re-reads the changes just before the mark: FreshDesk's

@@ -82,3 +82,19 @@ func TestAFailedSyncKeepsTheOldMark(t *testing.T) {
 		t.Errorf("a failed sync moved the mark to %v", at)
 	}
 }
+
+// A sync that lists the resync window's tickets anyway reaches back to a
+// mark within that window, beyond CatchUpLimit (review: the limit dropped
+// tickets the run had read).
+func TestAMarkWithinTheResyncWindowIsReached(t *testing.T) {
+	w := newWorld(t, sandbox.FreshdeskOptions{}, sandbox.GitHubOptions{})
+	dir := t.TempDir()
+	cachedir.Mark{Dir: dir, Name: "sync.json"}.Set(t0.Add(-60 * 24 * time.Hour))
+	id := w.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: sandbox.PriorityHigh, Tags: []string{"engineering"}, CreatedAt: t0.Add(-40 * 24 * time.Hour)})
+	m := w.applier()
+	m.Mark, m.Resync = cachedir.Mark{Dir: dir, Name: "sync.json"}, 90*24*time.Hour
+	r, err := m.Sync(context.Background(), w.config, "support", 24*time.Hour, false)
+	if err != nil || r.Created() != 1 || r.Planned[0].Ticket != id {
+		t.Errorf("created %d (%v), want the ticket of 40 days ago's issue", r.Created(), err)
+	}
+}

@@ -117,8 +117,14 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 	if m.Mark != nil {
 		if last, ok := m.Mark.Get(); ok && last.Add(-markOverlap).Before(since) {
 			since = last.Add(-markOverlap)
-			if limit := m.Now.Add(-CatchUpLimit); since.Before(limit) {
+			// The run lists the resync window's tickets anyway: reaching
+			// back that far costs no more.
+			if limit := m.Now.Add(-max(CatchUpLimit, m.Resync)); since.Before(limit) {
 				since = limit
+				if m.Log != nil {
+					m.Log.Warn("the last sync that finished is older than a sync reaches back; run steward sync --since once to reach it",
+						"last", last.UTC().Format(time.RFC3339), "reads_back_to", limit.UTC().Format(time.RFC3339))
+				}
 			}
 		}
 	}
@@ -381,15 +387,16 @@ func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issu
 
 // PlanTicket is what SyncTicket would do for ticket id, done nothing of:
 // the same reads (the support issues, the ticket, its hub), so a dry run
-// proves the credentials and the ticket too.
-func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
+// proves the credentials and the ticket too. mirrored reports whether an
+// issue mirrors the ticket already.
+func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, id int64) (r mirror.Report, mirrored bool, err error) {
 	issues, err := m.listIssues(ctx, label)
 	if err != nil {
-		return mirror.Report{DryRun: true}, err
+		return mirror.Report{DryRun: true}, false, err
 	}
-	r, err := m.planTicket(ctx, c, id, issues)
+	r, err = m.planTicket(ctx, c, id, issues)
 	r.DryRun = true
-	return r, err
+	return r, mirror.Mirrored(issues, c.Domain, id), err
 }
 
 // planTicket reads ticket id and plans its work with the issues given.
