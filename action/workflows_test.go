@@ -130,7 +130,9 @@ func TestEachThingHasItsOwnConcurrencyGroup(t *testing.T) {
 
 // An event steward caused itself, as its App (a bot), starts no job: the
 // run that made the change reconciled it, and a job costs a billed
-// minute. A person's change to an issue starts one, which writes once
+// minute; but a label it put on an issue does, since that run routes the
+// issue it created (review: skipping it left new issues unassigned). A
+// person's change to an issue starts one, which writes once
 // STEWARD_WRITE is true. Found by a fresh-eye review of the README.
 func TestOnlyAPersonsChangeToAnIssueStartsAJob(t *testing.T) {
 	w := readWorkflow(t, "steward.yml")
@@ -142,19 +144,21 @@ func TestOnlyAPersonsChangeToAnIssueStartsAJob(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		event, sender, write string
-		runs, dry            bool
+		event, action, sender, write string
+		runs, dry                    bool
 	}{
-		{"issues", "User", "true", true, false},
-		{"issues", "User", "", true, true},
-		{"issues", "Bot", "true", false, false},
-		{"workflow_dispatch", "Bot", "true", true, true},
-		{"schedule", "", "true", true, false},
+		{"issues", "closed", "User", "true", true, false},
+		{"issues", "closed", "User", "", true, true},
+		{"issues", "closed", "Bot", "true", false, false},
+		{"issues", "unassigned", "Bot", "true", false, false},
+		{"issues", "labeled", "Bot", "true", true, false},
+		{"workflow_dispatch", "", "Bot", "true", true, true},
+		{"schedule", "", "", "true", true, false},
 	} {
 		j := &job{t: t, inputs: map[string]string{"ticket": "", "issue": "", "dry-run": "true"},
-			contexts: map[string]string{"github.event_name": c.event, "github.event.sender.type": c.sender, "vars.STEWARD_WRITE": c.write}}
+			contexts: map[string]string{"github.event_name": c.event, "github.event.action": c.action, "github.event.sender.type": c.sender, "vars.STEWARD_WRITE": c.write}}
 		if got := truthy(j.eval(run.If)); got != c.runs {
-			t.Errorf("%s by a %s: the job runs: %v, want %v", c.event, c.sender, got, c.runs)
+			t.Errorf("%s %s by a %s: the job runs: %v, want %v", c.event, c.action, c.sender, got, c.runs)
 		}
 		if got := j.expand(with["dry-run"]) == "true"; c.runs && got != c.dry {
 			t.Errorf("%s with STEWARD_WRITE=%q: dry-run %q", c.event, c.write, j.expand(with["dry-run"]))

@@ -210,55 +210,22 @@ func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 
 // HandleTicket reconciles one ticket, as a FreshDesk delivery asks.
 func HandleTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
-	msg, _, err := reconcileTicket(ctx, c, id)
-	return msg, err
-}
-
-// DispatchTicket reconciles one ticket as HandleTicket does, and routes
-// the issue it created: a dispatched run does what the issue's labelled
-// event did when its own run started for it (the workflow now skips
-// events steward caused, which saves that run's billed minute).
-func DispatchTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
-	msg, created, err := reconcileTicket(ctx, c, id)
-	if err != nil || created == 0 {
-		return msg, err
-	}
-	tr, err := c.Triage()
-	if err != nil {
-		return msg, nil // routing is not configured: the issue waits for a person
-	}
-	res, err := tr.Route(ctx, created, false)
-	if res.Message != "" {
-		msg += "; " + res.Message
-	}
-	return msg, err
-}
-
-// reconcileTicket is HandleTicket, reporting the open issue it created (0
-// for none).
-func reconcileTicket(ctx context.Context, c wire.Clients, id int64) (string, int, error) {
 	a, setup, err := c.Mirror()
 	if err != nil {
-		return "ticket ignored: " + err.Error(), 0, nil
+		return "ticket ignored: " + err.Error(), nil
 	}
 	r, err := a.SyncTicket(ctx, setup.Config, setup.Label, id)
 	if err != nil {
-		return "", 0, err
+		return "", err
 	}
 	if r.Failed() > 0 {
 		for _, o := range r.Outcomes {
 			if o.Error != "" {
-				return "", 0, fmt.Errorf("%d step(s) failed for ticket %d, the first %s (%s): %s", r.Failed(), id, o.Kind, o.Reason, o.Error)
+				return "", fmt.Errorf("%d step(s) failed for ticket %d, the first %s (%s): %s", r.Failed(), id, o.Kind, o.Reason, o.Error)
 			}
 		}
 	}
-	created := 0
-	for _, o := range r.Outcomes {
-		if o.Kind == mirror.CreateIssue && o.Error == "" && !closedIn(r.Outcomes, o.Issue) {
-			created = o.Issue
-		}
-	}
-	return fmt.Sprintf("ticket %d in step", id), created, nil
+	return fmt.Sprintf("ticket %d in step", id), nil
 }
 
 // onIssue reconciles the support issue a delivery names, whatever its
@@ -356,12 +323,4 @@ func onPull(ctx context.Context, c wire.Clients, e Envelope) (string, error) {
 		return fmt.Sprintf("stewards: %s", strings.Join(res.Stewards, ", ")), err
 	}
 	return "", nil
-}
-
-// closedIn reports whether outcomes closed issue n (as the ticket is done,
-// or as a duplicate of another run's).
-func closedIn(outcomes []mirror.Outcome, n int) bool {
-	return slices.ContainsFunc(outcomes, func(o mirror.Outcome) bool {
-		return o.Issue == n && o.Error == "" && (o.Kind == mirror.CloseIssue || o.Kind == mirror.CloseDuplicate)
-	})
 }

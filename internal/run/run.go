@@ -192,7 +192,7 @@ func (r *Report) key(ctx context.Context, c wire.Clients, o Options) {
 		msg, err := PlanTicket(ctx, c, o.Ticket)
 		r.add(name, "dry run, nothing written: "+msg+"; set STEWARD_WRITE to true for dispatched runs to write", err)
 	case o.Ticket != 0:
-		msg, err := DispatchTicket(ctx, c, o.Ticket)
+		msg, err := HandleTicket(ctx, c, o.Ticket)
 		r.add(name, msg, err)
 	default:
 		msg, err := HandleIssue(ctx, c, o.Issue)
