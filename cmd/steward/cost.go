@@ -12,7 +12,7 @@ func cmdCost(_ context.Context, e env, args []string) int {
 	tickets := fs.Int("tickets", 100, "tickets a week")
 	engineering := fs.Int("engineering", 30, "of them, tickets a week that need engineering (the automation rule fires only for these)")
 	dispatches := fs.Float64("dispatches", 3, "times the rule fires for one such ticket over its life")
-	events := fs.Float64("issue-events", 1, "changes people make to such a ticket's support issue over its life (closing, relabelling, unassigning), each a run")
+	events := fs.Float64("issue-events", 3, "changes to such a ticket's support issue that start a run of their own over its life: the labels steward puts on it when it creates it (the run that routes it; about 2), and people's (closing it, unassigning themselves)")
 	format := fs.String("format", "text", "text or json")
 	if code := parse(fs, e, args); code >= 0 {
 		return code

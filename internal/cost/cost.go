@@ -22,11 +22,11 @@ type Team struct {
 	// ticket over its life (created or tagged, priority and status
 	// changes): 3 by default.
 	DispatchesPerTicket float64
-	// IssueEventsPerTicket is how many changes people make to such a
-	// ticket's support issue that start a run of their own (closing it,
-	// relabelling it, unassigning themselves); steward cost's default is 1.
-	// steward's own changes start none (the workflow skips events a bot
-	// caused).
+	// IssueEventsPerTicket is how many changes to such a ticket's support
+	// issue start a run of their own: the labels steward puts on it as it
+	// creates it (their run routes it; the workflow skips every other event
+	// a bot caused) and people's (closing it, unassigning themselves);
+	// steward cost's default is 3.
 	IssueEventsPerTicket float64
 }
 
