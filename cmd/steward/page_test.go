@@ -7,13 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/support-steward/steward/internal/health"
+	"github.com/support-steward/steward/internal/health/healthtest"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/untrusted"
-	"github.com/support-steward/steward/internal/workdays"
 )
 
 func TestScheduleHTMLIsTheTeamRolesPage(t *testing.T) {
@@ -73,25 +70,8 @@ func savedReport(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("%v %v", err, probs)
 	}
-	now := fixedNow()
-	var tickets []health.Ticket
-	for i := range 12 {
-		created := now.Add(-time.Duration(i) * 31 * time.Hour)
-		tk := health.Ticket{ID: int64(i + 1), Priority: i%4 + 1, Status: 2, Created: created, Updated: created, Hub: untrusted.Of("Example Hub")}
-		if reply := created.Add(time.Duration(3+i*4) * time.Hour); reply.Before(now) {
-			tk.FirstResponded, tk.AgentResponded = reply, reply
-		}
-		tickets = append(tickets, tk)
-	}
-	rep := health.Build(health.Input{
-		Now: now, Weeks: 4, Roster: r, Calendar: workdays.New(r.Location(), r.Holidays),
-		Policy:  sla.Policy{FirstResponse: r.SLA.FirstResponseDays(), UpdateEvery: r.SLA.UpdateEveryDays()},
-		Tickets: tickets,
-	})
 	dir := t.TempDir()
-	if err := rep.Save(dir); err != nil {
-		t.Fatal(err)
-	}
+	healthtest.Save(t, r, fixedNow(), dir, "Example Hub", 12)
 	return dir
 }
 

@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/support-steward/steward/internal/health"
+	"github.com/support-steward/steward/internal/health/healthtest"
 	"github.com/support-steward/steward/internal/roster"
-	"github.com/support-steward/steward/internal/sla"
-	"github.com/support-steward/steward/internal/untrusted"
 	"github.com/support-steward/steward/internal/wire"
-	"github.com/support-steward/steward/internal/workdays"
 )
 
 // fixedRoster serves one roster at one moment.
@@ -94,29 +92,6 @@ func TestTeamPageWithoutARosterSaysSo(t *testing.T) {
 	}
 }
 
-// saveReport saves a support health report of r's team at now in dir, as
-// a run leaves one in STEWARD_CACHE_DIR.
-func saveReport(t *testing.T, r *roster.Roster, now time.Time, dir string, hub string, n int) {
-	t.Helper()
-	var tickets []health.Ticket
-	for i := range n {
-		created := now.Add(-time.Duration(i) * 33 * time.Hour)
-		tk := health.Ticket{ID: int64(i + 1), Priority: i%4 + 1, Status: 2, Created: created, Updated: created, Hub: untrusted.Of(hub)}
-		if reply := created.Add(time.Duration(2+i*5) * time.Hour); reply.Before(now) {
-			tk.FirstResponded, tk.AgentResponded = reply, reply
-		}
-		tickets = append(tickets, tk)
-	}
-	rep := health.Build(health.Input{
-		Now: now, Weeks: 4, Roster: r, Calendar: workdays.New(r.Location(), r.Holidays),
-		Policy:  sla.Policy{FirstResponse: r.SLA.FirstResponseDays(), UpdateEvery: r.SLA.UpdateEveryDays()},
-		Tickets: tickets,
-	})
-	if err := rep.Save(dir); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // GET / shows the support health report a run saved in the cache
 // directory, and a new one as soon as it is saved (a new ETag). A report
 // that cannot be read is logged, once for that version of the file, and
@@ -147,7 +122,7 @@ func TestTeamPageShowsTheSavedHealthReport(t *testing.T) {
 		t.Fatalf("no report saved: %d, section shown: %v, logs %q", plain.Code, strings.Contains(plain.Body.String(), section), logs.String())
 	}
 
-	saveReport(t, r, now, dir, "Example Hub", 10)
+	healthtest.Save(t, r, now, dir, "Example Hub", 10)
 	first := get(plain.Header().Get("ETag"))
 	if first.Code != 200 || !strings.Contains(first.Body.String(), section) {
 		t.Fatalf("a saved report: %d, the section is not on the page", first.Code)
@@ -161,7 +136,7 @@ func TestTeamPageShowsTheSavedHealthReport(t *testing.T) {
 		t.Errorf("the same report again: %d, want 304", again.Code)
 	}
 	// A later run's report: more tickets, another page.
-	saveReport(t, r, now, dir, "Example Hub", 14)
+	healthtest.Save(t, r, now, dir, "Example Hub", 14)
 	if next := get(etag); next.Code != 200 || next.Body.String() == first.Body.String() {
 		t.Errorf("a new report: %d, not shown", next.Code)
 	}
