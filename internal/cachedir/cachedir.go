@@ -8,6 +8,8 @@
 package cachedir
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -94,4 +96,11 @@ func (m Mark) Get() (time.Time, bool) {
 func (m Mark) Set(t time.Time) {
 	data, _ := json.Marshal(map[string]time.Time{"at": t})
 	Write(m.Dir, m.Name, data) // losing it costs a read over the usual window only
+}
+
+// Name is the file name a store keeps key's entry under: prefix, then a
+// digest of key (a key may hold any characters, and a name must not).
+func Name(prefix, key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return prefix + "-" + hex.EncodeToString(sum[:8]) + ".json"
 }

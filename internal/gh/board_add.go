@@ -2,8 +2,6 @@ package gh
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,10 +37,7 @@ type projectIDs struct {
 // maxProjectIDFile bounds the file read back: an id and its JSON.
 const maxProjectIDFile = 4 << 10
 
-func (p *projectIDs) file(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "project-" + hex.EncodeToString(sum[:8]) + ".json"
-}
+func (p *projectIDs) file(key string) string { return cachedir.Name("project", key) }
 
 func (p *projectIDs) get(key string) string {
 	p.mu.Lock()

@@ -2,8 +2,6 @@ package gh
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -54,8 +52,7 @@ type issueLists struct {
 }
 
 func (l *issueLists) file(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(l.dir, "issues-"+hex.EncodeToString(sum[:8])+".json")
+	return filepath.Join(l.dir, cachedir.Name("issues", key))
 }
 
 func (l *issueLists) get(key string) (issueList, bool) {

@@ -11,8 +11,6 @@ package wire
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -220,8 +218,7 @@ func (c Clients) Mirror() (*usecase.Mirror, mirror.Setup, error) {
 	m := &usecase.Mirror{Issues: issues, Desk: c.Tickets(), Render: s.Render, Now: c.Now, Log: c.Log, Roster: c.Roster, Resync: SnapshotWindow}
 	if c.CacheDir != "" {
 		// One account's tickets into one repository's label: its own mark.
-		sum := sha256.Sum256([]byte(strings.ToLower(s.FreshdeskDomain + " " + s.Owner + "/" + s.Repo + " " + s.Label)))
-		m.Mark = cachedir.Mark{Dir: c.CacheDir, Name: "sync-" + hex.EncodeToString(sum[:8]) + ".json"}
+		m.Mark = cachedir.Mark{Dir: c.CacheDir, Name: cachedir.Name("sync", strings.ToLower(s.FreshdeskDomain+" "+s.Owner+"/"+s.Repo+" "+s.Label))}
 	}
 	if b := s.Board; b != nil {
 		m.Board = c.board(b)
