@@ -95,7 +95,7 @@ const maxKeptList = 200 << 20
 // GitHub's time (its Date header) when the list was last brought up to
 // date, so steward's clock and GitHub's need not agree.
 func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error) {
-	key := strings.ToLower(x.Repo() + "\x00" + label)
+	key := x.listKey(label)
 	now := x.c.clock.Now()
 	var served time.Time // the latest Date GitHub answered with
 	read := func(opts *github.IssueListByRepoOptions) ([]port.Issue, error) {
@@ -137,6 +137,33 @@ func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error
 	x.c.lists.put(key, s)
 	return slices.Clone(s.Issues), nil
 }
+
+// Kept returns the issues with label as last read, asking GitHub nothing:
+// false when there is no kept list or it is due to be read whole. What
+// changed since is not in it; a caller that acts on it must check after.
+func (x *Issues) Kept(label string) ([]port.Issue, bool) {
+	s, ok := x.c.lists.get(x.listKey(label))
+	now := x.c.clock.Now()
+	if !ok || now.Sub(s.Fetched) > listRefresh || s.Fetched.After(now) {
+		return nil, false
+	}
+	return slices.Clone(s.Issues), true
+}
+
+// created puts an issue this client created into the kept lists of its
+// labels, their watermarks unchanged: a later run that trusts its kept
+// list (Kept) then knows the issue, and the next read re-reads it anyway.
+func (x *Issues) created(is port.Issue) {
+	for _, label := range is.Labels {
+		key := x.listKey(label)
+		if s, ok := x.c.lists.get(key); ok {
+			s.Issues = merge(s.Issues, []port.Issue{is}, label)
+			x.c.lists.put(key, s)
+		}
+	}
+}
+
+func (x *Issues) listKey(label string) string { return strings.ToLower(x.Repo() + "\x00" + label) }
 
 // merge puts the changed issues into the kept list: one that carries label
 // now replaces its old self or joins; one that no longer does leaves.

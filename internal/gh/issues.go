@@ -114,7 +114,9 @@ func (x *Issues) Create(ctx context.Context, n port.NewIssue) (port.Issue, error
 	if err != nil {
 		return port.Issue{}, err
 	}
-	return toIssue(is), nil
+	out := toIssue(is)
+	x.created(out)
+	return out, nil
 }
 
 // Edit changes an issue in one request.

@@ -67,6 +67,14 @@ type Pull struct {
 	Author string
 }
 
+// KeptIssues is Issues that keeps the lists it read.
+type KeptIssues interface {
+	// Kept returns the issues carrying label as last read, asking
+	// nothing: false when none is kept or it is too old to trust. What
+	// changed since is not in it.
+	Kept(label string) ([]Issue, bool)
+}
+
 // Issues is the repository's issues, as the use cases need them. A
 // missing label on removal is not an error.
 type Issues interface {
