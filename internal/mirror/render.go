@@ -90,11 +90,13 @@ func PriorityLabel(p int) string { return "priority: " + strings.ToLower(sla.Pri
 
 // LinkNote is the private note that links a ticket to its issue.
 func LinkNote(repo string, issue int, url string) string {
-	return fmt.Sprintf(`<p>Engineering work for this ticket is tracked in <a href="%s">%s#%d</a>.</p><!-- steward:link issue=%d -->`,
+	return fmt.Sprintf(`<p>Engineering work for this ticket is tracked in <a href="%s">%s#%d</a>.</p>`+linkMarkerPrefix+`%d -->`,
 		html.EscapeString(url), html.EscapeString(repo), issue, issue)
 }
 
-func linkMarker(issue int) string { return fmt.Sprintf("<!-- steward:link issue=%d -->", issue) }
+func linkMarker(issue int) string { return fmt.Sprintf(linkMarkerPrefix+"%d -->", issue) }
+
+const linkMarkerPrefix = "<!-- steward:link issue="
 
 // Closing is a pull request that closed an issue.
 type Closing struct {

@@ -63,6 +63,10 @@ func Done(status int) bool { return done(status) }
 // HasLink reports whether a note's HTML is the link note for issue.
 func HasLink(html string, issue int) bool { return strings.Contains(html, linkMarker(issue)) }
 
+// HasAnyLink reports whether a note's HTML is a link note for any issue
+// (of any repository: the marker does not name one).
+func HasAnyLink(html string) bool { return strings.Contains(html, linkMarkerPrefix) }
+
 // HasResolved reports whether a note's HTML is the resolved note for the
 // issue's closing at closedAt.
 func HasResolved(html string, issue int, closedAt time.Time) bool {

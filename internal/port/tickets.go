@@ -91,6 +91,15 @@ type Helpdesk interface {
 	AgentURL(id int64) string
 }
 
+// TicketNotesReader is a Helpdesk that reads a ticket with its first
+// conversations in the one request.
+type TicketNotesReader interface {
+	// TicketWithNotes reads a ticket as Helpdesk.Ticket does, with its
+	// first conversations, oldest first; all reports that they are every
+	// one it has.
+	TicketWithNotes(ctx context.Context, id int64, requester bool) (t Ticket, convs []Conversation, all bool, err error)
+}
+
 // Refused reports whether err is the service refusing a request as
 // invalid (HTTP 400): sending it again will not help until something
 // changes.
