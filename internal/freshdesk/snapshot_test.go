@@ -2,6 +2,7 @@ package freshdesk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -55,5 +56,28 @@ func TestARunReadsTheTicketListOnce(t *testing.T) {
 	}
 	if n := fd.Ledger().Count(sandbox.Route("GET /api/v2/tickets")); n != 2 {
 		t.Errorf("a wider window was answered from the snapshot")
+	}
+}
+
+// A ticket read with its notes is one request; its conversations are said
+// to be whole only when fewer than FreshDesk's ten came, so a note past
+// them is never taken for none.
+func TestATicketReadWithItsNotesSaysWhetherTheyCameWhole(t *testing.T) {
+	fd, c, _ := start(t, sandbox.FreshdeskOptions{})
+	tk := freshdesk.Tickets{C: c}
+	ctx := context.Background()
+	for _, replies := range []int{0, 9, 10, 12} {
+		id := fd.AddTicket(sandbox.FDTicket{Subject: "hub", CreatedAt: t0.Add(-time.Hour)})
+		for i := range replies {
+			fd.CustomerReply(id, fmt.Sprintf("reply %d", i))
+		}
+		fd.Ledger().Reset()
+		got, convs, all, err := tk.TicketWithNotes(ctx, id, false)
+		if err != nil || got.ID != id {
+			t.Fatalf("%d replies: %+v, %v", replies, got, err)
+		}
+		if want := min(replies, 10); len(convs) != want || all != (replies < 10) || fd.Ledger().Len() != 1 {
+			t.Errorf("%d replies: %d conversations, whole %v, in %d requests; want %d, %v, 1", replies, len(convs), all, fd.Ledger().Len(), want, replies < 10)
+		}
 	}
 }
