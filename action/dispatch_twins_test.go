@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -141,11 +142,10 @@ func TestADispatchsNewerTwinLeavesNoItemBehind(t *testing.T) {
 }
 
 // On a repository with more support issues than the add reads back, the
-// answer still reaches back past the list read first (an issue unchanged
-// since then is in it, with older ones after it): 4 GitHub requests. When
-// more than that many changed in between, a twin among them could be
-// missed, so the list is read again (one request more) and the twin is
-// found.
+// answer still reaches back past the kept list (an issue unchanged since
+// then is in it, with older ones after it): 3 GitHub requests. When more
+// than that many changed in between, a twin among them could be missed,
+// so the list is read (one request more) and the twin is found.
 func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T) {
 	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
 	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
@@ -185,8 +185,8 @@ func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T)
 			l++
 		}
 	}
-	if n != 4 || l != 1 {
-		t.Errorf("a quiet busy repository: %d GitHub requests (%d lists) to mirror, want 4 (1):\n%s", n, l, r.g.Ledger())
+	if n != 3 || l != 0 {
+		t.Errorf("a quiet busy repository: %d GitHub requests (%d lists) to mirror, want 3 (0):\n%s", n, l, r.g.Ledger())
 	}
 
 	// Busy: right before the dispatch creates its issue, another run
@@ -208,8 +208,8 @@ func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T)
 	if open, all := mirrorsOf(r, id); len(open) != 1 || len(all) != 2 || open[0].Number != all[0].Number {
 		t.Errorf("ticket %d: %d open of %d mirrors, want the older alone open", id, len(open), len(all))
 	}
-	if lists() != 2 {
-		t.Errorf("%d list reads, want 2 (the answer could not vouch for what changed meanwhile)", lists())
+	if lists() != 1 {
+		t.Errorf("%d list reads, want 1 (the answer could not vouch for what changed meanwhile)", lists())
 	}
 }
 
@@ -255,5 +255,137 @@ func TestADryRunDispatchForATicketThatNeedsNoIssueSaysSo(t *testing.T) {
 	r.vars["INPUT_TICKET"], r.vars["INPUT_DRY-RUN"] = fmt.Sprint(id), "true"
 	if code := r.run(); code != 0 || !strings.Contains(r.summary(), fmt.Sprintf("ticket %d needs no issue: it carries none of the mirrored tags", id)) {
 		t.Errorf("exit %d\n%s", code, r.summary())
+	}
+}
+
+// A dispatch creates a ticket's issue without reading the list only when
+// both sides say it has none: the kept list, and the ticket's own notes.
+// Here the kept list is older than the issue another run made, so only
+// the ticket can tell: by the link note, or, when the ticket has more
+// conversations than its read holds (FreshDesk gives the first ten), by
+// not being able to say. Either way the dispatch reads the list first and
+// makes no second issue, not even one it closes at once.
+func TestADispatchReadsTheListWhenTheTicketMayHaveAnIssueTheKeptListLacks(t *testing.T) {
+	for _, replies := range []int{0, 10} {
+		t.Run(fmt.Sprintf("%d replies", replies), func(t *testing.T) {
+			r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+			r.vars["INPUT_DRY-RUN"] = "false"
+			stale := t.TempDir()
+			r.vars["STEWARD_CACHE_DIR"] = stale
+			if code := r.run(); code != 0 { // keeps a list without the ticket's issue
+				t.Fatalf("the first scheduled run: exit %d\n%s", code, r.summary())
+			}
+			r.clock.Advance(time.Minute)
+			id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+			for i := range replies {
+				r.fd.CustomerReply(id, fmt.Sprintf("any news? (%d)", i))
+			}
+			r.vars["STEWARD_CACHE_DIR"] = t.TempDir() // a run whose cache the dispatch does not get
+			if code := r.run(); code != 0 {
+				t.Fatalf("the second scheduled run: exit %d\n%s", code, r.summary())
+			}
+			if _, all := mirrorsOf(r, id); len(all) != 1 {
+				t.Fatalf("the scheduled run made %d issues for ticket %d", len(all), id)
+			}
+			r.clock.Advance(time.Minute)
+			r.vars["STEWARD_CACHE_DIR"], r.vars["INPUT_TICKET"] = stale, fmt.Sprint(id)
+			r.g.Ledger().Reset()
+			if code := r.run(); code != 0 {
+				t.Fatalf("the dispatch: exit %d\n%s", code, r.summary())
+			}
+			if _, all := mirrorsOf(r, id); len(all) != 1 {
+				t.Errorf("ticket %d has %d issues, want the one the scheduled run made", id, len(all))
+			}
+			created := r.g.Ledger().Count(func(q sandbox.Request) bool { return q.Route == "POST /repos/{owner}/{repo}/issues" })
+			lists := r.g.Ledger().Count(func(q sandbox.Request) bool { return q.Route == "GET /repos/{owner}/{repo}/issues" })
+			if created != 0 || lists != 1 {
+				t.Errorf("the dispatch created %d issues and read the list %d times, want 0 and 1:\n%s", created, lists, r.g.Ledger())
+			}
+		})
+	}
+}
+
+// A person opened an issue naming the ticket after the kept list was
+// read, and its own run has not adopted it yet, so neither the kept list
+// nor the ticket knows of it: the dispatch creates an issue, then finds
+// the person's in the add's answer and does what reading the list first
+// would have done. The person's issue becomes the mirror, with its item;
+// the created one is closed as its duplicate, with none. (Reading the
+// list first makes no issue at all; the closed duplicate is the price of
+// the request saved, in this race only.)
+func TestADispatchThatCreatedBesideAPersonsIssueAdoptsThatIssue(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	if code := r.run(); code != 0 {
+		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+	}
+	r.clock.Advance(time.Minute)
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	theirs := r.g.CreateIssue("open-infra", "support", "ada-l", "Example hub is down", fmt.Sprintf("Seen in FreshDesk #%d.", id), "support")
+	r.clock.Advance(time.Second)
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	r.g.Ledger().Reset()
+	if code := r.run(); code != 0 {
+		t.Fatalf("the dispatch: exit %d\n%s", code, r.summary())
+	}
+	open, all := mirrorsOf(r, id)
+	if len(open) != 1 || open[0].Number != theirs || len(all) != 2 {
+		t.Fatalf("ticket %d: open mirrors %+v of %d, want #%d alone open", id, open, len(all), theirs)
+	}
+	ours := all[0].Number
+	if ours == theirs {
+		ours = all[1].Number
+	}
+	var dup sandbox.Issue
+	for _, is := range all {
+		if is.Number == ours {
+			dup = is
+		}
+	}
+	if dup.State != "closed" || dup.StateReason != "duplicate" {
+		t.Errorf("the created issue #%d: %s (%s), want closed as a duplicate", ours, dup.State, dup.StateReason)
+	}
+	items := r.g.ProjectItems("open-infra", 12)
+	// Adopted, the person's issue keeps its own labels (no priority: the
+	// board says Medium), as when the list is read first.
+	if len(items) != 1 || items[0].Issue != fmt.Sprintf("open-infra/support#%d", theirs) || items[0].Values["Status"] != "Todo" {
+		t.Errorf("board: %+v, want the person's issue's item alone", items)
+	}
+	t.Logf("%d GitHub requests:\n%s", r.g.Ledger().Len(), r.g.Ledger())
+}
+
+// With nothing kept (the first dispatch after STEWARD_CACHE_DIR was
+// emptied) nothing says the ticket has no issue, so the list is read
+// before the create, and the board's id before the add: 5 requests.
+func TestADispatchWithNothingKeptReadsTheListBeforeItCreates(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	r.vars["INPUT_DRY-RUN"] = "false"
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
+	if code := r.run(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.summary())
+	}
+	var routes []string
+	for _, q := range r.g.Ledger().Requests() {
+		routes = append(routes, q.Route)
+	}
+	list, create := slices.Index(routes, "GET /repos/{owner}/{repo}/issues"), slices.Index(routes, "POST /repos/{owner}/{repo}/issues")
+	if list < 0 || create < list {
+		t.Errorf("requests %v: want the list read before the create", routes)
+	}
+	if _, all := mirrorsOf(r, id); len(all) != 1 {
+		t.Errorf("ticket %d has %d issues", id, len(all))
+	}
+	// Up to the item's fields and place, the third GraphQL request.
+	n, graphql := 0, 0
+	for ; n < len(routes) && graphql < 3; n++ {
+		if routes[n] == "POST /graphql" {
+			graphql++
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d GitHub requests to mirror the ticket with nothing kept, want 5:\n%s", n, r.g.Ledger())
 	}
 }

@@ -33,7 +33,7 @@ type Team struct {
 // Assumptions of the shipped workflow and of a run's cost, measured with
 // the sandboxes (BENCHMARKS.md): a job that ends within a minute is billed
 // one; a quiet scheduled run costs 1 FreshDesk and 2 GitHub requests, a
-// busy one more; a dispatched ticket 2 FreshDesk and 4 GitHub.
+// busy one more; a dispatched new ticket 2 FreshDesk and 3 GitHub.
 const (
 	weeksPerMonth      = 365.25 / 12 / 7
 	weekdayRunsPerWeek = 5 * 24 // hourly on weekdays
@@ -44,7 +44,7 @@ const (
 	FreeMinutes        = 2000
 	scheduledGitHub    = 2
 	scheduledFreshdesk = 1
-	dispatchGitHub     = 4
+	dispatchGitHub     = 3
 	dispatchFreshdesk  = 2
 	perChangeGitHub    = 4 // a change the schedule carries: about a new ticket's writes
 	perChangeFreshdesk = 1

@@ -24,7 +24,10 @@ var (
 //
 // A world is the in-repo sandboxes (GitHub with a Projects v2 board, and
 // FreshDesk) on one manual clock, wired to steward by wire.Connect from a
-// roster, as a deployment is. Each seed draws a sequence of steps; each
+// roster, as a deployment is; in even seeds every process shares one
+// STEWARD_CACHE_DIR (so a delivery for a new ticket may create its issue
+// from the kept list without reading the list first), in odd seeds none
+// keeps anything. Each seed draws a sequence of steps; each
 // step advances the clock a few minutes and makes ONE change from one side:
 //
 //   - FreshDesk (an agent, or the requester): a new ticket, tagged
@@ -158,7 +161,7 @@ type outcome struct {
 // playSteps runs the steps, then the quiet round, in mode m on a fresh
 // world, checking the invariants after every step's reconcile.
 func playSteps(tb testing.TB, seed int, m mode, steps []step, trace bool) outcome {
-	w := newWorld(tb)
+	w := newWorld(tb, seed%2 == 0) // even seeds keep what they read
 	w.racing = m == atOnce
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(m)+1)) // the network's whims, per mode
 	rec := &recorder{}

@@ -93,7 +93,11 @@ type world struct {
 
 // newWorld makes a world at t0: an empty support repository with two
 // other sprint items on its board, an empty FreshDesk with two companies.
-func newWorld(t testing.TB) *world {
+//
+// With keep, every process keeps what it read in one STEWARD_CACHE_DIR
+// (the kept issue list, the board's id, the sync mark), as deployments
+// do; without, each starts from nothing.
+func newWorld(t testing.TB, keep bool) *world {
 	t.Helper()
 	r, probs := roster.Parse("roster.yaml", []byte(modelRoster))
 	if r == nil {
@@ -119,6 +123,9 @@ func newWorld(t testing.TB) *world {
 	w.fd.AddCompany(sandbox.FDCompany{ID: 2, Name: "Uni Bootcamp"})
 	vars := map[string]string{"GITHUB_API_URL": "https://api.github.sandbox/", "GITHUB_TOKEN": "steward-token",
 		"FRESHDESK_API_KEY": "fd-key", "FRESHDESK_BASE_URL": "https://acme.freshdesk.sandbox"}
+	if keep {
+		vars["STEWARD_CACHE_DIR"] = t.TempDir()
+	}
 	w.env = wire.Env{Getenv: func(k string) string { return vars[k] }, Now: clock.Now, Clock: clock,
 		Transport: sandbox.Transport{Handler: byHost{github: gh, freshdesk: w.fd}}}
 	w.addOtherItem("Upgrade the cluster to Kubernetes 1.31")

@@ -160,18 +160,47 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 
 // SyncTicket reconciles one ticket and its issue now, as a webhook asks:
 // it re-reads the ticket instead of trusting the delivery, then the board.
+//
+// A ticket that needs an issue and has none is the one case that does not
+// read the support issues first: when the kept list (port.KeptIssues) has
+// no issue for it and the ticket's own conversations, read with it, hold
+// no link steward wrote, the issue is created at once. Whether another
+// run made one meanwhile is then told by the board add's answer (or a
+// read of the list), and the newer is closed as a duplicate, as when two
+// runs race. Every other change reads the list first: it edits an issue,
+// and must not act on a state older than the change it answers.
 func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
-	issues, err := m.listIssues(ctx, label)
+	kept, trusted := m.keptIssues(label)
+	trusted = trusted && !mirror.Mirrored(kept, c.Domain, id) // an issue to edit: read the list
+	t, linked, err := m.readTicket(ctx, c, id, trusted)
 	if err != nil {
 		return mirror.Report{}, err
 	}
-	r, err := m.syncTicket(ctx, c, id, issues)
-	if err != nil || len(r.Planned) == 0 {
-		if err == nil {
-			_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
-			r.Outcomes = append(r.Outcomes, board...)
+	hubs := map[int64]string{}
+	var issues []mirror.Issue
+	var r mirror.Report
+	blind := false // created without reading the list first
+	if trusted && !linked {
+		if r, err = m.planFor(ctx, c, t, kept, hubs); err != nil {
+			return r, err
 		}
-		return r, err
+		if creates(r.Planned) {
+			issues, blind = kept, true
+		}
+	}
+	if issues == nil {
+		if issues, err = m.listIssues(ctx, label); err != nil {
+			return mirror.Report{}, err
+		}
+		if r, err = m.planFor(ctx, c, t, issues, hubs); err != nil {
+			return r, err
+		}
+	}
+	r.Outcomes = m.Apply(ctx, r.Planned)
+	if len(r.Planned) == 0 {
+		_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
+		r.Outcomes = append(r.Outcomes, board...)
+		return r, nil
 	}
 	// Read what the writes changed: the board pass sees the issue as it
 	// now is, and a run that mirrored the ticket at the same moment is
@@ -189,6 +218,15 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 				release()
 				return r, err
 			}
+			if blind {
+				var adopted []mirror.Outcome
+				issues, adopted, err = m.adoptFirst(ctx, c, label, t, issues, r.Outcomes, hubs)
+				r.Outcomes = append(r.Outcomes, adopted...)
+				if err != nil {
+					release()
+					return r, err
+				}
+			}
 			var twins, board []mirror.Outcome
 			issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
 			items := m.takeBack(ctx, added, created, twins)
@@ -202,12 +240,51 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	if issues, err = m.listIssues(ctx, label); err != nil {
 		return r, err
 	}
+	if blind {
+		var adopted []mirror.Outcome
+		issues, adopted, err = m.adoptFirst(ctx, c, label, t, issues, r.Outcomes, hubs)
+		r.Outcomes = append(r.Outcomes, adopted...)
+		if err != nil {
+			return r, err
+		}
+	}
 	var twins []mirror.Outcome
 	issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
 	r.Outcomes = append(r.Outcomes, twins...)
 	_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
 	r.Outcomes = append(r.Outcomes, board...)
 	return r, nil
+}
+
+// adoptFirst does for a ticket whose issue was created without reading
+// the list first (SyncTicket) what reading it would have done: when the
+// issues read since hold one a person opened naming the ticket, that one
+// is adopted, as the plan made without the created issue says. The
+// created issue, now the newer of two mirrors, is then closed as a
+// duplicate by closeOwnTwins. The issues are read again after adopting.
+func (m *Mirror) adoptFirst(ctx context.Context, c mirror.Config, label string, t mirror.Ticket, issues []mirror.Issue, outcomes []mirror.Outcome, hubs map[int64]string) ([]mirror.Issue, []mirror.Outcome, error) {
+	mine := map[int]bool{}
+	for _, o := range outcomes {
+		if o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 {
+			mine[o.Issue] = true
+		}
+	}
+	if len(mine) == 0 {
+		return issues, nil, nil
+	}
+	others := slices.DeleteFunc(slices.Clone(issues), func(is mirror.Issue) bool { return mine[is.Number] })
+	plan, err := m.planFor(ctx, c, t, others, hubs)
+	if err != nil || !slices.ContainsFunc(plan.Planned, func(w mirror.Work) bool {
+		return len(w.Actions) > 0 && w.Actions[0].Kind == mirror.AdoptIssue
+	}) {
+		return issues, nil, err
+	}
+	adopted := m.Apply(ctx, plan.Planned)
+	fresh, err := m.listIssues(ctx, label)
+	if err != nil {
+		return issues, adopted, err
+	}
+	return fresh, adopted, nil
 }
 
 // addCreated puts the issue outcomes say this pass created on the board,
@@ -377,7 +454,11 @@ func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mi
 // issue, or, for a delivery about an issue that mirrors the ticket, that
 // issue alone (a duplicate is the scheduled sync's to find).
 func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
-	r, err := m.planTicket(ctx, c, id, issues)
+	t, _, err := m.readTicket(ctx, c, id, false)
+	if err != nil {
+		return mirror.Report{}, err
+	}
+	r, err := m.planFor(ctx, c, t, issues, map[int64]string{})
 	if err != nil {
 		return r, err
 	}
@@ -394,31 +475,80 @@ func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, 
 	if err != nil {
 		return mirror.Report{DryRun: true}, false, err
 	}
-	r, err = m.planTicket(ctx, c, id, issues)
+	t, _, err := m.readTicket(ctx, c, id, false)
+	if err == nil {
+		r, err = m.planFor(ctx, c, t, issues, map[int64]string{})
+	}
 	r.DryRun = true
 	return r, mirror.Mirrored(issues, c.Domain, id), err
 }
 
-// planTicket reads ticket id and plans its work with the issues given.
-func (m *Mirror) planTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
+// keptIssues is the support issues as last read, when the issues keep
+// them (port.KeptIssues) and the list is fresh enough to trust.
+func (m *Mirror) keptIssues(label string) ([]mirror.Issue, bool) {
+	k, ok := m.Issues.(port.KeptIssues)
+	if !ok {
+		return nil, false
+	}
+	kept, ok := k.Kept(label)
+	if !ok {
+		return nil, false
+	}
+	out := make([]mirror.Issue, len(kept))
+	for i, is := range kept {
+		out[i] = mirrorIssue(is)
+	}
+	return out, true
+}
+
+// readTicket reads ticket id; with notes, and a helpdesk that reads a
+// ticket's conversations with it (port.TicketNotesReader), it also reports
+// whether the ticket may be linked to an issue already: a note of
+// steward's links it, or its conversations were too many to see whole.
+func (m *Mirror) readTicket(ctx context.Context, c mirror.Config, id int64, notes bool) (mirror.Ticket, bool, error) {
+	if nr, ok := m.Desk.(port.TicketNotesReader); ok && notes {
+		pt, convs, all, err := nr.TicketWithNotes(ctx, id, c.IncludeRequester)
+		if err != nil {
+			return mirror.Ticket{}, true, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
+		}
+		linked := !all || slices.ContainsFunc(convs, func(cv port.Conversation) bool { return mirror.HasAnyLink(cv.HTML) })
+		return mirrorTicket(pt), linked, nil
+	}
 	pt, err := m.Desk.Ticket(ctx, id, c.IncludeRequester)
 	if err != nil {
-		return mirror.Report{}, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
+		return mirror.Ticket{}, true, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
 	}
-	t := mirrorTicket(pt)
+	return mirrorTicket(pt), true, nil
+}
+
+// creates reports whether works create an issue.
+func creates(works []mirror.Work) bool {
+	return slices.ContainsFunc(works, func(w mirror.Work) bool {
+		return slices.ContainsFunc(w.Actions, func(a mirror.Action) bool { return a.Kind == mirror.CreateIssue })
+	})
+}
+
+// planFor plans ticket t's work with the issues given, reading its hub's
+// name when no issue names it (hubs keeps the names read).
+func (m *Mirror) planFor(ctx context.Context, c mirror.Config, t mirror.Ticket, issues []mirror.Issue, hubs map[int64]string) (mirror.Report, error) {
 	in := mirror.Input{Now: m.Now, Tickets: []mirror.Ticket{t}, Issues: issues, Hubs: map[int64]string{}}
 	if t.Company != 0 {
-		name := mirror.KnownHubs(issues)[t.Company]
-		if name == "" && (c.Matches(t) || mirror.Mirrored(issues, c.Domain, id)) {
+		name, read := hubs[t.Company]
+		if !read {
+			name = mirror.KnownHubs(issues)[t.Company]
+		}
+		if name == "" && !read && (c.Matches(t) || mirror.Mirrored(issues, c.Domain, t.ID)) {
+			var err error
 			if name, err = m.Desk.CompanyName(ctx, t.Company); err != nil {
 				return mirror.Report{}, fmt.Errorf("reading FreshDesk company %d: %w", t.Company, err)
 			}
+			hubs[t.Company] = name
 		}
 		in.Hubs[t.Company] = name
 	}
 	var works []mirror.Work
 	for _, w := range mirror.Plan(c, in) {
-		if w.Ticket == id {
+		if w.Ticket == t.ID {
 			works = append(works, w)
 		}
 	}
