@@ -64,7 +64,7 @@ func TestAKeptListHoldsTheIssuesTheClientCreated(t *testing.T) {
 		return x
 	}
 	first := issues()
-	if _, ok := first.Kept("support"); ok {
+	if _, _, ok := first.Kept("support"); ok {
 		t.Fatal("a list was kept before any was read")
 	}
 	if _, err := first.List(context.Background(), "support", "all"); err != nil {
@@ -78,12 +78,15 @@ func TestAKeptListHoldsTheIssuesTheClientCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Ledger().Reset()
-	kept, ok := issues().Kept("support") // a new process, as the next run
+	kept, asOf, ok := issues().Kept("support") // a new process, as the next run
 	if !ok || len(kept) != 2 || kept[1].Number != made.Number || g.Ledger().Len() != 0 {
 		t.Errorf("kept %+v (%v) after %d requests, want the listed issue and #%d", kept, ok, g.Ledger().Len(), made.Number)
 	}
+	if !asOf.Equal(t0) || kept[0].Updated.After(asOf) {
+		t.Errorf("kept as of %v, want the list's read at %v", asOf, t0)
+	}
 	clk.Advance(25 * time.Hour)
-	if _, ok := issues().Kept("support"); ok {
+	if _, _, ok := issues().Kept("support"); ok {
 		t.Error("a day-old list is offered as current")
 	}
 }

@@ -138,16 +138,18 @@ func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error
 	return slices.Clone(s.Issues), nil
 }
 
-// Kept returns the issues with label as last read, asking GitHub nothing:
-// false when there is no kept list or it is due to be read whole. What
-// changed since is not in it; a caller that acts on it must check after.
-func (x *Issues) Kept(label string) ([]port.Issue, bool) {
+// Kept returns the issues with label as last read, asking GitHub nothing,
+// and the watermark they were read up to: false when there is no kept
+// list or it is due to be read whole. What changed since is not in it
+// (the issues this client created are, changed after the watermark); a
+// caller that acts on it must check after.
+func (x *Issues) Kept(label string) ([]port.Issue, time.Time, bool) {
 	s, ok := x.c.lists.get(x.listKey(label))
 	now := x.c.clock.Now()
-	if !ok || now.Sub(s.Fetched) > listRefresh || s.Fetched.After(now) {
-		return nil, false
+	if !ok || now.Sub(s.Fetched) > listRefresh || s.Fetched.After(now) || s.Watermark.IsZero() {
+		return nil, time.Time{}, false
 	}
-	return slices.Clone(s.Issues), true
+	return slices.Clone(s.Issues), s.Watermark, true
 }
 
 // created puts an issue this client created into the kept lists of its

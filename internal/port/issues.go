@@ -70,9 +70,10 @@ type Pull struct {
 // KeptIssues is Issues that keeps the lists it read.
 type KeptIssues interface {
 	// Kept returns the issues carrying label as last read, asking
-	// nothing: false when none is kept or it is too old to trust. What
-	// changed since is not in it.
-	Kept(label string) ([]Issue, bool)
+	// nothing, and when (GitHub's time) that read was: false when none is
+	// kept or it is too old to trust. What changed since is not in it,
+	// but issues the client created since are, changed after asOf.
+	Kept(label string) (issues []Issue, asOf time.Time, ok bool)
 }
 
 // Issues is the repository's issues, as the use cases need them. A

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"time"
@@ -170,7 +171,7 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 // runs race. Every other change reads the list first: it edits an issue,
 // and must not act on a state older than the change it answers.
 func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
-	kept, trusted := m.keptIssues(label)
+	kept, keptAsOf, trusted := m.keptIssues(label)
 	trusted = trusted && !mirror.Mirrored(kept, c.Domain, id) // an issue to edit: read the list
 	t, linked, err := m.readTicket(ctx, c, id, trusted)
 	if err != nil {
@@ -179,13 +180,14 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	hubs := map[int64]string{}
 	var issues []mirror.Issue
 	var r mirror.Report
-	blind := false // created without reading the list first
+	blind := false     // created without reading the list first
+	var asOf time.Time // when issues were read, if not just now
 	if trusted && !linked {
 		if r, err = m.planFor(ctx, c, t, kept, hubs); err != nil {
 			return r, err
 		}
 		if creates(r.Planned) {
-			issues, blind = kept, true
+			issues, asOf, blind = kept, keptAsOf, true
 		}
 	}
 	if issues == nil {
@@ -212,7 +214,7 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 		release := m.Board.Hold()
 		added, created, ok := m.addCreated(ctx, label, r.Outcomes)
 		if ok {
-			if covers(issues, added, created.Issue) {
+			if covers(issues, asOf, added, created.Issue) {
 				issues = withRecent(issues, added.Recent)
 			} else if issues, err = m.listIssues(ctx, label); err != nil {
 				release()
@@ -272,7 +274,11 @@ func (m *Mirror) adoptFirst(ctx context.Context, c mirror.Config, label string, 
 	if len(mine) == 0 {
 		return issues, nil, nil
 	}
-	others := slices.DeleteFunc(slices.Clone(issues), func(is mirror.Issue) bool { return mine[is.Number] })
+	// Only an issue older than the one created: a person's issue opened
+	// after it names a ticket already tracked, as reading first would
+	// have found too.
+	first := slices.Min(slices.Collect(maps.Keys(mine)))
+	others := slices.DeleteFunc(slices.Clone(issues), func(is mirror.Issue) bool { return is.Number >= first })
 	plan, err := m.planFor(ctx, c, t, others, hubs)
 	if err != nil || !slices.ContainsFunc(plan.Planned, func(w mirror.Work) bool {
 		return len(w.Actions) > 0 && w.Actions[0].Kind == mirror.AdoptIssue
@@ -326,8 +332,10 @@ func (m *Mirror) addCreated(ctx context.Context, label string, outcomes []mirror
 // unchanged, with an older one after it. An issue unchanged since before
 // was read changed no later than that read, so every issue changed after
 // it, a twin another run made or adopted meanwhile among them, is newer
-// than the oldest of recent and in it.
-func covers(before []mirror.Issue, added port.AddedItem, created int) bool {
+// than the oldest of recent and in it. A kept list also holds issues
+// created after it was read (asOf, when not zero): those vouch for
+// nothing before them, so only an issue changed before asOf does.
+func covers(before []mirror.Issue, asOf time.Time, added port.AddedItem, created int) bool {
 	if !slices.ContainsFunc(added.Recent, func(is port.Issue) bool { return is.Number == created }) {
 		return false
 	}
@@ -343,7 +351,7 @@ func covers(before []mirror.Issue, added port.AddedItem, created int) bool {
 		seen[is.Number] = is.Updated
 	}
 	for _, is := range added.Recent {
-		if u, ok := seen[is.Number]; ok && !u.IsZero() && u.Equal(is.Updated) && oldest.Before(u) {
+		if u, ok := seen[is.Number]; ok && !u.IsZero() && u.Equal(is.Updated) && oldest.Before(u) && (asOf.IsZero() || u.Before(asOf)) {
 			return true
 		}
 	}
@@ -483,22 +491,23 @@ func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, 
 	return r, mirror.Mirrored(issues, c.Domain, id), err
 }
 
-// keptIssues is the support issues as last read, when the issues keep
-// them (port.KeptIssues) and the list is fresh enough to trust.
-func (m *Mirror) keptIssues(label string) ([]mirror.Issue, bool) {
+// keptIssues is the support issues as last read, and when, when the
+// issues keep them (port.KeptIssues) and the list is fresh enough to
+// trust.
+func (m *Mirror) keptIssues(label string) ([]mirror.Issue, time.Time, bool) {
 	k, ok := m.Issues.(port.KeptIssues)
 	if !ok {
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	kept, ok := k.Kept(label)
+	kept, asOf, ok := k.Kept(label)
 	if !ok {
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	out := make([]mirror.Issue, len(kept))
 	for i, is := range kept {
 		out[i] = mirrorIssue(is)
 	}
-	return out, true
+	return out, asOf, true
 }
 
 // readTicket reads ticket id; with notes, and a helpdesk that reads a
