@@ -165,3 +165,37 @@ func TestOnlyAPersonsChangeToAnIssueStartsAJob(t *testing.T) {
 		}
 	}
 }
+
+// What a run kept is saved whatever the run's outcome, under a key of its
+// own (a re-run's too), and the next run restores the newest: a run that
+// created an issue and then failed (its link note refused) must not leave
+// the next dispatch a list without that issue. actions/cache's own post
+// step saves on success only.
+func TestTheWorkflowSavesWhatARunKeptEvenWhenItFails(t *testing.T) {
+	w := readWorkflow(t, "steward.yml")
+	var restore, save, steward = -1, -1, -1
+	steps := w.Jobs["run"].Steps
+	for i, s := range steps {
+		switch s.Uses {
+		case "actions/cache@v4":
+			t.Errorf("step %d uses actions/cache, whose save is skipped when the job fails", i)
+		case "actions/cache/restore@v4":
+			restore = i
+		case "actions/cache/save@v4":
+			save = i
+		case "./":
+			steward = i
+		}
+	}
+	if restore < 0 || save < 0 || !(restore < steward && steward < save) {
+		t.Fatalf("steps: restore %d, steward %d, save %d", restore, steward, save)
+	}
+	r, s := steps[restore].With, steps[save].With
+	if !strings.HasPrefix(steps[save].If, "always()") {
+		t.Errorf("the save runs if %q, want always()", steps[save].If)
+	}
+	if r["key"] != s["key"] || !strings.Contains(s["key"], "github.run_id") || !strings.Contains(s["key"], "github.run_attempt") ||
+		!strings.HasPrefix(s["key"], r["restore-keys"]) || r["path"] != s["path"] {
+		t.Errorf("restore %v, save %v: want one path, a key per run attempt, restored by its prefix", r, s)
+	}
+}
