@@ -2,7 +2,10 @@ package gh_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,5 +91,65 @@ func TestAKeptListHoldsTheIssuesTheClientCreated(t *testing.T) {
 	clk.Advance(25 * time.Hour)
 	if _, _, ok := issues().Kept("support"); ok {
 		t.Error("a day-old list is offered as current")
+	}
+}
+
+// One client serves many deliveries at once (steward serve): a read of the
+// list under way while another delivery creates an issue must not keep its
+// older answer without that issue, or a later dispatch would take the
+// ticket for new. Found by review.
+func TestAnIssueCreatedDuringAListReadStaysKept(t *testing.T) {
+	clk := sandbox.NewManualClock(t0)
+	g := sandbox.NewGitHub(sandbox.GitHubOptions{Tokens: map[string]string{"tok": "bot"}, Clock: clk})
+	g.AddRepo("acme", "support", "main", nil)
+	g.CreateIssue("acme", "support", "x", "one", "", "support")
+	hold, answered := make(chan struct{}), make(chan struct{})
+	var gate atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if gate.Load() && r.Method == http.MethodGet && r.URL.Path == "/repos/acme/support/issues" {
+			rec := httptest.NewRecorder()
+			g.ServeHTTP(rec, r) // answered before the create, delivered after
+			close(answered)
+			<-hold
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+			return
+		}
+		g.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c, err := gh.New(gh.Config{APIURL: srv.URL, Token: "tok", Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := c.Issues("acme/support")
+	ctx := context.Background()
+	if _, err := x.List(ctx, "support", "all"); err != nil {
+		t.Fatal(err)
+	}
+	gate.Store(true)
+	done := make(chan struct{})
+	go func() { x.List(ctx, "support", "all"); close(done) }() // another delivery's read
+	<-answered
+	gate.Store(false)
+	made, err := x.Create(ctx, port.NewIssue{Title: "mirror", Body: "b", Labels: []string{"support"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(hold)
+	<-done
+	kept, _, ok := x.Kept("support")
+	if !ok || !slices.ContainsFunc(kept, func(is port.Issue) bool { return is.Number == made.Number }) {
+		t.Errorf("kept (%v) %+v, without #%d the client created during the read", ok, kept, made.Number)
+	}
+	// The next read, begun after the create, keeps it from GitHub's answer.
+	if _, err := x.List(ctx, "support", "all"); err != nil {
+		t.Fatal(err)
+	}
+	if kept, _, _ := x.Kept("support"); len(kept) != 2 {
+		t.Errorf("after the next read, kept %+v", kept)
 	}
 }

@@ -45,10 +45,72 @@ type issueList struct {
 }
 
 // issueLists keeps the lists a client read, by repository and label.
+//
+// One client serves many deliveries at once (steward serve), so an issue
+// the client creates while a read of its list is under way must not be
+// lost when that read's older answer is kept: reads and creates are
+// ordered (seq), an issue created after a read began is merged into what
+// it keeps, and a read that began before the one whose list is kept keeps
+// nothing.
 type issueLists struct {
-	dir string
-	mu  sync.Mutex
-	m   map[string]issueList
+	dir  string
+	mu   sync.Mutex
+	m    map[string]issueList
+	seq  uint64
+	kept map[string]uint64      // the start of the read whose list is kept
+	made map[string][]madeIssue // created, until a read that began after is kept
+}
+
+type madeIssue struct {
+	seq   uint64
+	issue port.Issue
+}
+
+// begin orders a read of key's list among reads and creates.
+func (l *issueLists) begin() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seq++
+	return l.seq
+}
+
+// putRead keeps s, the list a read that began at start made, unless a read
+// that began later is kept already; with the issues created since start.
+func (l *issueLists) putRead(key, label string, s issueList, start uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.kept[key] > start {
+		return
+	}
+	for _, mi := range l.made[key] {
+		if mi.seq > start && !slices.ContainsFunc(s.Issues, func(is port.Issue) bool { return is.Number == mi.issue.Number }) {
+			s.Issues = merge(s.Issues, []port.Issue{mi.issue}, label)
+		}
+	}
+	if l.made != nil {
+		l.made[key] = slices.DeleteFunc(l.made[key], func(mi madeIssue) bool { return mi.seq < start })
+	}
+	if l.kept == nil {
+		l.kept = map[string]uint64{}
+	}
+	l.kept[key] = start
+	l.putLocked(key, s)
+}
+
+// created puts an issue the client created into key's kept list, if any,
+// and remembers it for the reads under way.
+func (l *issueLists) created(key, label string, is port.Issue) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seq++
+	if l.made == nil {
+		l.made = map[string][]madeIssue{}
+	}
+	l.made[key] = append(l.made[key], madeIssue{seq: l.seq, issue: is})
+	if s, ok := l.getLocked(key); ok {
+		s.Issues = merge(s.Issues, []port.Issue{is}, label)
+		l.putLocked(key, s)
+	}
 }
 
 func (l *issueLists) file(key string) string {
@@ -58,6 +120,10 @@ func (l *issueLists) file(key string) string {
 func (l *issueLists) get(key string) (issueList, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.getLocked(key)
+}
+
+func (l *issueLists) getLocked(key string) (issueList, bool) {
 	if s, ok := l.m[key]; ok {
 		return s, true
 	}
@@ -72,9 +138,7 @@ func (l *issueLists) get(key string) (issueList, bool) {
 	return s, true
 }
 
-func (l *issueLists) put(key string, s issueList) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *issueLists) putLocked(key string, s issueList) {
 	if l.m == nil {
 		l.m = map[string]issueList{}
 	}
@@ -97,6 +161,7 @@ const maxKeptList = 200 << 20
 func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error) {
 	key := x.listKey(label)
 	now := x.c.clock.Now()
+	start := x.c.lists.begin()
 	var served time.Time // the latest Date GitHub answered with
 	read := func(opts *github.IssueListByRepoOptions) ([]port.Issue, error) {
 		all, err := All(func(page int) ([]*github.Issue, *github.Response, error) {
@@ -134,7 +199,7 @@ func (x *Issues) listAll(ctx context.Context, label string) ([]port.Issue, error
 		}
 	}
 	s.Watermark = served
-	x.c.lists.put(key, s)
+	x.c.lists.putRead(key, label, s, start)
 	return slices.Clone(s.Issues), nil
 }
 
@@ -157,11 +222,7 @@ func (x *Issues) Kept(label string) ([]port.Issue, time.Time, bool) {
 // list (Kept) then knows the issue, and the next read re-reads it anyway.
 func (x *Issues) created(is port.Issue) {
 	for _, label := range is.Labels {
-		key := x.listKey(label)
-		if s, ok := x.c.lists.get(key); ok {
-			s.Issues = merge(s.Issues, []port.Issue{is}, label)
-			x.c.lists.put(key, s)
-		}
+		x.c.lists.created(x.listKey(label), label, is)
 	}
 }
 
