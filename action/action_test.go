@@ -348,7 +348,9 @@ func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
 		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
 	}
 	otherNotes := len(r.fd.Conversations(other))
-	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	// From a hub no issue names yet: its name comes with the ticket.
+	r.fd.AddCompany(sandbox.FDCompany{ID: 77, Name: "Example Hub"})
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CompanyID: 77, CreatedAt: now.Add(-time.Hour)})
 	r.vars["INPUT_TICKET"], r.vars["INPUT_GITHUB-TOKEN"] = fmt.Sprint(id), second
 	r.stdout.Reset()
 	os.Remove(r.sumFile)
@@ -365,8 +367,8 @@ func TestADispatchNamingATicketReconcilesOnlyIt(t *testing.T) {
 			mine = append(mine, is)
 		}
 	}
-	if len(mine) != 1 {
-		t.Fatalf("issues of the dispatched ticket: %+v", mine)
+	if len(mine) != 1 || !strings.Contains(mine[0].Title+mine[0].Body, "Example Hub") {
+		t.Fatalf("issues of the dispatched ticket (one, naming its hub): %+v", mine)
 	}
 	items := r.g.ProjectItems("open-infra", 12)
 	if len(items) != 2 || items[0].Issue != fmt.Sprintf("open-infra/support#%d", mine[0].Number) || items[0].Values["Priority"] != "Urgent" || items[0].Values["Status"] != "Todo" {

@@ -58,6 +58,9 @@ func toPort(tk Ticket) port.Ticket {
 	}
 	if tk.CompanyID != nil {
 		p.Company = *tk.CompanyID
+		if tk.Company != nil && tk.Company.ID == p.Company {
+			p.CompanyName = tk.Company.Name
+		}
 	}
 	p.Description, p.Spam = tk.DescriptionText, tk.Spam
 	return p
@@ -84,11 +87,12 @@ func toConversations(list []Conversation) []port.Conversation {
 // include=conversations holds at most (FreshDesk's cap).
 const includedConversations = 10
 
-// TicketWithNotes reads one ticket with its stats and its first
-// conversations, in one request (an extra API credit). all reports that
-// they are every conversation it has: fewer than FreshDesk's cap came.
+// TicketWithNotes reads one ticket with its stats, its company's name and
+// its first conversations, in one request (each include an API credit
+// more). all reports that they are every conversation it has: fewer than
+// FreshDesk's cap came.
 func (t Tickets) TicketWithNotes(ctx context.Context, id int64, requester bool) (port.Ticket, []port.Conversation, bool, error) {
-	include := []string{"stats", "conversations"}
+	include := []string{"stats", "conversations", "company"}
 	if requester {
 		include = append(include, "requester")
 	}

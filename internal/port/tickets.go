@@ -32,8 +32,10 @@ type Ticket struct {
 	ReopenedAt, ResolvedAt time.Time
 	// RequesterName is the requester's display name, when asked for.
 	RequesterName string
-	// Company is the ticket's company (a hub), 0 for none.
-	Company int64
+	// Company is the ticket's company (a hub), 0 for none; CompanyName
+	// its name, when read with the ticket.
+	Company     int64
+	CompanyName string
 	// Description is the ticket's text, when asked for (private).
 	Description string
 	// Spam is true for a ticket marked as spam.

@@ -173,11 +173,11 @@ func (m *Mirror) Sync(ctx context.Context, c mirror.Config, supportLabel string,
 func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, id int64) (mirror.Report, error) {
 	kept, keptAsOf, trusted := m.keptIssues(label)
 	trusted = trusted && !mirror.Mirrored(kept, c.Domain, id) // an issue to edit: read the list
-	t, linked, err := m.readTicket(ctx, c, id, trusted)
+	hubs := map[int64]string{}
+	t, linked, err := m.readTicket(ctx, c, id, trusted, hubs)
 	if err != nil {
 		return mirror.Report{}, err
 	}
-	hubs := map[int64]string{}
 	var issues []mirror.Issue
 	var r mirror.Report
 	blind := false     // created without reading the list first
@@ -462,11 +462,12 @@ func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mi
 // issue, or, for a delivery about an issue that mirrors the ticket, that
 // issue alone (a duplicate is the scheduled sync's to find).
 func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
-	t, _, err := m.readTicket(ctx, c, id, false)
+	hubs := map[int64]string{}
+	t, _, err := m.readTicket(ctx, c, id, false, hubs)
 	if err != nil {
 		return mirror.Report{}, err
 	}
-	r, err := m.planFor(ctx, c, t, issues, map[int64]string{})
+	r, err := m.planFor(ctx, c, t, issues, hubs)
 	if err != nil {
 		return r, err
 	}
@@ -483,9 +484,10 @@ func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, 
 	if err != nil {
 		return mirror.Report{DryRun: true}, false, err
 	}
-	t, _, err := m.readTicket(ctx, c, id, false)
+	hubs := map[int64]string{}
+	t, _, err := m.readTicket(ctx, c, id, false, hubs)
 	if err == nil {
-		r, err = m.planFor(ctx, c, t, issues, map[int64]string{})
+		r, err = m.planFor(ctx, c, t, issues, hubs)
 	}
 	r.DryRun = true
 	return r, mirror.Mirrored(issues, c.Domain, id), err
@@ -514,11 +516,15 @@ func (m *Mirror) keptIssues(label string) ([]mirror.Issue, time.Time, bool) {
 // ticket's conversations with it (port.TicketNotesReader), it also reports
 // whether the ticket may be linked to an issue already: a note of
 // steward's links it, or its conversations were too many to see whole.
-func (m *Mirror) readTicket(ctx context.Context, c mirror.Config, id int64, notes bool) (mirror.Ticket, bool, error) {
+// A company name read with the ticket goes into hubs.
+func (m *Mirror) readTicket(ctx context.Context, c mirror.Config, id int64, notes bool, hubs map[int64]string) (mirror.Ticket, bool, error) {
 	if nr, ok := m.Desk.(port.TicketNotesReader); ok && notes {
 		pt, convs, all, err := nr.TicketWithNotes(ctx, id, c.IncludeRequester)
 		if err != nil {
 			return mirror.Ticket{}, true, fmt.Errorf("reading FreshDesk ticket %d: %w", id, err)
+		}
+		if pt.Company != 0 && pt.CompanyName != "" {
+			hubs[pt.Company] = pt.CompanyName
 		}
 		linked := !all || slices.ContainsFunc(convs, func(cv port.Conversation) bool { return mirror.HasAnyLink(cv.HTML) })
 		return mirrorTicket(pt), linked, nil
@@ -537,16 +543,18 @@ func creates(works []mirror.Work) bool {
 	})
 }
 
-// planFor plans ticket t's work with the issues given, reading its hub's
-// name when no issue names it (hubs keeps the names read).
+// planFor plans ticket t's work with the issues given. Its hub's name is
+// the one an issue records, else one read already (hubs keeps them), else
+// it is read.
 func (m *Mirror) planFor(ctx context.Context, c mirror.Config, t mirror.Ticket, issues []mirror.Issue, hubs map[int64]string) (mirror.Report, error) {
 	in := mirror.Input{Now: m.Now, Tickets: []mirror.Ticket{t}, Issues: issues, Hubs: map[int64]string{}}
 	if t.Company != 0 {
-		name, read := hubs[t.Company]
+		name := mirror.KnownHubs(issues)[t.Company]
+		read := name != ""
 		if !read {
-			name = mirror.KnownHubs(issues)[t.Company]
+			name, read = hubs[t.Company]
 		}
-		if name == "" && !read && (c.Matches(t) || mirror.Mirrored(issues, c.Domain, t.ID)) {
+		if !read && (c.Matches(t) || mirror.Mirrored(issues, c.Domain, t.ID)) {
 			var err error
 			if name, err = m.Desk.CompanyName(ctx, t.Company); err != nil {
 				return mirror.Report{}, fmt.Errorf("reading FreshDesk company %d: %w", t.Company, err)
