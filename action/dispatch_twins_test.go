@@ -544,3 +544,62 @@ func TestAnIssueCreatedAfterTheKeptReadVouchesForNothing(t *testing.T) {
 		t.Errorf("ticket %d: open mirrors %+v, want the person's #%d adopted", id, open, theirs)
 	}
 }
+
+// The limit of a kept list, shown: a dispatch for the ticket fails after
+// creating its issue (its link note refused), and a job for another ticket
+// that began from the same cache saves after it, so the next dispatch for
+// the ticket restores a list without the issue, and the ticket has no
+// link note. That dispatch creates an issue and closes it as a duplicate
+// of the unlinked one within its run; the catch-up then links the ticket
+// to the one it keeps. Found by review.
+func TestAKeptListAnOverlappingJobOutdatedStillEndsWithOneIssueLinked(t *testing.T) {
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	r.vars["INPUT_DRY-RUN"] = "false"
+	saved := t.TempDir()
+	r.vars["STEWARD_CACHE_DIR"] = saved
+	if code := r.run(); code != 0 {
+		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+	}
+	var refuse atomic.Bool
+	refuseNotes(t, r, &refuse)
+	r.clock.Advance(time.Minute)
+	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	other := r.fd.AddTicket(sandbox.FDTicket{Subject: "Quota", Priority: 3, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
+	mine, theirs := t.TempDir(), t.TempDir() // both jobs restore the same cache
+	copyDir(t, saved, mine)
+	copyDir(t, saved, theirs)
+	refuse.Store(true)
+	r.vars["STEWARD_CACHE_DIR"], r.vars["INPUT_TICKET"] = mine, fmt.Sprint(id)
+	if code := r.run(); code != 1 {
+		t.Fatalf("the dispatch whose note was refused: exit %d, want 1", code)
+	}
+	refuse.Store(false)
+	r.clock.Advance(10 * time.Second)
+	r.vars["STEWARD_CACHE_DIR"], r.vars["INPUT_TICKET"] = theirs, fmt.Sprint(other)
+	if code := r.run(); code != 0 {
+		t.Fatalf("the other dispatch: exit %d\n%s", code, r.summary())
+	}
+	r.clock.Advance(2 * time.Minute)
+	next := t.TempDir() // the newest saved copy: the other job's
+	copyDir(t, theirs, next)
+	r.vars["STEWARD_CACHE_DIR"], r.vars["INPUT_TICKET"] = next, fmt.Sprint(id)
+	if code := r.run(); code != 0 {
+		t.Fatalf("the next dispatch: exit %d\n%s", code, r.summary())
+	}
+	open, all := mirrorsOf(r, id)
+	if len(open) != 1 || len(all) != 2 || open[0].Number != all[0].Number {
+		t.Fatalf("ticket %d: %d open of %d issues, want the first alone open", id, len(open), len(all))
+	}
+	r.vars["INPUT_TICKET"] = ""
+	r.clock.Advance(time.Hour)
+	if code := r.run(); code != 0 {
+		t.Fatalf("the catch-up: exit %d\n%s", code, r.summary())
+	}
+	linked := false
+	for _, c := range r.fd.Conversations(id) {
+		linked = linked || strings.Contains(c.Body, fmt.Sprintf("<!-- steward:link issue=%d -->", open[0].Number))
+	}
+	if !linked {
+		t.Errorf("ticket %d has no link note to #%d after the catch-up", id, open[0].Number)
+	}
+}
