@@ -80,9 +80,7 @@ func rest(r *runner, method, path string, v any) {
 // closes its own issue as its duplicate. (Found by review: the read-back
 // first took the 50 newest-created.)
 func TestADispatchFindsATwinAnotherRunAdoptedMeanwhile(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
+	r, _ := writingRunner(t, false)
 	old := r.g.CreateIssue("open-infra", "support", "ada-l", "Hub down on our side", "we see it too")
 	for i := range 55 {
 		r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
@@ -112,12 +110,7 @@ func TestADispatchFindsATwinAnotherRunAdoptedMeanwhile(t *testing.T) {
 // the scheduled path, which never adds a newer twin (the board's rule
 // Once), no item of it is left, not even archived. (Found by review.)
 func TestADispatchsNewerTwinLeavesNoItemBehind(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
-	if code := r.run(); code != 0 {
-		t.Fatalf("scheduled run: exit %d\n%s", code, r.summary())
-	}
+	r, _ := writingRunner(t, true)
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 	gated(t, r, func(body []byte) { sameIssue(r, body) }, nil)
 	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
@@ -148,18 +141,8 @@ func TestADispatchsNewerTwinLeavesNoItemBehind(t *testing.T) {
 // than that many changed in between, a twin among them could be missed,
 // so the list is read (one request more) and the twin is found.
 func TestADispatchOnABusyRepositoryReadsTheListAgainOnlyWhenItMust(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
-	// Sixty questions people opened and closed: in the list, off the
-	// board, nobody to route them to.
-	var quiet []int
-	for i := range 60 {
-		n := r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
-		rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", n), map[string]any{"state": "closed"})
-		quiet = append(quiet, n)
-		r.clock.Advance(time.Second)
-	}
+	r, _ := writingRunner(t, false)
+	quiet := sixtyQuestions(r)
 	r.clock.Advance(time.Minute) // GitHub's limit on content creation counts a minute
 	if code := r.run(); code != 0 {
 		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
@@ -269,13 +252,7 @@ func TestADryRunDispatchForATicketThatNeedsNoIssueSaysSo(t *testing.T) {
 func TestADispatchReadsTheListWhenTheTicketMayHaveAnIssueTheKeptListLacks(t *testing.T) {
 	for _, replies := range []int{0, 10} {
 		t.Run(fmt.Sprintf("%d replies", replies), func(t *testing.T) {
-			r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-			r.vars["INPUT_DRY-RUN"] = "false"
-			stale := t.TempDir()
-			r.vars["STEWARD_CACHE_DIR"] = stale
-			if code := r.run(); code != 0 { // keeps a list without the ticket's issue
-				t.Fatalf("the first scheduled run: exit %d\n%s", code, r.summary())
-			}
+			r, stale := writingRunner(t, true) // keeps a list without the ticket's issue
 			r.clock.Advance(time.Minute)
 			id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 			for i := range replies {
@@ -315,12 +292,7 @@ func TestADispatchReadsTheListWhenTheTicketMayHaveAnIssueTheKeptListLacks(t *tes
 // list first makes no issue at all; the closed duplicate is the price of
 // the request saved, in this race only.)
 func TestADispatchThatCreatedBesideAPersonsIssueAdoptsThatIssue(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
-	if code := r.run(); code != 0 {
-		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
-	}
+	r, _ := writingRunner(t, true)
 	r.clock.Advance(time.Minute)
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 	theirs := r.g.CreateIssue("open-infra", "support", "ada-l", "Example hub is down", fmt.Sprintf("Seen in FreshDesk #%d.", id), "support")
@@ -360,9 +332,7 @@ func TestADispatchThatCreatedBesideAPersonsIssueAdoptsThatIssue(t *testing.T) {
 // emptied) nothing says the ticket has no issue, so the list is read
 // before the create, and the board's id before the add: 5 requests.
 func TestADispatchWithNothingKeptReadsTheListBeforeItCreates(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
+	r, _ := writingRunner(t, false)
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 	r.vars["INPUT_TICKET"] = fmt.Sprint(id)
 	if code := r.run(); code != 0 {
@@ -417,13 +387,7 @@ func refuseNotes(t *testing.T, r *runner, refuse *atomic.Bool) {
 func TestADispatchAfterAFailedLinkNoteMakesNoSecondIssue(t *testing.T) {
 	for _, always := range []bool{false, true} {
 		t.Run(fmt.Sprintf("refused every time %v", always), func(t *testing.T) {
-			r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-			r.vars["INPUT_DRY-RUN"] = "false"
-			saved := t.TempDir()
-			r.vars["STEWARD_CACHE_DIR"] = saved
-			if code := r.run(); code != 0 {
-				t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
-			}
+			r, saved := writingRunner(t, true)
 			var refuse atomic.Bool
 			refuseNotes(t, r, &refuse)
 			r.clock.Advance(time.Minute)
@@ -463,12 +427,7 @@ func TestADispatchAfterAFailedLinkNoteMakesNoSecondIssue(t *testing.T) {
 // any issue naming the ticket, so the ticket had two open mirrors and the
 // next run closed the person's.
 func TestADispatchLeavesAPersonsNewerIssueAlone(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
-	if code := r.run(); code != 0 {
-		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
-	}
+	r, _ := writingRunner(t, true)
 	r.clock.Advance(time.Minute)
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Hub down", Priority: 4, Tags: []string{"engineering"}, CreatedAt: now.Add(-time.Hour)})
 	var theirs int
@@ -504,16 +463,8 @@ func TestADispatchLeavesAPersonsNewerIssueAlone(t *testing.T) {
 // adopted. Found by review: the created issue vouched, the list was not
 // read, and the person's issue was never adopted.
 func TestAnIssueCreatedAfterTheKeptReadVouchesForNothing(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["STEWARD_CACHE_DIR"] = t.TempDir()
-	r.vars["INPUT_DRY-RUN"] = "false"
-	var quiet []int
-	for i := range 60 {
-		n := r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
-		rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", n), map[string]any{"state": "closed"})
-		quiet = append(quiet, n)
-		r.clock.Advance(time.Second)
-	}
+	r, _ := writingRunner(t, false)
+	quiet := sixtyQuestions(r)
 	r.clock.Advance(time.Minute)
 	if code := r.run(); code != 0 {
 		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
@@ -553,13 +504,7 @@ func TestAnIssueCreatedAfterTheKeptReadVouchesForNothing(t *testing.T) {
 // of the unlinked one within its run; the catch-up then links the ticket
 // to the one it keeps. Found by review.
 func TestAKeptListAnOverlappingJobOutdatedStillEndsWithOneIssueLinked(t *testing.T) {
-	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
-	r.vars["INPUT_DRY-RUN"] = "false"
-	saved := t.TempDir()
-	r.vars["STEWARD_CACHE_DIR"] = saved
-	if code := r.run(); code != 0 {
-		t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
-	}
+	r, saved := writingRunner(t, true)
 	var refuse atomic.Bool
 	refuseNotes(t, r, &refuse)
 	r.clock.Advance(time.Minute)
@@ -602,4 +547,34 @@ func TestAKeptListAnOverlappingJobOutdatedStillEndsWithOneIssueLinked(t *testing
 	if !linked {
 		t.Errorf("ticket %d has no link note to #%d after the catch-up", id, open[0].Number)
 	}
+}
+
+// writingRunner is a runner whose steward writes and keeps what it reads
+// in a cache directory of its own (returned); with scheduled, a scheduled
+// run has kept the support issue list and the board's id there first.
+func writingRunner(t *testing.T, scheduled bool) (*runner, string) {
+	t.Helper()
+	r := newRunner(t, map[string]string{"command": "run", "github-token": "ghp_ActionSecretToken123", "freshdesk-api-key": "fdkey-ActionSecret456"})
+	dir := t.TempDir()
+	r.vars["STEWARD_CACHE_DIR"], r.vars["INPUT_DRY-RUN"] = dir, "false"
+	if scheduled {
+		if code := r.run(); code != 0 {
+			t.Fatalf("the scheduled run: exit %d\n%s", code, r.summary())
+		}
+	}
+	return r, dir
+}
+
+// sixtyQuestions are support issues people opened and closed, a second
+// apart: in the list, off the board, nobody to route them to. More than
+// a board add reads back (50).
+func sixtyQuestions(r *runner) []int {
+	var quiet []int
+	for i := range 60 {
+		n := r.g.CreateIssue("open-infra", "support", "ada-l", fmt.Sprintf("question %d", i), "a person's support issue", "support")
+		rest(r, http.MethodPatch, fmt.Sprintf("/repos/open-infra/support/issues/%d", n), map[string]any{"state": "closed"})
+		quiet = append(quiet, n)
+		r.clock.Advance(time.Second)
+	}
+	return quiet
 }
