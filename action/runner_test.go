@@ -11,10 +11,11 @@ package action_test
 //
 // What it cannot run is the two `uses:` steps, which are JavaScript actions
 // fetched from GitHub. It emulates them by their documented contract:
-//   - actions/cache@v4: before the step, an exact key match in a cache
-//     directory shared by the test's "jobs" is copied to `path` and
-//     `cache-hit` is "true" (else "false"); after the last step (the
-//     action's post step) a miss saves `path` under the key.
+//   - actions/cache/restore@v4: an exact key match in a cache directory
+//     shared by the test's "jobs" is copied to `path` and `cache-hit` is
+//     "true" (else "false").
+//   - actions/cache/save@v4: `path` is saved under the key, unless the key
+//     is saved already (the service refuses it, and the step only warns).
 //   - actions/setup-go@v5: puts Go on PATH. The test's own Go is used, so
 //     the step only checks that one is there; which Go version setup-go
 //     would pick is not tested.
@@ -86,7 +87,6 @@ type job struct {
 	ran     []string                     // names of the steps that ran
 	log     strings.Builder              // every step's stdout and stderr
 	summary strings.Builder
-	posts   []func()
 }
 
 func newJob(t *testing.T, actionPath, cacheRoot string, env, inputs map[string]string) *job {
@@ -112,8 +112,8 @@ func goEnv(t *testing.T, name string) string {
 }
 
 // run runs every step in order, as the runner does, stopping at the first
-// failure (a composite action's steps have no continue-on-error here),
-// then the post steps. It returns the failed step's name, or "".
+// failure (a composite action's steps have no continue-on-error here). It
+// returns the failed step's name, or "".
 func (j *job) run() (failed string) {
 	j.t.Helper()
 	data, err := os.ReadFile(filepath.Join(j.actionPath, "action.yml"))
@@ -132,11 +132,6 @@ func (j *job) run() (failed string) {
 			j.inputs[name] = in.Default
 		}
 	}
-	defer func() {
-		for _, p := range j.posts {
-			p()
-		}
-	}()
 	for _, s := range a.Runs.Steps {
 		cond := strings.TrimSpace(s.If)
 		if cond == "" {
@@ -370,27 +365,29 @@ func (j *job) uses(s step) bool {
 		with[k] = j.expand(v)
 	}
 	switch s.Uses {
-	case "actions/cache@v4":
+	case "actions/cache/restore@v4", "actions/cache/save@v4":
 		path, key := with["path"], with["key"]
 		if path == "" || key == "" {
-			j.t.Fatalf("actions/cache: path %q, key %q", path, key)
+			j.t.Fatalf("%s: path %q, key %q", s.Uses, path, key)
 		}
 		saved := filepath.Join(j.cacheRoot, key)
+		_, err := os.Stat(saved)
+		if s.Uses == "actions/cache/save@v4" {
+			if err == nil {
+				fmt.Fprintf(&j.log, "actions/cache/save: %s is saved already\n", key)
+			} else if _, err := os.Stat(path); err == nil {
+				copyDir(j.t, path, saved)
+				fmt.Fprintf(&j.log, "actions/cache/save: saved %s\n", key)
+			}
+			return true
+		}
 		hit := "false"
-		if _, err := os.Stat(saved); err == nil {
+		if err == nil {
 			copyDir(j.t, saved, path)
 			hit = "true"
 		}
 		j.steps[s.ID] = map[string]string{"cache-hit": hit}
-		fmt.Fprintf(&j.log, "actions/cache: key %s, hit %s\n", key, hit)
-		if hit == "false" {
-			j.posts = append(j.posts, func() {
-				if _, err := os.Stat(path); err == nil {
-					copyDir(j.t, path, saved)
-					fmt.Fprintf(&j.log, "actions/cache (post): saved %s\n", key)
-				}
-			})
-		}
+		fmt.Fprintf(&j.log, "actions/cache/restore: key %s, hit %s\n", key, hit)
 		return true
 	case "actions/setup-go@v5":
 		if !strings.HasSuffix(with["go-version-file"], "/go.mod") {
@@ -490,8 +487,9 @@ func (j *job) mustSucceed(r *runner) {
 }
 
 // From a branch, a commit or `uses: ./` (no release pinned), the first run
-// builds steward from the action's source and caches it; the next run
-// restores it and compiles nothing: it has no Go at all.
+// builds steward from the action's source and caches it at once, so a
+// first run that fails (as runs do before setup is done) still saves it;
+// the next run restores it and compiles nothing: it has no Go at all.
 func TestTheActionRunsFromSource(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds steward")
@@ -501,16 +499,21 @@ func TestTheActionRunsFromSource(t *testing.T) {
 		t.Skipf("this checkout is release %s: the source path is not taken", version)
 	}
 	cache := t.TempDir()
-	cold, r := sandboxJob(t, root, cache, nil)
-	cold.mustSucceed(r)
-	if !strings.Contains(cold.log.String(), "built steward from source in") || !strings.Contains(cold.log.String(), "actions/cache (post): saved steward-source-") {
+	// The first run fails (its roster is missing, as before setup is
+	// done): the binary it built is saved all the same.
+	cold, _ := sandboxJob(t, root, cache, nil)
+	cold.inputs["roster"] = "not-yet.yaml"
+	if failed := cold.run(); failed != "Run steward" {
+		t.Fatalf("cold run: failed step %q, want steward's\n%s", failed, cold.log.String())
+	}
+	if !strings.Contains(cold.log.String(), "built steward from source in") || !strings.Contains(cold.log.String(), "actions/cache/save: saved steward-source-") {
 		t.Errorf("cold run:\n%s", cold.log.String())
 	}
 
 	warm, r := sandboxJob(t, root, cache, nil)
 	warm.env["PATH"] = withoutGo(warm.env["PATH"])
 	warm.mustSucceed(r)
-	if warm.steps["cache"]["cache-hit"] != "true" || strings.Contains(strings.Join(warm.ran, ","), "Set up Go") ||
+	if warm.steps["cache"]["cache-hit"] != "true" || strings.Contains(strings.Join(warm.ran, ","), "Set up Go") || strings.Contains(strings.Join(warm.ran, ","), "Save steward") ||
 		!strings.Contains(warm.log.String(), "cached") || strings.Contains(warm.log.String(), "built steward") {
 		t.Errorf("warm run ran %v:\n%s", warm.ran, warm.log.String())
 	}
