@@ -220,21 +220,17 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 				release()
 				return r, err
 			}
-			if blind {
-				var adopted []mirror.Outcome
-				issues, adopted, err = m.adoptFirst(ctx, c, label, t, issues, r.Outcomes, hubs)
-				r.Outcomes = append(r.Outcomes, adopted...)
-				if err != nil {
-					release()
-					return r, err
-				}
+			var settled, board []mirror.Outcome
+			issues, settled, err = m.settle(ctx, c, label, t, issues, r.Outcomes, hubs, blind)
+			r.Outcomes = append(r.Outcomes, settled...)
+			if err != nil {
+				release()
+				return r, err
 			}
-			var twins, board []mirror.Outcome
-			issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
-			items := m.takeBack(ctx, added, created, twins)
+			items := m.takeBack(ctx, added, created, settled)
 			_, board = m.followRules(ctx, items, issues, ticketScope(issues, c.Domain, id), false)
 			release()
-			r.Outcomes = append(append(r.Outcomes, twins...), board...)
+			r.Outcomes = append(r.Outcomes, board...)
 			return r, nil
 		}
 		release()
@@ -242,20 +238,31 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 	if issues, err = m.listIssues(ctx, label); err != nil {
 		return r, err
 	}
-	if blind {
-		var adopted []mirror.Outcome
-		issues, adopted, err = m.adoptFirst(ctx, c, label, t, issues, r.Outcomes, hubs)
-		r.Outcomes = append(r.Outcomes, adopted...)
-		if err != nil {
-			return r, err
-		}
+	var settled []mirror.Outcome
+	issues, settled, err = m.settle(ctx, c, label, t, issues, r.Outcomes, hubs, blind)
+	r.Outcomes = append(r.Outcomes, settled...)
+	if err != nil {
+		return r, err
 	}
-	var twins []mirror.Outcome
-	issues, twins = m.closeOwnTwins(ctx, c, issues, r.Outcomes)
-	r.Outcomes = append(r.Outcomes, twins...)
 	_, board := m.reconcileBoard(ctx, issues, ticketScope(issues, c.Domain, id), false)
 	r.Outcomes = append(r.Outcomes, board...)
 	return r, nil
+}
+
+// settle is what a pass that wrote does with the issues read after: for
+// an issue created without reading first (blind), an older person's issue
+// naming the ticket is adopted (adoptFirst); then the issues this pass
+// created that turn out newer twins are closed as duplicates.
+func (m *Mirror) settle(ctx context.Context, c mirror.Config, label string, t mirror.Ticket, issues []mirror.Issue, outcomes []mirror.Outcome, hubs map[int64]string, blind bool) ([]mirror.Issue, []mirror.Outcome, error) {
+	var adopted []mirror.Outcome
+	if blind {
+		var err error
+		if issues, adopted, err = m.adoptFirst(ctx, c, label, t, issues, outcomes, hubs); err != nil {
+			return issues, adopted, err
+		}
+	}
+	issues, twins := m.closeOwnTwins(ctx, c, issues, outcomes)
+	return issues, append(adopted, twins...), nil
 }
 
 // adoptFirst does for a ticket whose issue was created without reading
@@ -265,12 +272,7 @@ func (m *Mirror) SyncTicket(ctx context.Context, c mirror.Config, label string, 
 // created issue, now the newer of two mirrors, is then closed as a
 // duplicate by closeOwnTwins. The issues are read again after adopting.
 func (m *Mirror) adoptFirst(ctx context.Context, c mirror.Config, label string, t mirror.Ticket, issues []mirror.Issue, outcomes []mirror.Outcome, hubs map[int64]string) ([]mirror.Issue, []mirror.Outcome, error) {
-	mine := map[int]bool{}
-	for _, o := range outcomes {
-		if o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 {
-			mine[o.Issue] = true
-		}
-	}
+	mine := createdBy(outcomes)
 	if len(mine) == 0 {
 		return issues, nil, nil
 	}
@@ -424,12 +426,7 @@ func ticketScope(issues []mirror.Issue, domain string, id int64) map[int]bool {
 // finishes first, and no issue is closed twice. It returns issues with the
 // ones it closed marked closed.
 func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mirror.Issue, outcomes []mirror.Outcome) ([]mirror.Issue, []mirror.Outcome) {
-	created := map[int]bool{}
-	for _, o := range outcomes {
-		if o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 {
-			created[o.Issue] = true
-		}
-	}
+	created := createdBy(outcomes)
 	if len(created) == 0 {
 		return issues, nil
 	}
@@ -458,21 +455,38 @@ func (m *Mirror) closeOwnTwins(ctx context.Context, c mirror.Config, issues []mi
 	return issues, out
 }
 
+// createdBy is the issues outcomes say were created.
+func createdBy(outcomes []mirror.Outcome) map[int]bool {
+	created := map[int]bool{}
+	for _, o := range outcomes {
+		if o.Kind == mirror.CreateIssue && o.Error == "" && o.Issue != 0 {
+			created[o.Issue] = true
+		}
+	}
+	return created
+}
+
 // syncTicket reconciles ticket id with the issues given: every support
 // issue, or, for a delivery about an issue that mirrors the ticket, that
 // issue alone (a duplicate is the scheduled sync's to find).
 func (m *Mirror) syncTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, error) {
-	hubs := map[int64]string{}
-	t, _, err := m.readTicket(ctx, c, id, false, hubs)
-	if err != nil {
-		return mirror.Report{}, err
-	}
-	r, err := m.planFor(ctx, c, t, issues, hubs)
+	r, _, err := m.planTicket(ctx, c, id, issues)
 	if err != nil {
 		return r, err
 	}
 	r.Outcomes = m.Apply(ctx, r.Planned)
 	return r, nil
+}
+
+// planTicket reads ticket id and plans its work with the issues given.
+func (m *Mirror) planTicket(ctx context.Context, c mirror.Config, id int64, issues []mirror.Issue) (mirror.Report, mirror.Ticket, error) {
+	hubs := map[int64]string{}
+	t, _, err := m.readTicket(ctx, c, id, false, hubs)
+	if err != nil {
+		return mirror.Report{}, t, err
+	}
+	r, err := m.planFor(ctx, c, t, issues, hubs)
+	return r, t, err
 }
 
 // PlanTicket is what SyncTicket would do for ticket id, done nothing of:
@@ -484,15 +498,10 @@ func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, 
 	if err != nil {
 		return mirror.Report{DryRun: true}, false, err
 	}
-	hubs := map[int64]string{}
-	t, _, err := m.readTicket(ctx, c, id, false, hubs)
-	if err == nil {
-		r, err = m.planFor(ctx, c, t, issues, hubs)
-	}
+	r, _, err = m.planTicket(ctx, c, id, issues)
 	r.DryRun = true
 	return r, mirror.Mirrored(issues, c.Domain, id), err
 }
-
 // keptIssues is the support issues as last read, and when, when the
 // issues keep them (port.KeptIssues) and the list is fresh enough to
 // trust.
