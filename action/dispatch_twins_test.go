@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -238,6 +239,13 @@ func TestADryRunDispatchForATicketThatNeedsNoIssueSaysSo(t *testing.T) {
 	id := r.fd.AddTicket(sandbox.FDTicket{Subject: "Billing", Priority: 1, Tags: []string{"billing"}, CreatedAt: now.Add(-time.Hour)})
 	r.vars["INPUT_TICKET"], r.vars["INPUT_DRY-RUN"] = fmt.Sprint(id), "true"
 	if code := r.run(); code != 0 || !strings.Contains(r.summary(), fmt.Sprintf("ticket %d needs no issue: it carries none of the mirrored tags", id)) {
+		t.Errorf("exit %d\n%s", code, r.summary())
+	}
+	// Tagged, but spam: the reason is the spam, not the tags.
+	spam := r.fd.AddTicket(sandbox.FDTicket{Subject: "Cheap pills", Priority: 1, Tags: []string{"engineering"}, Spam: true, CreatedAt: now.Add(-time.Hour)})
+	r.vars["INPUT_TICKET"] = fmt.Sprint(spam)
+	os.Remove(r.sumFile)
+	if code := r.run(); code != 0 || !strings.Contains(r.summary(), fmt.Sprintf("ticket %d needs no issue: it is marked as spam", spam)) {
 		t.Errorf("exit %d\n%s", code, r.summary())
 	}
 }

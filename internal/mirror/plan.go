@@ -130,6 +130,22 @@ type Work struct {
 	ClosedBy string    `json:"-"`
 }
 
+// Unmatched says why a ticket is not one to mirror ("" when it is): in
+// words for the person who asked, as a dry-run dispatch does.
+func (c Config) Unmatched(t Ticket) string {
+	switch {
+	case c.Matches(t):
+		return ""
+	case t.Spam:
+		return "it is marked as spam"
+	}
+	why := fmt.Sprintf("it carries none of the mirrored tags (%s)", strings.Join(c.Tags, ", "))
+	if c.MinPriority > 0 {
+		why += fmt.Sprintf(" and its priority is below %s", sla.PriorityName(c.MinPriority))
+	}
+	return why
+}
+
 // Matches reports whether a ticket is one to mirror: it carries a
 // configured tag, or its priority reaches min_priority.
 func (c Config) Matches(t Ticket) bool {

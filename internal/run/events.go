@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/support-steward/steward/internal/mirror"
-	"github.com/support-steward/steward/internal/sla"
 	"github.com/support-steward/steward/internal/wire"
 )
 
@@ -185,7 +184,7 @@ func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r, mirrored, err := a.PlanTicket(ctx, setup.Config, setup.Label, id)
+	r, mirrored, unmatched, err := a.PlanTicket(ctx, setup.Config, setup.Label, id)
 	if err != nil {
 		return "", err
 	}
@@ -196,16 +195,12 @@ func PlanTicket(ctx context.Context, c wire.Clients, id int64) (string, error) {
 		}
 	}
 	switch {
-	case len(steps) == 0 && mirrored:
-		return fmt.Sprintf("ticket %d and its issue are in step: nothing to do (its board item is the real run's to check)", id), nil
-	case len(steps) == 0:
-		why := fmt.Sprintf("it carries none of the mirrored tags (%s)", strings.Join(setup.Config.Tags, ", "))
-		if p := setup.Config.MinPriority; p > 0 {
-			why += fmt.Sprintf(" and its priority is below %s", sla.PriorityName(p))
-		}
-		return fmt.Sprintf("ticket %d needs no issue: %s", id, why), nil
+	case len(steps) > 0:
+		return fmt.Sprintf("ticket %d would get: %s", id, strings.Join(steps, "; ")), nil
+	case !mirrored && unmatched != "":
+		return fmt.Sprintf("ticket %d needs no issue: %s", id, unmatched), nil
 	}
-	return fmt.Sprintf("ticket %d would get: %s", id, strings.Join(steps, "; ")), nil
+	return fmt.Sprintf("ticket %d and its issue are in step: nothing to do (its board item is the real run's to check)", id), nil
 }
 
 // HandleTicket reconciles one ticket, as a FreshDesk delivery asks.

@@ -492,16 +492,21 @@ func (m *Mirror) planTicket(ctx context.Context, c mirror.Config, id int64, issu
 // PlanTicket is what SyncTicket would do for ticket id, done nothing of:
 // the same reads (the support issues, the ticket, its hub), so a dry run
 // proves the credentials and the ticket too. mirrored reports whether an
-// issue mirrors the ticket already.
-func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, id int64) (r mirror.Report, mirrored bool, err error) {
+// issue mirrors the ticket already, unmatched why the ticket is not one
+// to mirror ("" when it is: mirror.Config.Unmatched).
+func (m *Mirror) PlanTicket(ctx context.Context, c mirror.Config, label string, id int64) (r mirror.Report, mirrored bool, unmatched string, err error) {
 	issues, err := m.listIssues(ctx, label)
 	if err != nil {
-		return mirror.Report{DryRun: true}, false, err
+		return mirror.Report{DryRun: true}, false, "", err
 	}
-	r, _, err = m.planTicket(ctx, c, id, issues)
+	r, t, err := m.planTicket(ctx, c, id, issues)
 	r.DryRun = true
-	return r, mirror.Mirrored(issues, c.Domain, id), err
+	if err != nil {
+		return r, false, "", err
+	}
+	return r, mirror.Mirrored(issues, c.Domain, id), c.Unmatched(t), nil
 }
+
 // keptIssues is the support issues as last read, and when, when the
 // issues keep them (port.KeptIssues) and the list is fresh enough to
 // trust.
