@@ -58,7 +58,8 @@ func TestTheBoardIsWiredFromTheRostersProjectSettings(t *testing.T) {
 func TestTheSyncMarkIsKeptInTheCacheDirectory(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"GITHUB_TOKEN": "t", "FRESHDESK_API_KEY": "k", "STEWARD_CACHE_DIR": dir}
-	e := Env{Getenv: func(k string) string { return vars[k] }, Now: time.Now}
+	at := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	e := Env{Getenv: func(k string) string { return vars[k] }, Now: func() time.Time { return at }}
 	m, _, err := Connect(e, mustRoster(t, configured)).Mirror()
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +67,6 @@ func TestTheSyncMarkIsKeptInTheCacheDirectory(t *testing.T) {
 	if m.Mark == nil {
 		t.Fatal("no mark with STEWARD_CACHE_DIR set")
 	}
-	at := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
 	m.Mark.Set(at)
 	again, _, _ := Connect(e, mustRoster(t, configured)).Mirror()
 	if got, ok := again.Mark.Get(); !ok || !got.Equal(at) {
