@@ -92,11 +92,7 @@ const includedConversations = 10
 // more). all reports that they are every conversation it has: fewer than
 // FreshDesk's cap came.
 func (t Tickets) TicketWithNotes(ctx context.Context, id int64, requester bool) (port.Ticket, []port.Conversation, bool, error) {
-	include := []string{"stats", "conversations", "company"}
-	if requester {
-		include = append(include, "requester")
-	}
-	tk, err := t.C.Ticket(ctx, id, include...)
+	tk, err := t.read(ctx, id, requester, "conversations", "company")
 	if err != nil {
 		return port.Ticket{}, nil, false, err
 	}
@@ -168,15 +164,21 @@ func (t Tickets) list(ctx context.Context, q port.TicketQuery) ([]port.Ticket, e
 
 // Ticket reads one ticket with its stats.
 func (t Tickets) Ticket(ctx context.Context, id int64, requester bool) (port.Ticket, error) {
-	include := []string{"stats"}
-	if requester {
-		include = append(include, "requester")
-	}
-	tk, err := t.C.Ticket(ctx, id, include...)
+	tk, err := t.read(ctx, id, requester)
 	if err != nil {
 		return port.Ticket{}, err
 	}
 	return toPort(tk), nil
+}
+
+// read reads one ticket with its stats, the requester when asked, and
+// the other includes named.
+func (t Tickets) read(ctx context.Context, id int64, requester bool, include ...string) (Ticket, error) {
+	include = append([]string{"stats"}, include...)
+	if requester {
+		include = append(include, "requester")
+	}
+	return t.C.Ticket(ctx, id, include...)
 }
 
 // CompanyName names a company.
